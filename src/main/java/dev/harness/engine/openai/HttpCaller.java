@@ -34,8 +34,12 @@ public final class HttpCaller {
   /** One HTTP attempt: either a body ({@code json}, or {@code streamed} when streaming) or a {@code failure}. */
   public record Attempt(Integer status, JsonNode json, ParsedResponse streamed, Double ttftMs, double latencyMs, Failure failure) {}
 
-  /** A successful call: its last attempt, how many attempts, and where the time went (ms). */
-  public record Exchange(Attempt last, int attempts, double totalMs, double retryWaitMs, double queueMs, String replica) {}
+  /**
+   * A successful call: its last attempt, how many attempts, and where the time went (ms): backoff sleeps, client-side
+   * rate-limit waits, waits for a concurrency permit, and the whole call.
+   */
+  public record Exchange(Attempt last, int attempts, double totalMs, double retryWaitMs, double rateLimitWaitMs, double queueMs,
+      String replica) {}
 
   private final OkHttpClient http;
   private final ObjectMapper json;
@@ -76,14 +80,15 @@ public final class HttpCaller {
     }
     long start = nanos.getAsLong();
     double waitedMs = 0;
+    double limitedMs = 0;
     double queuedMs = 0;
     int maxAttempts = settings.maxRetries() + 1;
     for (int attempt = 1; ; attempt++) {
       Attempt a;
       String replica;
       try {
+        if (limiter != null) limitedMs += limiter.acquire().toNanos() / 1e6;
         long q0 = nanos.getAsLong();
-        if (limiter != null) waitedMs += limiter.acquire().toNanos() / 1e6;
         permits.acquire();
         queuedMs += (nanos.getAsLong() - q0) / 1e6;
         try (ReplicaBalancer.Lease lease = replicas.acquire()) {
@@ -98,7 +103,7 @@ public final class HttpCaller {
         throw new EngineException(ErrorKind.ENGINE_ERROR, null, attempt, "interrupted while waiting to send the request", e);
       }
       if (a.failure() == null) {
-        return new Exchange(a, attempt, (nanos.getAsLong() - start) / 1e6, waitedMs, queuedMs, replica);
+        return new Exchange(a, attempt, (nanos.getAsLong() - start) / 1e6, waitedMs, limitedMs, queuedMs, replica);
       }
       Failure f = a.failure();
       if (!f.retryable() || attempt >= maxAttempts) throw exception(f, attempt, replica);

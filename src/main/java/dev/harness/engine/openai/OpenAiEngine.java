@@ -39,7 +39,7 @@ import okhttp3.OkHttpClient;
  * <p>Telemetry of a completion: {@code latencyMs} is the final (successful) attempt's latency, request sent → body
  * read; {@code ttftMs} the final attempt's time to the first chunk with content (streaming only, else null);
  * {@code extra} holds {@code total_ms} (the whole call: rate-limit and concurrency waits, failed attempts, backoff),
- * {@code retry_wait_ms}, {@code queue_ms}, {@code replica} (host:port), {@code endpoint}, and when known
+ * {@code retry_wait_ms} (backoff), {@code rate_limit_wait_ms} (client-side RPM limit), {@code queue_ms} (concurrency), {@code replica} (host:port), {@code endpoint}, and when known
  * {@code response_id}, {@code provider} (OpenRouter), {@code budget_tokens}.
  *
  * <p>When log-probs are asked for and the server returns text without any, the call fails (ENGINE_ERROR) rather than
@@ -237,6 +237,7 @@ public final class OpenAiEngine implements Engine {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("total_ms", ex.totalMs());
     m.put("retry_wait_ms", ex.retryWaitMs());
+    m.put("rate_limit_wait_ms", ex.rateLimitWaitMs());
     m.put("queue_ms", ex.queueMs());
     m.put("replica", ex.replica());
     m.put("endpoint", endpoint);
