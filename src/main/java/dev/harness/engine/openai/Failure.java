@@ -34,7 +34,7 @@ public record Failure(ErrorKind kind, boolean retryable, Integer status, String 
   public static Failure fromErrorObject(int status, JsonNode body) {
     JsonNode err = body.path("error");
     String msg = serverMessage(body.toString());
-    int code = err.path("code").isInt() ? err.path("code").asInt() : err.path("status").asInt(0);
+    int code = err.path("code").asInt(0) != 0 ? err.path("code").asInt(0) : err.path("status").asInt(0);
     if (code == 429 || RATE_LIMIT.matcher(msg).find()) return new Failure(ErrorKind.RATE_LIMITED, true, status, msg, Optional.empty(), null);
     if (code >= 500) return new Failure(ErrorKind.ENGINE_ERROR, true, status, msg, Optional.empty(), null);
     return new Failure(ErrorKind.ENGINE_ERROR, false, status, msg, Optional.empty(), null);

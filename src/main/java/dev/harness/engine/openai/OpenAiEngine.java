@@ -19,6 +19,7 @@ import dev.harness.engine.TokenLogprob;
 import dev.harness.engine.TokenScore;
 import dev.harness.engine.Tokenizer;
 import dev.harness.engine.TopLogprob;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +33,8 @@ import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
 
 /**
  * {@link Engine} over an OpenAI-compatible HTTP server (OpenAI, OpenRouter, vLLM, SGLang, llama.cpp, harness serve).
@@ -204,6 +207,38 @@ public final class OpenAiEngine implements Engine {
     if (!settings.serverFields().isEmpty()) details.put("server_fields", String.join(",", settings.serverFields().keySet()));
     return new EngineInfo("openai", settings.model(), null, null, null, caps, details);
   }
+
+  /**
+   * The model ids a server lists at {@code GET <base url>/models} (first replica), one attempt, no retries.
+   *
+   * @throws EngineException when the call fails or the body is not an OpenAI model list
+   */
+  public static List<String> fetchModels(OpenAiSettings settings) {
+    Duration timeout = Duration.ofMillis(Math.round(settings.timeoutSeconds() * 1000));
+    OkHttpClient client = new OkHttpClient.Builder().callTimeout(timeout).readTimeout(timeout).build();
+    Request.Builder rb = new Request.Builder().url(settings.baseUrls().get(0) + "/models").get();
+    if (settings.hasApiKey()) rb.header("Authorization", "Bearer " + settings.apiKey());
+    try (Response resp = client.newCall(rb.build()).execute()) {
+      String text = resp.body().string();
+      if (!resp.isSuccessful()) {
+        Failure f = Failure.fromStatus(resp.code(), text, java.util.Optional.empty());
+        throw new EngineException(f.kind(), resp.code(), 1, redact(settings, "listing models: HTTP " + resp.code() + ": " + f.message()), null);
+      }
+      JsonNode data = new ObjectMapper().readTree(text).path("data");
+      if (!data.isArray()) throw new EngineException(ErrorKind.ENGINE_ERROR, resp.code(), 1, "listing models: no data[] in the body", null);
+      List<String> ids = new ArrayList<>();
+      for (JsonNode m : data) if (m.path("id").isTextual()) ids.add(m.path("id").asText());
+      return ids;
+    } catch (IOException e) {
+      Failure f = Failure.fromIo(e, null);
+      throw new EngineException(f.kind(), null, 1, "listing models: " + f.message(), e);
+    } finally {
+      client.dispatcher().executorService().shutdown();
+      client.connectionPool().evictAll();
+    }
+  }
+
+  private static String redact(OpenAiSettings s, String msg) { return s.hasApiKey() ? msg.replace(s.apiKey(), "***") : msg; }
 
   @Override
   public void close() {
