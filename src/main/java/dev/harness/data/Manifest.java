@@ -3,6 +3,7 @@ package dev.harness.data;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.harness.hub.HfCacheLayout;
 import java.io.IOException;
@@ -17,7 +18,9 @@ import java.util.Set;
 /**
  * The portable snapshot of a prepared KV study: what was read, how it was binned and which examples were sampled, with
  * the sampled examples themselves, so that a study can be re-run without the original dataset. Stored as pretty JSON at
- * {@code data/processed/<dataset_id>/manifest.json} ({@link #pathFor}), written atomically.
+ * {@code data/processed/<dataset_id>/manifest.json} ({@link #pathFor}), written atomically. JSON property names are
+ * snake_case ({@code dataset_id}, {@code example_id}, {@code prompt_tokens}, {@code n_per_bin}, ...), like the config;
+ * example {@code extra} keys are kept as read.
  *
  * @param datasetId {@code name + "__" + task} ({@link #datasetId(String, String)})
  * @param lengthMeasure {@link LengthMeasure#name()} of the measure the bins and prompt lengths use
@@ -27,6 +30,7 @@ import java.util.Set;
 public record Manifest(String datasetId, String source, String task, String split, String lengthMeasure,
     List<Bin> bins, List<ManifestEntry> entries, List<Example> examples, String createdBy, SamplingSpec sampling) {
   private static final ObjectMapper JSON = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(SerializationFeature.INDENT_OUTPUT)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
