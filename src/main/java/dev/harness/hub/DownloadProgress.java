@@ -37,7 +37,7 @@ interface DownloadProgress extends AutoCloseable {
 
     @Override public void advance(long bytes) { bar.stepBy(bytes); }
 
-    @Override public void done() { bar.setExtraMessage("done"); }
+    @Override public void done() { bar.setExtraMessage(" done"); }
 
     @Override public void close() { bar.close(); }
   }
