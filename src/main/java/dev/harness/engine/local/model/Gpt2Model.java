@@ -100,6 +100,7 @@ public final class Gpt2Model implements CausalLM {
       }
     }
     cache.advance(t);
+    if (logitsFrom >= t) return step.zeros(new ai.djl.ndarray.types.Shape(0, cfg.vocabSize()), DataType.FLOAT32);
     try (NDScope scope = new NDScope()) {
       NDArray h = Ops.layerNorm(x, lnFW, lnFB, cfg.normEps());
       if (logitsFrom > 0) h = h.get(new NDIndex("{}:", logitsFrom));

@@ -101,6 +101,7 @@ public final class LlamaModel implements CausalLM {
       }
     }
     cache.advance(t);
+    if (logitsFrom >= t) return step.zeros(new ai.djl.ndarray.types.Shape(0, cfg.vocabSize()), DataType.FLOAT32);
     try (NDScope scope = new NDScope()) {
       NDArray h = Ops.rmsNorm(x, finalNorm, cfg.normEps());
       if (logitsFrom > 0) h = h.get(new NDIndex("{}:", logitsFrom));
