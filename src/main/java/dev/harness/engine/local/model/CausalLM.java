@@ -10,6 +10,9 @@ public interface CausalLM extends AutoCloseable {
 
   ModelConfig config();
 
+  /** The manager that owns the weights (adapters that add weights put them here; never close it directly). */
+  NDManager weights();
+
   /** The dtype weights and activations use (FLOAT32 or FLOAT16). */
   DataType dataType();
 

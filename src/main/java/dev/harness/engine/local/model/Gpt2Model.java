@@ -75,6 +75,9 @@ public final class Gpt2Model implements CausalLM {
   public DataType dataType() { return type; }
 
   @Override
+  public NDManager weights() { return weights; }
+
+  @Override
   public NDArray forward(NDManager step, int[] ids, KvCache cache, int logitsFrom) {
     int t = ids.length;
     int start = cache.nextPosition();
