@@ -38,6 +38,7 @@ class ModelParityTest {
         assertEquals(s.lastLogits().length, last.length, "vocab");
         double maxDiff = 0;
         for (int i = 0; i < last.length; i++) maxDiff = Math.max(maxDiff, Math.abs(last[i] - s.lastLogits()[i]));
+        System.out.printf("parity %s/%s: max |Δlogit| %.3g (tolerance %.3g)%n", g.name(), s.name(), maxDiff, tol);
         assertTrue(maxDiff <= tol, g.name() + "/" + s.name() + ": last logits differ by " + maxDiff + " > " + tol);
         double sum = 0;
         for (int p = 0; p < s.ids().length; p++) {
