@@ -1,0 +1,427 @@
+package dev.harness.engine.local;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harness.engine.Capability;
+import dev.harness.engine.Completion;
+import dev.harness.engine.CompletionRequest;
+import dev.harness.engine.EngineException;
+import dev.harness.engine.EngineInfo;
+import dev.harness.engine.ErrorKind;
+import dev.harness.engine.NextToken;
+import dev.harness.engine.Prompt;
+import dev.harness.engine.Telemetry;
+import dev.harness.engine.TokenLogprob;
+import dev.harness.engine.TokenScore;
+import dev.harness.engine.Tokenizer;
+import dev.harness.engine.TopLogprob;
+import dev.harness.engine.Usage;
+import dev.harness.engine.local.kv.KvCache;
+import dev.harness.engine.local.model.CausalLM;
+import dev.harness.engine.local.model.ModelConfig;
+import dev.harness.engine.local.model.Models;
+import dev.harness.engine.local.tokenizer.HfTokenizer;
+import dev.harness.engine.local.tokenizer.PromptRenderer;
+import dev.harness.engine.local.tokenizer.RenderedPrompt;
+import dev.harness.engine.local.weights.CheckpointException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The in-process engine: a Hugging Face model directory run by DJL's PyTorch engine. Forward passes are serialised
+ * by one lock (one model, few cores); tokenization runs outside it.
+ */
+public final class LocalEngine implements dev.harness.engine.Engine {
+  /** Prefill runs in chunks of this many tokens so attention scores stay [heads, CHUNK, len]. */
+  static final int PREFILL_CHUNK = 512;
+  private static final Set<Capability> CAPABILITIES = Set.of(Capability.COMPLETE, Capability.TOKEN_LOGPROBS,
+      Capability.SCORE, Capability.NEXT_TOKEN, Capability.FULL_VOCABULARY, Capability.TOKENIZER);
+
+  private final Path dir;
+  private final LocalOptions options;
+  private final NDManager root;
+  private final CausalLM model;
+  private final HfTokenizer tokenizer;
+  private final PromptRenderer renderer;
+  private final Set<Integer> eosIds;
+  private final int maxLength;
+  private final ReentrantLock lock = new ReentrantLock();
+
+  private LocalEngine(Path dir, LocalOptions options, NDManager root, CausalLM model, HfTokenizer tokenizer,
+      Set<Integer> eosIds, int maxLength) {
+    this.dir = dir;
+    this.options = options;
+    this.root = root;
+    this.model = model;
+    this.tokenizer = tokenizer;
+    this.renderer = new PromptRenderer(tokenizer.chatTemplate());
+    this.eosIds = eosIds;
+    this.maxLength = maxLength;
+  }
+
+  /**
+   * Opens a model directory (config.json, model.safetensors or a sharded index, tokenizer.json, optional
+   * tokenizer_config.json and generation_config.json). Throws {@link CheckpointException} with a one-line message
+   * naming the file when the directory cannot be used.
+   */
+  public static LocalEngine open(Path modelDir, LocalOptions options) {
+    LocalOptions opts = options == null ? LocalOptions.defaults() : options;
+    ModelConfig cfg = ModelConfig.load(modelDir);
+    HfTokenizer tok = HfTokenizer.open(modelDir);
+    NDManager root = null;
+    try {
+      root = NDManager.newBaseManager(device(opts.device()));
+      DataType type = opts.dtype().equals("float16") ? DataType.FLOAT16 : DataType.FLOAT32;
+      CausalLM model = Models.load(modelDir, cfg, root, type);
+      int window = opts.maxLength() != null ? opts.maxLength() : cfg.maxPositions();
+      return new LocalEngine(modelDir, opts, root, model, tok, eosIds(modelDir, cfg, tok), window);
+    } catch (RuntimeException e) {
+      tok.close();
+      if (root != null) root.close();
+      throw e;
+    }
+  }
+
+  static Device device(String choice) {
+    int gpus = Engine.getInstance().getGpuCount();
+    return switch (choice) {
+      case "cpu" -> Device.cpu();
+      case "gpu" -> {
+        if (gpus == 0) throw new IllegalArgumentException("device gpu asked for, but DJL finds no CUDA GPU");
+        yield Device.gpu();
+      }
+      default -> gpus > 0 ? Device.gpu() : Device.cpu();
+    };
+  }
+
+  /** generation_config.json's eos_token_id, else config.json's, else the tokenizer's EOS. */
+  private static Set<Integer> eosIds(Path dir, ModelConfig cfg, HfTokenizer tok) {
+    Set<Integer> ids = new LinkedHashSet<>();
+    Path gen = dir.resolve("generation_config.json");
+    if (Files.isRegularFile(gen)) {
+      try {
+        JsonNode eos = new ObjectMapper().readTree(gen.toFile()).get("eos_token_id");
+        if (eos != null && eos.isArray()) eos.forEach(n -> ids.add(n.asInt()));
+        else if (eos != null && eos.canConvertToInt()) ids.add(eos.asInt());
+      } catch (IOException e) {
+        throw CheckpointException.of(gen, "not valid JSON");
+      }
+    }
+    if (ids.isEmpty()) ids.addAll(cfg.eosTokenIds());
+    if (ids.isEmpty() && tok.specialTokens().eosId() != null) ids.add(tok.specialTokens().eosId());
+    return ids;
+  }
+
+  // ---------------------------------------------------------------- helpers other code calls
+
+  public Tokenizer tokenizer() { return tokenizer; }
+
+  public HfTokenizer hfTokenizer() { return tokenizer; }
+
+  public ModelConfig config() { return model.config(); }
+
+  public int vocabSize() { return model.config().vocabSize(); }
+
+  public int maxLength() { return maxLength; }
+
+  /** Token ids of a prompt as complete/nextToken feed them to the model (chat template or plain text). */
+  public int[] promptIds(Prompt p) {
+    RenderedPrompt rp = renderer.render(p);
+    return tokenizer.encodeIds(rp.text(), rp.addSpecialTokens());
+  }
+
+  /** float32 logits at every position of {@code ids} ([i] predicts token i+1). */
+  public float[][] logits(int[] ids) {
+    return locked(() -> {
+      try (NDManager seq = root.newSubManager(); KvCache cache = model.newCache(seq)) {
+        return run(seq, ids, cache, 0);
+      }
+    });
+  }
+
+  /** Log-softmax (float32 logits, accumulated in double) at every position of {@code ids}: the logprobs CLI. */
+  public double[][] logSoftmaxAll(int[] ids) {
+    float[][] l = logits(ids);
+    double[][] out = new double[l.length][];
+    for (int i = 0; i < l.length; i++) out[i] = LogProbs.logSoftmax(l[i]);
+    return out;
+  }
+
+  /** The token id that stands in for an empty context: the tokenizer's BOS, else its EOS, else config.json's BOS. */
+  public int prefixTokenId() {
+    var s = tokenizer.specialTokens();
+    if (s.bosId() != null) return s.bosId();
+    if (s.eosId() != null) return s.eosId();
+    if (model.config().bosTokenId() != null) return model.config().bosTokenId();
+    if (!eosIds.isEmpty()) return eosIds.iterator().next();
+    throw new EngineException(ErrorKind.ENGINE_ERROR, dir + ": no BOS or EOS token to score an empty context");
+  }
+
+  // ---------------------------------------------------------------- Engine
+
+  @Override
+  public Completion complete(CompletionRequest r) {
+    long t0 = System.nanoTime();
+    return complete(guard(() -> promptIds(r.prompt())), r, t0);
+  }
+
+  /**
+   * Generation from given prompt ids ({@code r.prompt()} is ignored): for callers that tokenize themselves, e.g. to
+   * truncate the middle of a long context. An empty prompt becomes the prefix token; a prompt longer than the window
+   * keeps its last tokens and the completion says {@code truncatedPrompt}.
+   */
+  public Completion complete(int[] promptIds, CompletionRequest r) { return complete(promptIds, r, System.nanoTime()); }
+
+  private Completion complete(int[] promptIds, CompletionRequest r, long t0) {
+    if (r.kv() != null && r.kv().budget() < 1.0 && !"full".equals(r.kv().policy())) {
+      throw new EngineException(ErrorKind.ENGINE_ERROR, "local engine: KV compression (" + r.kv().policy() + ") is not available yet");
+    }
+    int[] ids = promptIds.length == 0 ? new int[] {prefixTokenId()} : promptIds;
+    boolean truncated = false;
+    int room = Math.max(1, maxLength - 1);
+    if (ids.length > room) {
+      ids = Arrays.copyOfRange(ids, ids.length - room, ids.length);
+      truncated = true;
+    }
+    int[] prompt = ids;
+    boolean cut = truncated;
+    return locked(() -> generate(r, prompt, t0, cut));
+  }
+
+  private Completion generate(CompletionRequest r, int[] prompt, long t0, boolean truncatedPrompt) {
+    Random rng = r.seed() != null ? new Random(r.seed()) : new Random();
+    List<Integer> gen = new ArrayList<>();
+    List<TokenLogprob> tokens = new ArrayList<>();
+    List<Integer> tokenEnds = new ArrayList<>();
+    String text = "";
+    String finish = "length";
+    double prefillMs;
+    long tDecode;
+    long fullBytes;
+    long keptBytes;
+    int anchor = prompt[prompt.length - 1];
+    try (NDManager seq = root.newSubManager(); KvCache cache = model.newCache(seq)) {
+      float[] logits = run(seq, prompt, cache, prompt.length - 1)[0];
+      tDecode = System.nanoTime();
+      prefillMs = (tDecode - t0) / 1e6;
+      for (int i = 0; i < r.maxTokens(); i++) {
+        int next = Sampler.next(logits, r.temperature(), r.topP(), rng);
+        if (eosIds.contains(next)) {
+          finish = "stop";
+          break;
+        }
+        gen.add(next);
+        String now = textOf(anchor, gen);
+        String piece = now.startsWith(text) ? now.substring(text.length()) : tokenizer.piece(-1, next);
+        text = now;
+        tokenEnds.add(text.length());
+        if (r.logprobs()) tokens.add(tokenLogprob(logits, next, piece, r.topLogprobs(), gen.size() > 1 ? gen.get(gen.size() - 2) : anchor));
+        int cut = stopAt(text, r.stop());
+        if (cut >= 0) {
+          text = text.substring(0, cut);
+          int keep = 0;
+          while (keep < tokenEnds.size() && (keep == 0 ? 0 : tokenEnds.get(keep - 1)) < cut) keep++;
+          if (tokens.size() > keep) tokens = new ArrayList<>(tokens.subList(0, keep));
+          finish = "stop";
+          break;
+        }
+        if (i == r.maxTokens() - 1 || cache.nextPosition() >= maxLength) break;
+        logits = run(seq, new int[] {next}, cache, 0)[0];
+      }
+      fullBytes = cache.fullBytes();
+      keptBytes = cache.bytes();
+    }
+    long tEnd = System.nanoTime();
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("device", root.getDevice().toString());
+    extra.put("dtype", options.dtype());
+    Telemetry tel = new Telemetry((tEnd - t0) / 1e6, prefillMs, null, 1, prefillMs, (tEnd - tDecode) / 1e6,
+        fullBytes, keptBytes, PeakMemory.peakRssBytes(), extra);
+    return new Completion(text, finish, tokens, new Usage(prompt.length, gen.size()), tel, truncatedPrompt);
+  }
+
+  private TokenLogprob tokenLogprob(float[] logits, int id, String piece, int topK, int prevId) {
+    double[] lp = LogProbs.logSoftmax(logits);
+    List<TopLogprob> top = new ArrayList<>();
+    if (topK > 0) {
+      for (int t : LogProbs.topK(lp, topK)) top.add(new TopLogprob(tokenizer.piece(prevId, t), t, lp[t]));
+    }
+    return new TokenLogprob(piece, id, lp[id], null, top);
+  }
+
+  /** Text of the generated ids, decoded after the prompt's last token so a leading space survives. */
+  private String textOf(int anchor, List<Integer> gen) {
+    int[] withAnchor = new int[gen.size() + 1];
+    withAnchor[0] = anchor;
+    for (int i = 0; i < gen.size(); i++) withAnchor[i + 1] = gen.get(i);
+    String pre = tokenizer.decode(new int[] {anchor}, false);
+    String all = tokenizer.decode(withAnchor, false);
+    if (all.startsWith(pre)) return all.substring(pre.length());
+    return tokenizer.decode(Arrays.copyOfRange(withAnchor, 1, withAnchor.length), false);
+  }
+
+  static int stopAt(String text, List<String> stops) {
+    int best = -1;
+    for (String s : stops) {
+      if (s == null || s.isEmpty()) continue;
+      int at = text.indexOf(s);
+      if (at >= 0 && (best < 0 || at < best)) best = at;
+    }
+    return best;
+  }
+
+  @Override
+  public List<TokenScore> score(String context, String continuation) {
+    int trailing = context.length() - context.stripTrailing().length();
+    String ctx = context;
+    String cont = continuation;
+    if (trailing > 0) {
+      cont = ctx.substring(ctx.length() - trailing) + cont;
+      ctx = ctx.substring(0, ctx.length() - trailing);
+    }
+    int[] ctxIds;
+    int[] contIds;
+    if (ctx.isEmpty()) {
+      ctxIds = new int[] {prefixTokenId()};
+      contIds = tokenizer.encodeIds(cont, false);
+    } else {
+      int[] whole = tokenizer.encodeIds(ctx + cont, false);
+      ctxIds = tokenizer.encodeIds(ctx, false);
+      contIds = Arrays.copyOfRange(whole, Math.min(ctxIds.length, whole.length), whole.length);
+    }
+    return scoreIds(ctxIds, contIds);
+  }
+
+  /**
+   * Teacher-forced log-probs of {@code continuation} after {@code context} (ids; an empty context becomes the prefix
+   * token). The input is cut from the left to the context window, as lm-eval does.
+   */
+  public List<TokenScore> scoreIds(int[] context, int[] continuation) {
+    if (continuation.length == 0) return List.of();
+    int[] ctx = context.length == 0 ? new int[] {prefixTokenId()} : context;
+    int[] all = new int[ctx.length + continuation.length];
+    System.arraycopy(ctx, 0, all, 0, ctx.length);
+    System.arraycopy(continuation, 0, all, ctx.length, continuation.length);
+    int[] input = Arrays.copyOf(all, all.length - 1);
+    if (input.length > maxLength) input = Arrays.copyOfRange(input, input.length - maxLength, input.length);
+    int[] in = input;
+    int from = in.length - continuation.length;
+    float[][] logits = locked(() -> {
+      try (NDManager seq = root.newSubManager(); KvCache cache = model.newCache(seq)) {
+        return run(seq, in, cache, from);
+      }
+    });
+    List<TokenScore> out = new ArrayList<>();
+    for (int j = 0; j < continuation.length; j++) {
+      double[] lp = LogProbs.logSoftmax(logits[j]);
+      int id = continuation[j];
+      int prev = j == 0 ? ctx[ctx.length - 1] : continuation[j - 1];
+      out.add(new TokenScore(tokenizer.piece(prev, id), id, lp[id], LogProbs.argMax(logits[j]) == id));
+    }
+    return out;
+  }
+
+  @Override
+  public NextToken nextToken(Prompt p, int topK) {
+    int[] ids = guard(() -> promptIds(p));
+    if (ids.length == 0) ids = new int[] {prefixTokenId()};
+    if (ids.length > maxLength) ids = Arrays.copyOfRange(ids, ids.length - maxLength, ids.length);
+    int[] in = ids;
+    float[] logits = locked(() -> {
+      try (NDManager seq = root.newSubManager(); KvCache cache = model.newCache(seq)) {
+        return run(seq, in, cache, in.length - 1)[0];
+      }
+    });
+    double[] lp = LogProbs.logSoftmax(logits);
+    int[] top = LogProbs.topK(lp, topK);
+    List<TopLogprob> list = new ArrayList<>(top.length);
+    double mass = 0;
+    int prev = in[in.length - 1];
+    for (int id : top) {
+      list.add(new TopLogprob(tokenizer.piece(prev, id), id, lp[id]));
+      mass += Math.exp(lp[id]);
+    }
+    boolean full = top.length == lp.length;
+    return new NextToken(list, full ? 0.0 : Math.max(0.0, 1.0 - mass), lp.length, full);
+  }
+
+  @Override
+  public EngineInfo info() {
+    ModelConfig c = model.config();
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("architecture", c.architecture().hfName());
+    details.put("device", root.getDevice().toString());
+    details.put("layers", Integer.toString(c.numLayers()));
+    details.put("vocab_size", Integer.toString(c.vocabSize()));
+    details.put("max_length", Integer.toString(maxLength));
+    return new EngineInfo("local", dir.toString(), null, options.dtype(), dir.resolve("tokenizer.json").toString(), CAPABILITIES, details);
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      model.close();
+      tokenizer.close();
+      root.close();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  /** Runs ids through the model in prefill chunks; returns logits rows for positions from {@code logitsFrom} on. */
+  private float[][] run(NDManager seq, int[] ids, KvCache cache, int logitsFrom) {
+    float[][] out = new float[Math.max(0, ids.length - logitsFrom)][];
+    int row = 0;
+    for (int s = 0; s < ids.length; s += PREFILL_CHUNK) {
+      int e = Math.min(ids.length, s + PREFILL_CHUNK);
+      int from = Math.max(0, logitsFrom - s);
+      try (NDManager step = seq.newSubManager()) {
+        NDArray l = model.forward(step, Arrays.copyOfRange(ids, s, e), cache, from);
+        int rows = (int) l.getShape().get(0);
+        if (rows == 0) continue;
+        float[] flat = l.toFloatArray();
+        int v = flat.length / rows;
+        for (int i = 0; i < rows; i++) out[row++] = Arrays.copyOfRange(flat, i * v, (i + 1) * v);
+      }
+    }
+    return out;
+  }
+
+  private <T> T locked(Supplier<T> work) {
+    lock.lock();
+    try {
+      return guard(work);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static <T> T guard(Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (EngineException e) {
+      throw e;
+    } catch (RuntimeException | OutOfMemoryError e) {
+      throw new EngineException(ErrorKind.ENGINE_ERROR, null, 1, "local engine: " + e, e);
+    }
+  }
+}

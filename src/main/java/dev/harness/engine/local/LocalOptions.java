@@ -1,0 +1,25 @@
+package dev.harness.engine.local;
+
+/**
+ * How to open a local model: {@code dtype} "float32" or "float16"; {@code device} "auto" (GPU when DJL finds one),
+ * "cpu" or "gpu"; {@code maxLength} the context window in tokens (null: config.json's max_position_embeddings /
+ * n_positions). Prompts longer than the window are cut from the left.
+ */
+public record LocalOptions(String dtype, String device, Integer maxLength) {
+
+  public LocalOptions {
+    dtype = dtype == null ? "float32" : dtype;
+    device = device == null ? "auto" : device;
+    if (!dtype.equals("float32") && !dtype.equals("float16")) {
+      throw new IllegalArgumentException("dtype must be float32 or float16, got " + dtype);
+    }
+    if (!device.equals("auto") && !device.equals("cpu") && !device.equals("gpu")) {
+      throw new IllegalArgumentException("device must be auto, cpu or gpu, got " + device);
+    }
+    if (maxLength != null && maxLength < 2) throw new IllegalArgumentException("maxLength must be >= 2, got " + maxLength);
+  }
+
+  public static LocalOptions defaults() { return new LocalOptions("float32", "auto", null); }
+
+  public static LocalOptions cpu() { return new LocalOptions("float32", "cpu", null); }
+}

@@ -1,0 +1,60 @@
+package dev.harness.engine.local.kv;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The KV cache of one sequence: one {@link LayerCache} per layer, in its own NDManager, plus the position the next
+ * token will take ({@link #nextPosition()}: the number of tokens seen, which stays the original position even after
+ * compression shrinks the layers). Close it when the sequence is done.
+ */
+public final class KvCache implements AutoCloseable {
+  private final NDManager manager;
+  private final List<LayerCache> layers;
+  private int nextPosition;
+  private long peakBytes;
+
+  public KvCache(NDManager parent, int numLayers, int kvHeads, int headDim, DataType type) {
+    this.manager = parent.newSubManager();
+    this.layers = new ArrayList<>(numLayers);
+    for (int i = 0; i < numLayers; i++) layers.add(new LayerCache(manager, kvHeads, headDim, type));
+  }
+
+  public LayerCache layer(int i) { return layers.get(i); }
+
+  public int numLayers() { return layers.size(); }
+
+  public int nextPosition() { return nextPosition; }
+
+  /** Called by the model after a forward pass of {@code tokens} tokens. */
+  public void advance(int tokens) {
+    nextPosition += tokens;
+    peakBytes = Math.max(peakBytes, bytes());
+  }
+
+  /** Bytes currently held (valid K and V entries over all layers). */
+  public long bytes() {
+    long b = 0;
+    for (LayerCache l : layers) b += l.bytes();
+    return b;
+  }
+
+  /** Bytes an uncompressed cache of {@link #nextPosition()} tokens holds. */
+  public long fullBytes() {
+    if (layers.isEmpty()) return 0;
+    LayerCache l = layers.get(0);
+    return (long) layers.size() * 2L * l.kvHeads() * nextPosition * l.headDim() * l.dataType().getNumOfBytes();
+  }
+
+  public long peakBytes() { return peakBytes; }
+
+  public NDManager manager() { return manager; }
+
+  @Override
+  public void close() {
+    layers.forEach(LayerCache::close);
+    manager.close();
+  }
+}

@@ -1,0 +1,138 @@
+package dev.harness.engine.local.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import dev.harness.engine.local.kv.KvCache;
+import dev.harness.engine.local.kv.LayerCache;
+import dev.harness.engine.local.weights.Checkpoint;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * GPT2LMHeadModel: wte + wpe → N × [LayerNorm → attention → add → LayerNorm → gelu_new MLP → add] → LayerNorm →
+ * lm_head tied to wte. Conv1D weights are stored [in, out], so they are used as stored. Tensor names may carry the
+ * {@code transformer.} prefix or not.
+ */
+public final class Gpt2Model implements CausalLM {
+
+  record Layer(NDArray ln1W, NDArray ln1B, NDArray attnW, NDArray attnB, NDArray projW, NDArray projB,
+      NDArray ln2W, NDArray ln2B, NDArray fcW, NDArray fcB, NDArray mlpProjW, NDArray mlpProjB) {}
+
+  private final ModelConfig cfg;
+  private final DataType type;
+  private final NDManager weights;
+  private final NDArray wte;
+  private final NDArray wpe;
+  private final NDArray lmHeadT;
+  private final NDArray lnFW;
+  private final NDArray lnFB;
+  private final List<Layer> layers;
+
+  private Gpt2Model(ModelConfig cfg, DataType type, NDManager weights, NDArray wte, NDArray wpe, NDArray lmHeadT,
+      NDArray lnFW, NDArray lnFB, List<Layer> layers) {
+    this.cfg = cfg;
+    this.type = type;
+    this.weights = weights;
+    this.wte = wte;
+    this.wpe = wpe;
+    this.lmHeadT = lmHeadT;
+    this.lnFW = lnFW;
+    this.lnFB = lnFB;
+    this.layers = layers;
+  }
+
+  static Gpt2Model load(ModelConfig c, Checkpoint ckpt, NDManager weights, DataType type) {
+    WeightLoader w = new WeightLoader(ckpt, weights, type);
+    String pre = ckpt.has("transformer.wte.weight") ? "transformer." : "";
+    long e = c.hiddenSize();
+    long inner = c.intermediateSize();
+    NDArray wte = w.plain(pre + "wte.weight", c.vocabSize(), e);
+    NDArray wpe = w.plain(pre + "wpe.weight", c.maxPositions(), e);
+    NDArray lmHeadT = w.has("lm_head.weight") && !c.tieWordEmbeddings()
+        ? w.linearT(e, "lm_head.weight", c.vocabSize()) : wte.transpose();
+    List<Layer> layers = new ArrayList<>();
+    for (int i = 0; i < c.numLayers(); i++) {
+      String p = pre + "h." + i + ".";
+      layers.add(new Layer(
+          w.plain(p + "ln_1.weight", e), w.plain(p + "ln_1.bias", e),
+          w.plain(p + "attn.c_attn.weight", e, 3 * e), w.plain(p + "attn.c_attn.bias", 3 * e),
+          w.plain(p + "attn.c_proj.weight", e, e), w.plain(p + "attn.c_proj.bias", e),
+          w.plain(p + "ln_2.weight", e), w.plain(p + "ln_2.bias", e),
+          w.plain(p + "mlp.c_fc.weight", e, inner), w.plain(p + "mlp.c_fc.bias", inner),
+          w.plain(p + "mlp.c_proj.weight", inner, e), w.plain(p + "mlp.c_proj.bias", e)));
+    }
+    return new Gpt2Model(c, type, weights, wte, wpe, lmHeadT, w.plain(pre + "ln_f.weight", e), w.plain(pre + "ln_f.bias", e), layers);
+  }
+
+  @Override
+  public ModelConfig config() { return cfg; }
+
+  @Override
+  public DataType dataType() { return type; }
+
+  @Override
+  public NDManager weights() { return weights; }
+
+  @Override
+  public NDArray forward(NDManager step, int[] ids, KvCache cache, int logitsFrom) {
+    int t = ids.length;
+    int start = cache.nextPosition();
+    if (start + t > cfg.maxPositions()) {
+      throw new IllegalArgumentException("GPT-2 has " + cfg.maxPositions() + " learned positions; sequence needs " + (start + t));
+    }
+    int[] positions = new int[t];
+    long[] idx = new long[t];
+    long[] pos = new long[t];
+    for (int i = 0; i < t; i++) {
+      positions[i] = start + i;
+      pos[i] = start + i;
+      idx[i] = ids[i];
+    }
+    NDArray x = wte.get(step, new NDIndex("{}", step.create(idx)));
+    try (NDScope scope = new NDScope()) {
+      x.addi(wpe.get(step, new NDIndex("{}", step.create(pos))));
+    }
+    NDArray mask = Ops.causalMask(step, cache.layer(0).length(), t);
+    for (int i = 0; i < layers.size(); i++) {
+      try (NDScope scope = new NDScope()) {
+        layer(step, layers.get(i), x, mask, cache.layer(i), positions);
+      }
+    }
+    cache.advance(t);
+    if (logitsFrom >= t) return step.zeros(new ai.djl.ndarray.types.Shape(0, cfg.vocabSize()), DataType.FLOAT32);
+    try (NDScope scope = new NDScope()) {
+      NDArray h = Ops.layerNorm(x, lnFW, lnFB, cfg.normEps());
+      if (logitsFrom > 0) h = h.get(new NDIndex("{}:", logitsFrom));
+      NDArray logits = h.matMul(lmHeadT);
+      if (logits.getDataType() != DataType.FLOAT32) logits = logits.toType(DataType.FLOAT32, false);
+      NDScope.unregister(logits);
+      return logits;
+    }
+  }
+
+  private void layer(NDManager step, Layer l, NDArray x, NDArray mask, LayerCache lc, int[] positions) {
+    int t = positions.length;
+    int heads = cfg.numHeads();
+    int d = cfg.headDim();
+    double eps = cfg.normEps();
+    NDArray h = Ops.layerNorm(x, l.ln1W(), l.ln1B(), eps);
+    NDArray qkv = h.matMul(l.attnW()).addi(l.attnB());
+    NDList parts = qkv.split(3, 1);
+    NDArray q = parts.get(0).reshape(t, heads, d).transpose(1, 0, 2);
+    NDArray k = parts.get(1).reshape(t, heads, d).transpose(1, 0, 2);
+    NDArray v = parts.get(2).reshape(t, heads, d).transpose(1, 0, 2);
+    lc.append(k, v, positions);
+    NDArray attn = Ops.attention(q, lc.keys(step), lc.values(step), mask, heads);
+    x.addi(attn.matMul(l.projW()).addi(l.projB()));
+    NDArray h2 = Ops.layerNorm(x, l.ln2W(), l.ln2B(), eps);
+    NDArray m = Ops.geluNew(h2.matMul(l.fcW()).addi(l.fcB())).matMul(l.mlpProjW()).addi(l.mlpProjB());
+    x.addi(m);
+  }
+
+  @Override
+  public void close() { weights.close(); }
+}

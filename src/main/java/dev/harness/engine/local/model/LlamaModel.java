@@ -1,0 +1,151 @@
+package dev.harness.engine.local.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import dev.harness.engine.local.kv.KvCache;
+import dev.harness.engine.local.kv.LayerCache;
+import dev.harness.engine.local.weights.Checkpoint;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Llama-family forward pass (LlamaForCausalLM, Qwen2ForCausalLM with q/k/v biases, Qwen3ForCausalLM with q/k
+ * RMSNorm): embedding → N × [RMSNorm → attention → add → RMSNorm → SwiGLU MLP → add] → RMSNorm → lm_head.
+ */
+public final class LlamaModel implements CausalLM {
+
+  /** One decoder layer's weights, linear ones pre-transposed and fused. Nullable: biases, q/k norms. */
+  record Layer(NDArray inputNorm, NDArray qkvT, NDArray qkvBias, NDArray qNorm, NDArray kNorm, NDArray oT,
+      NDArray oBias, NDArray postNorm, NDArray gateUpT, NDArray gateUpBias, NDArray downT, NDArray downBias) {}
+
+  private final ModelConfig cfg;
+  private final DataType type;
+  private final NDManager weights;
+  private final NDArray embed;
+  private final NDArray lmHeadT;
+  private final NDArray finalNorm;
+  private final List<Layer> layers;
+  private final Rope rope;
+
+  private LlamaModel(ModelConfig cfg, DataType type, NDManager weights, NDArray embed, NDArray lmHeadT,
+      NDArray finalNorm, List<Layer> layers) {
+    this.cfg = cfg;
+    this.type = type;
+    this.weights = weights;
+    this.embed = embed;
+    this.lmHeadT = lmHeadT;
+    this.finalNorm = finalNorm;
+    this.layers = layers;
+    this.rope = new Rope(cfg.headDim(), cfg.ropeTheta(), cfg.ropeScaling());
+  }
+
+  static LlamaModel load(ModelConfig c, Checkpoint ckpt, NDManager weights, DataType type) {
+    WeightLoader w = new WeightLoader(ckpt, weights, type);
+    long h = c.hiddenSize();
+    long q = c.qDim();
+    long kv = c.kvDim();
+    long inter = c.intermediateSize();
+    NDArray embed = w.plain("model.embed_tokens.weight", c.vocabSize(), h);
+    NDArray lmHeadT = c.tieWordEmbeddings() ? embed.transpose() : w.linearT(h, "lm_head.weight", c.vocabSize());
+    List<Layer> layers = new ArrayList<>();
+    for (int i = 0; i < c.numLayers(); i++) {
+      String p = "model.layers." + i + ".";
+      String a = p + "self_attn.";
+      String m = p + "mlp.";
+      NDArray qkvT = w.linearT(h, new String[] {a + "q_proj.weight", a + "k_proj.weight", a + "v_proj.weight"}, new long[] {q, kv, kv});
+      NDArray qkvBias = c.attentionBias()
+          ? w.vectors(new String[] {a + "q_proj.bias", a + "k_proj.bias", a + "v_proj.bias"}, new long[] {q, kv, kv}) : null;
+      boolean qkNorm = c.architecture() == Architecture.QWEN3;
+      NDArray qNorm = qkNorm ? w.plain(a + "q_norm.weight", c.headDim()) : null;
+      NDArray kNorm = qkNorm ? w.plain(a + "k_norm.weight", c.headDim()) : null;
+      NDArray oBias = c.attentionBias() && c.architecture() == Architecture.LLAMA ? w.plain(a + "o_proj.bias", h) : null;
+      NDArray gateUpT = w.linearT(h, new String[] {m + "gate_proj.weight", m + "up_proj.weight"}, new long[] {inter, inter});
+      NDArray gateUpBias = c.mlpBias() ? w.vectors(new String[] {m + "gate_proj.bias", m + "up_proj.bias"}, new long[] {inter, inter}) : null;
+      NDArray downBias = c.mlpBias() ? w.plain(m + "down_proj.bias", h) : null;
+      layers.add(new Layer(w.plain(p + "input_layernorm.weight", h), qkvT, qkvBias, qNorm, kNorm,
+          w.linearT(q, a + "o_proj.weight", h), oBias, w.plain(p + "post_attention_layernorm.weight", h),
+          gateUpT, gateUpBias, w.linearT(inter, m + "down_proj.weight", h), downBias));
+    }
+    return new LlamaModel(c, type, weights, embed, lmHeadT, w.plain("model.norm.weight", h), layers);
+  }
+
+  @Override
+  public ModelConfig config() { return cfg; }
+
+  @Override
+  public DataType dataType() { return type; }
+
+  @Override
+  public NDManager weights() { return weights; }
+
+  @Override
+  public NDArray forward(NDManager step, int[] ids, KvCache cache, int logitsFrom) {
+    int t = ids.length;
+    int start = cache.nextPosition();
+    int past = cache.layer(0).length();
+    int[] positions = new int[t];
+    long[] idx = new long[t];
+    for (int i = 0; i < t; i++) {
+      positions[i] = start + i;
+      idx[i] = ids[i];
+    }
+    NDArray x = embed.get(step, new NDIndex("{}", step.create(idx)));
+    NDArray[] cosSin = rope.cosSin(step, positions, type);
+    NDArray mask = Ops.causalMask(step, past, t);
+    int group = cfg.numHeads() / cfg.numKvHeads();
+    if (mask != null && group > 1) mask = mask.tile(new long[] {group, 1});
+    for (int i = 0; i < layers.size(); i++) {
+      try (NDScope scope = new NDScope()) {
+        layer(step, layers.get(i), x, cosSin, mask, cache.layer(i), positions);
+      }
+    }
+    cache.advance(t);
+    if (logitsFrom >= t) return step.zeros(new ai.djl.ndarray.types.Shape(0, cfg.vocabSize()), DataType.FLOAT32);
+    try (NDScope scope = new NDScope()) {
+      NDArray h = Ops.rmsNorm(x, finalNorm, cfg.normEps());
+      if (logitsFrom > 0) h = h.get(new NDIndex("{}:", logitsFrom));
+      NDArray logits = h.matMul(lmHeadT);
+      if (logits.getDataType() != DataType.FLOAT32) logits = logits.toType(DataType.FLOAT32, false);
+      NDScope.unregister(logits);
+      return logits;
+    }
+  }
+
+  /** Updates x [T, hidden] in place with one decoder layer. */
+  private void layer(NDManager step, Layer l, NDArray x, NDArray[] cosSin, NDArray mask, LayerCache lc, int[] positions) {
+    int t = positions.length;
+    double eps = cfg.normEps();
+    NDArray h = Ops.rmsNorm(x, l.inputNorm(), eps);
+    NDArray qkv = h.matMul(l.qkvT());
+    if (l.qkvBias() != null) qkv.addi(l.qkvBias());
+    NDList parts = qkv.split(new long[] {cfg.qDim(), cfg.qDim() + cfg.kvDim()}, 1);
+    NDArray q = parts.get(0).reshape(t, cfg.numHeads(), cfg.headDim());
+    NDArray k = parts.get(1).reshape(t, cfg.numKvHeads(), cfg.headDim());
+    NDArray v = parts.get(2).reshape(t, cfg.numKvHeads(), cfg.headDim());
+    if (l.qNorm() != null) {
+      q = Ops.rmsNorm(q, l.qNorm(), eps);
+      k = Ops.rmsNorm(k, l.kNorm(), eps);
+    }
+    q = Rope.apply(q, cosSin[0], cosSin[1]).transpose(1, 0, 2);
+    k = Rope.apply(k, cosSin[0], cosSin[1]).transpose(1, 0, 2);
+    lc.append(k, v.transpose(1, 0, 2), positions);
+    NDArray attn = Ops.attention(q, lc.keys(step), lc.values(step), mask, cfg.numKvHeads());
+    NDArray o = attn.matMul(l.oT());
+    if (l.oBias() != null) o.addi(l.oBias());
+    x.addi(o);
+    NDArray h2 = Ops.rmsNorm(x, l.postNorm(), eps);
+    NDArray gu = h2.matMul(l.gateUpT());
+    if (l.gateUpBias() != null) gu.addi(l.gateUpBias());
+    NDList gateUp = gu.split(2, 1);
+    NDArray mlp = Ops.silu(gateUp.get(0)).muli(gateUp.get(1)).matMul(l.downT());
+    if (l.downBias() != null) mlp.addi(l.downBias());
+    x.addi(mlp);
+  }
+
+  @Override
+  public void close() { weights.close(); }
+}

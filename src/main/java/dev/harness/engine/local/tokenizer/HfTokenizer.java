@@ -1,0 +1,125 @@
+package dev.harness.engine.local.tokenizer;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harness.engine.Tokenizer;
+import dev.harness.engine.local.weights.CheckpointException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model's tokenizer.json through DJL's Hugging Face tokenizers, with truncation and padding off and special tokens
+ * only where asked for. Also knows the BOS/EOS tokens from tokenizer_config.json and the chat template.
+ */
+public final class HfTokenizer implements Tokenizer, AutoCloseable {
+  private final HuggingFaceTokenizer tok;
+  private final SpecialTokens special;
+  private final ChatTemplate chatTemplate;
+  private final Path dir;
+
+  private HfTokenizer(HuggingFaceTokenizer tok, SpecialTokens special, ChatTemplate chatTemplate, Path dir) {
+    this.tok = tok;
+    this.special = special;
+    this.chatTemplate = chatTemplate;
+    this.dir = dir;
+  }
+
+  public static HfTokenizer open(Path dir) {
+    Path file = dir.resolve("tokenizer.json");
+    if (!Files.isRegularFile(file)) throw CheckpointException.of(dir, "no tokenizer.json (needed by the local engine)");
+    HuggingFaceTokenizer tok;
+    try {
+      tok = HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(false).optTruncation(false)
+          .optPadding(false).optWithOverflowingTokens(false).build();
+    } catch (IOException | RuntimeException e) {
+      throw CheckpointException.of(file, "cannot load (" + e.getMessage() + ")");
+    }
+    ObjectMapper json = new ObjectMapper();
+    JsonNode cfg = null;
+    Path cfgFile = dir.resolve("tokenizer_config.json");
+    if (Files.isRegularFile(cfgFile)) {
+      try {
+        cfg = json.readTree(cfgFile.toFile());
+      } catch (IOException e) {
+        tok.close();
+        throw CheckpointException.of(cfgFile, "not valid JSON");
+      }
+    }
+    Map<String, Integer> ids = tokenIds(json, file);
+    String bos = cfg == null ? null : SpecialTokens.tokenText(cfg.get("bos_token"));
+    String eos = cfg == null ? null : SpecialTokens.tokenText(cfg.get("eos_token"));
+    SpecialTokens special = new SpecialTokens(bos, bos == null ? null : ids.get(bos), eos, eos == null ? null : ids.get(eos));
+    ChatTemplate template = cfg == null ? null : ChatTemplate.fromConfig(cfg, cfgFile, special);
+    return new HfTokenizer(tok, special, template, dir);
+  }
+
+  /** Added tokens and the model vocabulary (when it is a map) from tokenizer.json. */
+  private static Map<String, Integer> tokenIds(ObjectMapper json, Path file) {
+    Map<String, Integer> ids = new HashMap<>();
+    try {
+      JsonNode root = json.readTree(file.toFile());
+      JsonNode vocab = root.path("model").path("vocab");
+      if (vocab.isObject()) vocab.fields().forEachRemaining(f -> ids.put(f.getKey(), f.getValue().asInt()));
+      for (JsonNode t : root.path("added_tokens")) ids.put(t.path("content").asText(), t.path("id").asInt());
+    } catch (IOException e) {
+      throw CheckpointException.of(file, "not valid JSON");
+    }
+    return ids;
+  }
+
+  public int[] encodeIds(String text, boolean addSpecialTokens) {
+    long[] ids = tok.encode(text, addSpecialTokens, false).getIds();
+    int[] out = new int[ids.length];
+    for (int i = 0; i < ids.length; i++) out[i] = (int) ids[i];
+    return out;
+  }
+
+  @Override
+  public List<Integer> encode(String text, boolean addSpecialTokens) {
+    List<Integer> out = new ArrayList<>();
+    for (int id : encodeIds(text, addSpecialTokens)) out.add(id);
+    return out;
+  }
+
+  @Override
+  public String decode(List<Integer> ids) {
+    long[] l = new long[ids.size()];
+    for (int i = 0; i < l.length; i++) l[i] = ids.get(i);
+    return tok.decode(l, false);
+  }
+
+  public String decode(int[] ids, boolean skipSpecialTokens) {
+    long[] l = new long[ids.length];
+    for (int i = 0; i < l.length; i++) l[i] = ids[i];
+    return tok.decode(l, skipSpecialTokens);
+  }
+
+  /**
+   * The text token {@code id} adds after token {@code prevId} (-1: at the start), so that SentencePiece's leading
+   * space survives: decode(prev, id) minus decode(prev) when the latter is a prefix, else decode(id).
+   */
+  public String piece(int prevId, int id) {
+    if (prevId >= 0) {
+      String before = decode(new int[] {prevId}, false);
+      String both = decode(new int[] {prevId, id}, false);
+      if (both.startsWith(before)) return both.substring(before.length());
+    }
+    return decode(new int[] {id}, false);
+  }
+
+  public SpecialTokens specialTokens() { return special; }
+
+  /** The chat template of tokenizer_config.json, or null when there is none. */
+  public ChatTemplate chatTemplate() { return chatTemplate; }
+
+  public Path dir() { return dir; }
+
+  @Override
+  public void close() { tok.close(); }
+}
