@@ -1,0 +1,55 @@
+package dev.harness.cli;
+
+import dev.harness.study.Phase;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code prepare}, {@code run}, {@code score}, {@code analyze}, {@code report}: one phase each, always executed. */
+final class PhaseCommands {
+  private PhaseCommands() {}
+
+  abstract static class One implements Callable<Integer> {
+    @Mixin StudyOptions options;
+    @Spec CommandSpec spec;
+
+    abstract Phase phase();
+
+    @Override
+    public Integer call() {
+      return StudyLauncher.launch(options, List.of(phase()), false, Set.of(), spec.commandLine());
+    }
+  }
+
+  @Command(name = "prepare", mixinStandardHelpOptions = true,
+      description = "Materialise the study's items (dataset rows, bins, manifest) into the store.")
+  static final class Prepare extends One {
+    Phase phase() { return Phase.PREPARE; }
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "Send every unit to the engine; resumable (stored units are skipped, failed ones retried).")
+  static final class Run extends One {
+    Phase phase() { return Phase.RUN; }
+  }
+
+  @Command(name = "score", mixinStandardHelpOptions = true, description = "Per-response metrics and the failure taxonomy.")
+  static final class Score extends One {
+    Phase phase() { return Phase.SCORE; }
+  }
+
+  @Command(name = "analyze", mixinStandardHelpOptions = true,
+      description = "Aggregates with confidence intervals, transition detection, plots.")
+  static final class Analyze extends One {
+    Phase phase() { return Phase.ANALYZE; }
+  }
+
+  @Command(name = "report", mixinStandardHelpOptions = true, description = "report.md from the store alone.")
+  static final class Report extends One {
+    Phase phase() { return Phase.REPORT; }
+  }
+}

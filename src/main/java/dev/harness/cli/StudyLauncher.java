@@ -1,0 +1,34 @@
+package dev.harness.cli;
+
+import dev.harness.config.ConfigLoader;
+import dev.harness.config.Env;
+import dev.harness.config.ExperimentConfig;
+import dev.harness.store.Store;
+import dev.harness.study.DefaultEngineFactory;
+import dev.harness.study.Phase;
+import dev.harness.study.PhaseRunner;
+import dev.harness.study.Study;
+import dev.harness.study.StudyContext;
+import dev.harness.study.StudyRegistry;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine;
+
+/** Shared by the phase commands: load and validate the config, open the store, run the phases. */
+final class StudyLauncher {
+  private StudyLauncher() {}
+
+  static int launch(StudyOptions o, List<Phase> phases, boolean skipDone, Set<Phase> force, CommandLine cl) {
+    Env env = Env.system();
+    ExperimentConfig cfg = ConfigLoader.load(o.config, o.sets, env);
+    Study study = StudyRegistry.forName(cfg.study(), o.config.toString());
+    Path runDir = Path.of(cfg.output().root(), cfg.output().expGroupId());
+    try (Store store = Store.open(runDir.resolve(cfg.study() + ".sqlite"))) {
+      StudyContext ctx = new StudyContext(cfg, o.config.toString(), runDir, Path.of("data"), store,
+          new DefaultEngineFactory(env), env, cl.getOut(), cl.getErr(), o.verbose);
+      PhaseRunner.run(study, phases, skipDone, force, ctx);
+    }
+    return ExitCodes.OK;
+  }
+}

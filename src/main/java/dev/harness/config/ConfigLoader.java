@@ -1,0 +1,136 @@
+package dev.harness.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a YAML config into {@link ExperimentConfig}: applies {@code --set key.path=value} overrides, rejects unknown
+ * keys and wrong types with the field path, then runs {@link ConfigValidator}.
+ */
+public final class ConfigLoader {
+  private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
+      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .build();
+
+  private ConfigLoader() {}
+
+  /** The mapper used for configs (snake_case, strict). Also used to snapshot a config as JSON. */
+  public static ObjectMapper mapper() { return YAML; }
+
+  public static ExperimentConfig load(Path file, List<String> overrides, Env env) {
+    JsonNode tree = readTree(file);
+    ObjectNode root = (ObjectNode) tree;
+    for (String o : overrides) {
+      Overrides.apply(root, o, file.toString());
+    }
+    ExperimentConfig cfg = convert(root, ExperimentConfig.class, file.toString());
+    cfg = EnvDefaults.apply(cfg, env);
+    ConfigValidator.validate(cfg, file.toString());
+    return cfg;
+  }
+
+  static JsonNode readTree(Path file) {
+    String name = file.toString();
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(name, null, "config file not found");
+    } catch (IOException e) {
+      throw new ConfigException(name, null, "cannot read config: " + e.getMessage());
+    }
+    JsonNode tree;
+    try {
+      tree = YAML.readTree(text);
+    } catch (JsonProcessingException e) {
+      JsonLocation loc = e.getLocation();
+      String where = loc == null ? "" : "line " + loc.getLineNr() + " column " + loc.getColumnNr();
+      throw new ConfigException(name, where, "invalid YAML (" + e.getOriginalMessage() + ")");
+    }
+    if (tree == null || tree.isMissingNode() || tree.isNull()) {
+      throw new ConfigException(name, null, "config is empty; expected a mapping with at least 'study' and 'output'");
+    }
+    if (!tree.isObject()) {
+      throw new ConfigException(name, null, "expected a mapping at the top level, got " + tree.getNodeType());
+    }
+    return tree;
+  }
+
+  /** Converts a YAML tree to a record, turning Jackson's errors into one line with the field path. */
+  public static <T> T convert(JsonNode node, Class<T> type, String file) {
+    try {
+      return YAML.treeToValue(node, type);
+    } catch (UnrecognizedPropertyException e) {
+      String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
+          .map(Object::toString).sorted().collect(Collectors.joining(", "));
+      throw new ConfigException(file, path(e), "unknown key '" + e.getPropertyName() + "'"
+          + (known.isEmpty() ? "" : " (expected one of: " + known + ")"));
+    } catch (MismatchedInputException e) {
+      throw new ConfigException(file, path(e), "expected " + describe(e.getTargetType()) + ", got " + found(node, e));
+    } catch (JsonMappingException e) {
+      Throwable root = e;
+      while (root.getCause() != null) root = root.getCause();
+      throw new ConfigException(file, path(e), root.getMessage() == null ? e.getOriginalMessage() : root.getMessage());
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(file, null, e.getOriginalMessage());
+    }
+  }
+
+  static String path(JsonMappingException e) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (sb.length() > 0) sb.append('.');
+        sb.append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String found(JsonNode root, JsonMappingException e) {
+    JsonNode n = root;
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (n == null) break;
+      n = ref.getFieldName() != null ? n.get(ref.getFieldName()) : n.get(ref.getIndex());
+    }
+    if (n == null) return "nothing";
+    if (n.isTextual()) return "\"" + n.asText() + "\"";
+    if (n.isContainerNode()) return n.isArray() ? "a list" : "a mapping";
+    return n.toString();
+  }
+
+  private static String describe(Class<?> t) {
+    if (t == null) return "another type";
+    if (t == Integer.class || t == int.class || t == Long.class || t == long.class) return "an integer";
+    if (t == Double.class || t == double.class || t == Float.class) return "a number";
+    if (t == Boolean.class || t == boolean.class) return "true or false";
+    if (t == String.class) return "a string";
+    if (List.class.isAssignableFrom(t)) return "a list";
+    if (Map.class.isAssignableFrom(t) || t.isRecord()) return "a mapping";
+    return "a " + t.getSimpleName();
+  }
+}

@@ -1,0 +1,117 @@
+package dev.harness.config;
+
+import java.util.List;
+import java.util.Set;
+
+/** Checks the meaning of a config once its shape is right: allowed values, ranges, required fields per study. */
+public final class ConfigValidator {
+  public static final Set<String> STUDIES = Set.of("kv_transition", "kl", "output_control", "mc_eval");
+  public static final Set<String> IMPLEMENTED_STUDIES = Set.of("kv_transition");
+  public static final List<String> POLICIES = List.of("full", "snapkv", "streaming_llm", "h2o", "knorm", "random");
+  public static final List<String> METRICS = List.of("em", "f1", "answer_loglik");
+  public static final List<String> STRATEGIES = List.of("uniform", "pinned", "focus_transition");
+
+  private ConfigValidator() {}
+
+  public static void validate(ExperimentConfig c, String file) {
+    if (c.study() == null) fail(file, "study", "required; expected one of " + sorted(STUDIES));
+    if (!STUDIES.contains(c.study())) fail(file, "study", "expected one of " + sorted(STUDIES) + ", got '" + c.study() + "'");
+    if (!IMPLEMENTED_STUDIES.contains(c.study())) {
+      fail(file, "study", "'" + c.study() + "' is not available in this version (available: " + sorted(IMPLEMENTED_STUDIES) + ")");
+    }
+    if (c.output() == null || c.output().expGroupId() == null || c.output().expGroupId().isBlank()) {
+      fail(file, "output.exp_group_id", "required (the folder name under runs/)");
+    }
+    if (!c.output().expGroupId().matches("[A-Za-z0-9._-]+")) {
+      fail(file, "output.exp_group_id", "expected letters, digits, '.', '_' or '-', got '" + c.output().expGroupId() + "'");
+    }
+    validateEngine(c.engine(), "engine", file);
+    if ("kv_transition".equals(c.study())) validateKv(c, file);
+    GenerationConfig g = c.generation();
+    if (g.maxTokens() < 1) fail(file, "generation.max_tokens", "expected an integer >= 1, got " + g.maxTokens());
+    if (g.temperature() < 0) fail(file, "generation.temperature", "expected >= 0, got " + g.temperature());
+    if (!(g.topP() > 0 && g.topP() <= 1)) fail(file, "generation.top_p", "expected a number in (0, 1], got " + g.topP());
+    if (g.maxPromptTokens() != null && g.maxPromptTokens() < 2) {
+      fail(file, "generation.max_prompt_tokens", "expected an integer >= 2, got " + g.maxPromptTokens());
+    }
+    AnalysisConfig a = c.analysis();
+    if (a.bootstrapIters() < 100) fail(file, "analysis.bootstrap_iters", "expected an integer >= 100, got " + a.bootstrapIters());
+    if (!(a.ci() > 0 && a.ci() < 1)) fail(file, "analysis.ci", "expected a number in (0, 1), got " + a.ci());
+    double th = a.transition().threshold();
+    if (!(th > 0 && th <= 1)) fail(file, "analysis.transition.threshold", "expected a number in (0, 1], got " + th);
+  }
+
+  static void validateEngine(EngineConfig e, String path, String file) {
+    if (!Set.of("local", "openai").contains(e.kind())) {
+      fail(file, path + ".kind", "expected local or openai, got '" + e.kind() + "'");
+    }
+    if (e.model() == null || e.model().isBlank()) {
+      fail(file, path + ".model", "required" + ("openai".equals(e.kind()) ? " (or MODEL_NAME in the environment / .env)" : " (a directory or a Hugging Face id)"));
+    }
+    if ("openai".equals(e.kind()) && e.baseUrl() == null && e.baseUrls().isEmpty()) {
+      fail(file, path + ".base_url", "required for kind openai (or BASE_URL in the environment / .env)");
+    }
+    if (!Set.of("none", "nf4").contains(e.quantization())) {
+      fail(file, path + ".quantization", "expected none or nf4, got '" + e.quantization() + "'");
+    }
+    if (!Set.of("float32", "float16").contains(e.dtype())) {
+      fail(file, path + ".dtype", "expected float32 or float16, got '" + e.dtype() + "'");
+    }
+    if (!Set.of("chat", "completions").contains(e.endpoint())) {
+      fail(file, path + ".endpoint", "expected chat or completions, got '" + e.endpoint() + "'");
+    }
+    if (e.concurrency() < 1) fail(file, path + ".concurrency", "expected an integer >= 1, got " + e.concurrency());
+    if (!(e.timeoutS() > 0)) fail(file, path + ".timeout_s", "expected a number > 0, got " + e.timeoutS());
+    if (e.maxRetries() < 0) fail(file, path + ".max_retries", "expected an integer >= 0, got " + e.maxRetries());
+    Integer rpm = e.rateLimit().maxRpm();
+    if (rpm != null && rpm < 1) fail(file, path + ".rate_limit.max_rpm", "expected an integer >= 1 or null, got " + rpm);
+  }
+
+  private static void validateKv(ExperimentConfig c, String file) {
+    if (c.dataset() == null || c.dataset().source() == null || c.dataset().source().isBlank()) {
+      fail(file, "dataset.source", "required: a local .jsonl/.json/.csv path or hf://THUDM/LongBench");
+    }
+    BinsConfig b = c.bins();
+    if (b.edges() == null && b.count() < 1) fail(file, "bins.count", "expected an integer >= 1, got " + b.count());
+    if (b.edges() != null) {
+      if (b.edges().size() < 2) fail(file, "bins.edges", "expected at least two edges");
+      for (int i = 1; i < b.edges().size(); i++) {
+        if (b.edges().get(i) <= b.edges().get(i - 1)) {
+          fail(file, "bins.edges[" + i + "]", "edges must be strictly increasing, got " + b.edges());
+        }
+      }
+    }
+    SamplingConfig s = c.sampling();
+    if (!STRATEGIES.contains(s.strategy())) fail(file, "sampling.strategy", "expected one of " + STRATEGIES + ", got '" + s.strategy() + "'");
+    if (s.nPerBin() < 1) fail(file, "sampling.n_per_bin", "expected an integer >= 1, got " + s.nPerBin());
+    if ("pinned".equals(s.strategy()) && s.ids().isEmpty()) fail(file, "sampling.ids", "required (non-empty) when strategy is pinned");
+    if (s.focusFactor() < 1) fail(file, "sampling.focus_factor", "expected an integer >= 1, got " + s.focusFactor());
+    KvConfig kv = c.kv();
+    if (!POLICIES.contains(kv.policy())) fail(file, "kv.policy", "expected one of " + POLICIES + ", got '" + kv.policy() + "'");
+    if (kv.budgets().isEmpty()) fail(file, "kv.budgets", "expected a non-empty list of fractions in (0, 1]");
+    for (int i = 0; i < kv.budgets().size(); i++) {
+      Double v = kv.budgets().get(i);
+      if (v == null || !(v > 0 && v <= 1)) fail(file, "kv.budgets[" + i + "]", "expected a fraction in (0, 1], got " + v);
+    }
+    if (kv.budgets().stream().distinct().count() != kv.budgets().size()) fail(file, "kv.budgets", "duplicate budgets in " + kv.budgets());
+    for (String key : kv.baseUrls().keySet()) {
+      try {
+        Double.parseDouble(key);
+      } catch (NumberFormatException e) {
+        fail(file, "kv.base_urls." + key, "keys must be budgets (numbers)");
+      }
+    }
+    for (int i = 0; i < c.scoring().metrics().size(); i++) {
+      String m = c.scoring().metrics().get(i);
+      if (!METRICS.contains(m)) fail(file, "scoring.metrics[" + i + "]", "expected one of " + METRICS + ", got '" + m + "'");
+    }
+    String tm = c.analysis().transition().metric();
+    if (!c.scoring().metrics().contains(tm)) {
+      fail(file, "analysis.transition.metric", "'" + tm + "' is not among scoring.metrics " + c.scoring().metrics());
+    }
+  }
+
+  private static String sorted(Set<String> s) { return s.stream().sorted().toList().toString(); }
+
+  private static void fail(String file, String path, String msg) { throw new ConfigException(file, path, msg); }
+}

@@ -1,0 +1,52 @@
+package dev.harness.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.Optional;
+
+/** Which lifecycle phases completed, with the fingerprint of their inputs (for {@code all}'s skip-if-done). */
+public final class PhaseTable {
+  private final Store store;
+
+  public PhaseTable(Store store) { this.store = store; }
+
+  public record PhaseRecord(String phase, String fingerprint, String completedAt, String summary) {}
+
+  public Optional<PhaseRecord> get(String phase) {
+    return store.query(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT phase, fingerprint, completed_at, summary FROM phases WHERE phase = ?")) {
+        ps.setString(1, phase);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(new PhaseRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+              : Optional.empty();
+        }
+      }
+    });
+  }
+
+  public void markDone(String phase, String fingerprint, String summary) {
+    store.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO phases(phase, fingerprint, completed_at, summary) VALUES (?, ?, ?, ?) "
+              + "ON CONFLICT(phase) DO UPDATE SET fingerprint = excluded.fingerprint, completed_at = excluded.completed_at, summary = excluded.summary")) {
+        ps.setString(1, phase);
+        ps.setString(2, fingerprint);
+        ps.setString(3, Store.now());
+        ps.setString(4, summary);
+        ps.executeUpdate();
+      }
+    });
+  }
+
+  /** Forget a phase and every phase after it (their inputs changed). */
+  public void invalidateFrom(java.util.List<String> phases) {
+    store.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM phases WHERE phase = ?")) {
+        for (String p : phases) {
+          ps.setString(1, p);
+          ps.executeUpdate();
+        }
+      }
+    });
+  }
+}

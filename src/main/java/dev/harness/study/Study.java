@@ -1,0 +1,15 @@
+package dev.harness.study;
+
+/** A study: the five phases over one store. Each phase reads only the store and the config, and is idempotent. */
+public interface Study {
+  String name();
+
+  /** The config parts a phase depends on (serialised into its fingerprint); upstream phases are chained in. */
+  Object phaseInputs(Phase phase, StudyContext ctx);
+
+  /** Whether the phase's outputs are all present (so {@code all} may skip it when its inputs are unchanged). */
+  boolean outputsExist(Phase phase, StudyContext ctx);
+
+  /** Runs the phase; returns a one-line summary for the log and the phases table. */
+  String execute(Phase phase, StudyContext ctx);
+}

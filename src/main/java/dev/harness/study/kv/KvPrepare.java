@@ -1,0 +1,108 @@
+package dev.harness.study.kv;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harness.config.ConfigException;
+import dev.harness.config.ExperimentConfig;
+import dev.harness.data.Bin;
+import dev.harness.data.Example;
+import dev.harness.data.LengthBinner;
+import dev.harness.data.LengthMeasure;
+import dev.harness.data.LongBenchPrompt;
+import dev.harness.data.LongBenchReader;
+import dev.harness.data.Manifest;
+import dev.harness.data.ManifestEntry;
+import dev.harness.data.Sampler;
+import dev.harness.data.SamplingSpec;
+import dev.harness.engine.Tokenizer;
+import dev.harness.hub.HubClient;
+import dev.harness.hub.HubSettings;
+import dev.harness.store.KvDataTables;
+import dev.harness.study.StudyContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** prepare: read the dataset, measure prompts in tokens, bin, sample, write the manifest and the data tables. */
+final class KvPrepare {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final StudyContext ctx;
+
+  KvPrepare(StudyContext ctx) { this.ctx = ctx; }
+
+  static Path manifestPath(StudyContext ctx) {
+    return ctx.dataDir().resolve("processed").resolve(ctx.config().dataset().datasetId()).resolve("manifest.json");
+  }
+
+  String execute() {
+    ExperimentConfig c = ctx.config();
+    String source = c.dataset().source();
+    if (!source.startsWith("hf://") && !Files.exists(Path.of(source))) {
+      throw new ConfigException(ctx.configPath(), "dataset.source", "file not found: " + Path.of(source).toAbsolutePath());
+    }
+    List<Example> examples = LongBenchReader.read(source, c.dataset().task(), c.dataset().split(),
+        source.startsWith("hf://") ? new HubClient(HubSettings.fromEnv()) : null);
+    Optional<Tokenizer> tok = ctx.engines().tokenizer(c.engine(), ctx.configPath());
+    LengthMeasure measure = tok.map(LengthMeasure::of).orElseGet(LengthMeasure::approximate);
+    if (tok.isEmpty()) {
+      ctx.log("[prepare] no tokenizer for this engine (set engine.tokenizer): prompt lengths use " + measure.name());
+    }
+    Map<String, Integer> lengthById = new LinkedHashMap<>();
+    int[] lengths = new int[examples.size()];
+    for (int i = 0; i < examples.size(); i++) {
+      Example e = examples.get(i);
+      int n = measure.length(LongBenchPrompt.build(e));
+      lengthById.put(e.id(), n);
+      lengths[i] = n;
+    }
+    List<Bin> bins = c.bins().edges() != null ? LengthBinner.explicitBins(c.bins().edges())
+        : LengthBinner.quantileBins(lengths, c.bins().count());
+    SamplingSpec spec = new SamplingSpec(c.sampling().strategy(), c.sampling().nPerBin(), c.sampling().seed(),
+        c.sampling().ids(), c.sampling().focusBins(), c.sampling().focusFactor());
+    List<ManifestEntry> entries = Sampler.sample(examples, lengthById, bins, spec);
+    if (entries.isEmpty()) {
+      throw new ConfigException(ctx.configPath(), "bins", "no example falls into any bin (" + examples.size()
+          + " examples, lengths " + (lengths.length == 0 ? "none" : java.util.Arrays.stream(lengths).min().getAsInt()
+          + "–" + java.util.Arrays.stream(lengths).max().getAsInt()) + " tokens)");
+    }
+
+    Map<String, Example> byId = new HashMap<>();
+    examples.forEach(e -> byId.put(e.id(), e));
+    List<Example> sampled = entries.stream().map(e -> byId.get(e.exampleId())).toList();
+    String datasetId = c.dataset().datasetId();
+    Path manifestFile = manifestPath(ctx);
+    Manifest manifest = new Manifest(datasetId, source, c.dataset().task(), c.dataset().split(), measure.name(), bins,
+        entries, sampled, "harness", spec);
+    Manifest.write(manifestFile, manifest);
+
+    List<KvDataTables.ExampleRow> exampleRows = new ArrayList<>();
+    for (Example e : examples) {
+      Object words = e.extra() == null ? null : e.extra().get("length");
+      exampleRows.add(new KvDataTables.ExampleRow(e.id(), e.input(), e.context(), json(e.answers()),
+          words instanceof Number nw ? nw.intValue() : null, lengthById.get(e.id()), json(e.extra())));
+    }
+    List<KvDataTables.BinRow> binRows = bins.stream()
+        .map(b -> new KvDataTables.BinRow(b.index(), b.lo(), b.hi(), b.label())).toList();
+    List<KvDataTables.EntryRow> entryRows = entries.stream()
+        .map(e -> new KvDataTables.EntryRow(e.exampleId(), e.binIndex(), e.promptTokens())).toList();
+    new KvDataTables(ctx.store()).replace(new KvDataTables.DatasetRow(datasetId, c.dataset().name(), c.dataset().task(),
+        source, c.dataset().split(), examples.size(), measure.name(), manifestFile.toString()), exampleRows, binRows, entryRows);
+
+    Map<Integer, Long> perBin = new LinkedHashMap<>();
+    entries.forEach(e -> perBin.merge(e.binIndex(), 1L, Long::sum));
+    return examples.size() + " examples read, " + bins.size() + " bins, " + entries.size() + " sampled " + perBin
+        + " (lengths by " + measure.name() + "); manifest " + manifestFile;
+  }
+
+  static String json(Object o) {
+    try {
+      return JSON.writeValueAsString(o);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package dev.harness.study.kv;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harness.config.ConfigLoader;
+import dev.harness.config.ExperimentConfig;
+import dev.harness.report.Csv;
+import dev.harness.report.Markdown;
+import dev.harness.store.KvAnalysisTables;
+import dev.harness.store.KvAnalysisTables.BinStatRow;
+import dev.harness.store.KvAnalysisTables.Ci;
+import dev.harness.store.KvAnalysisTables.TransitionRow;
+import dev.harness.store.RunTables;
+import dev.harness.store.ScoreTables;
+import dev.harness.study.PhaseException;
+import dev.harness.study.Phase;
+import dev.harness.study.StudyContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** report: {@code report.md} and {@code bin_stats.csv} from the store alone. */
+final class KvReport {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final StudyContext ctx;
+
+  KvReport(StudyContext ctx) { this.ctx = ctx; }
+
+  String execute() {
+    ExperimentConfig c = ctx.config();
+    List<BinStatRow> stats = new KvAnalysisTables(ctx.store()).binStats();
+    if (stats.isEmpty()) {
+      throw new PhaseException(Phase.REPORT, ctx.configPath(), "no bin_stats in " + ctx.store().file()
+          + "; run 'harness analyze -c " + ctx.configPath() + "' first", null);
+    }
+    List<TransitionRow> transitions = new KvAnalysisTables(ctx.store()).transitions();
+    List<RunTables.RunRow> runs = new RunTables(ctx.store()).runs();
+    List<ScoreTables.FailureRow> failures = new ScoreTables(ctx.store()).failures();
+    int totalUnits = stats.stream().mapToInt(BinStatRow::nUnits).sum();
+
+    Markdown md = new Markdown();
+    md.heading(1, "kv_transition: " + c.output().expGroupId());
+    md.paragraph("Where does KV-cache policy `" + c.kv().policy() + "` break as prompts grow and the KV budget shrinks? "
+        + "Every mean below carries its n and a " + pct(c.analysis().ci()) + " interval (percentile bootstrap, "
+        + c.analysis().bootstrapIters() + " resamples, seed " + c.analysis().seed() + "; Wilson for rates). "
+        + "Scores are per item in [0, 1]; infrastructure failures (rate limits, timeouts, engine errors) are excluded "
+        + "from accuracy and counted separately.");
+
+    md.heading(2, "Configuration");
+    md.table(List.of("setting", "value"), List.of(
+        List.of("config file", "`" + ctx.configPath() + "`"),
+        List.of("dataset", c.dataset().name() + " / " + c.dataset().task() + " (" + c.dataset().split() + ") from `"
+            + c.dataset().source() + "`"),
+        List.of("bins", c.bins().edges() != null ? "explicit edges " + c.bins().edges() : c.bins().count() + " quantile bins"),
+        List.of("sampling", c.sampling().strategy() + ", " + c.sampling().nPerBin() + " per bin, seed " + c.sampling().seed()),
+        List.of("KV policy", c.kv().policy() + " " + c.kv().params() + (c.kv().queryAware() ? ", query-aware" : ", question appended uncompressed")),
+        List.of("budgets", c.kv().budgets().toString()),
+        List.of("generation", "max_tokens " + c.generation().maxTokens() + ", temperature " + c.generation().temperature()
+            + ", top_p " + c.generation().topP() + ", seed " + c.generation().seed()),
+        List.of("metrics", String.join(", ", c.scoring().metrics())),
+        List.of("transition rule", "first bin with mean " + c.analysis().transition().metric() + " < "
+            + c.analysis().transition().threshold() + " × baseline and paired-difference CI excluding 0")));
+
+    md.heading(2, "Engine and environment");
+    if (!runs.isEmpty()) {
+      RunTables.RunRow r = runs.get(0);
+      md.table(List.of("field", "value"), engineRows(r));
+    }
+
+    md.heading(2, "Results by budget and length bin");
+    TreeMap<Double, List<BinStatRow>> byBudget = new TreeMap<>();
+    stats.forEach(s -> byBudget.computeIfAbsent(s.budget(), k -> new ArrayList<>()).add(s));
+    for (var e : byBudget.descendingMap().entrySet()) {
+      md.heading(3, "Budget " + e.getKey() + (e.getKey() >= 1.0 ? " (full cache)" : ""));
+      List<List<String>> rows = new ArrayList<>();
+      for (BinStatRow s : e.getValue()) {
+        rows.add(List.of(s.binLabel(), String.valueOf(s.nUnits()), String.valueOf(s.nScored()),
+            fmt(s.em(), s.nScored()), fmt(s.f1(), s.nScored()), fmtLl(s.answerLoglik(), s.nScored()),
+            fmt(s.failRate(), s.nUnits()) + " (" + s.nFailed() + " failed)", String.valueOf(s.nInfraFailed()),
+            ms(s.latencyP50Ms()) + " / " + ms(s.latencyP95Ms()), kv(s)));
+      }
+      md.table(List.of("bin (tokens)", "n units", "n scored", "EM [CI]", "F1 [CI]", "answer loglik [CI]",
+          "failure rate [Wilson]", "infra failures", "latency p50 / p95", "KV kept / full"), rows);
+    }
+
+    md.heading(2, "Transition summary");
+    if (transitions.isEmpty()) {
+      md.paragraph("No compressed budget was run, so there is nothing to compare with the full cache.");
+    }
+    for (TransitionRow t : transitions) {
+      String verdict = t.transitionBin() == null
+          ? "no transition detected"
+          : "transition at bin " + t.transitionBin() + " (" + t.transitionLabel() + " tokens)";
+      md.bullet("**Budget " + t.budget() + "**: " + verdict + ". " + t.evidence() + " (baseline: " + t.baseline() + ")");
+    }
+
+    md.heading(2, "Failures by type");
+    Map<String, Integer> counts = new TreeMap<>();
+    Map<String, String> example = new TreeMap<>();
+    for (ScoreTables.FailureRow f : failures) {
+      counts.merge(f.failureType(), 1, Integer::sum);
+      example.putIfAbsent(f.failureType(), f.evidence());
+    }
+    if (counts.isEmpty()) {
+      md.paragraph("No failures among " + totalUnits + " units.");
+    } else {
+      List<List<String>> rows = new ArrayList<>();
+      counts.forEach((type, n) -> rows.add(List.of(type, n + " / " + totalUnits,
+          List.of("RATE_LIMITED", "TIMEOUT", "ENGINE_ERROR").contains(type) ? "yes (excluded from accuracy)" : "no (scored)",
+          truncate(example.get(type), 160))));
+      md.table(List.of("type", "units (n / total)", "infrastructure", "example evidence"), rows);
+      md.paragraph("Every failure row, with its evidence, is in the `failures` table of `" + ctx.store().file().getFileName() + "`.");
+    }
+
+    md.heading(2, "Plots");
+    for (String p : List.of("plots/acc_by_bin.png", "plots/fail_by_bin.png", "plots/latency_p50_by_bin.png",
+        "plots/kv_memory_by_budget.png")) {
+      if (Files.isRegularFile(ctx.runDir().resolve(p))) md.image(p, p);
+    }
+
+    md.heading(2, "Effective configuration");
+    md.code(yaml(c));
+
+    Path report = ctx.runDir().resolve("report.md");
+    writeAtomically(report, md.toString());
+    writeCsv(stats);
+    return "wrote " + report + " and bin_stats.csv (" + stats.size() + " cells, " + totalUnits + " units)";
+  }
+
+  private List<List<String>> engineRows(RunTables.RunRow r) {
+    List<List<String>> rows = new ArrayList<>();
+    rows.add(List.of("engine", r.engineKind()));
+    rows.add(List.of("model", r.model()));
+    try {
+      JsonNode info = JSON.readTree(r.engineInfoJson());
+      info.path("details").fields().forEachRemaining(f -> rows.add(List.of(f.getKey(), f.getValue().asText())));
+      JsonNode env = JSON.readTree(r.environmentJson());
+      env.fields().forEachRemaining(f -> rows.add(List.of(f.getKey(), f.getValue().asText())));
+    } catch (IOException e) {
+      rows.add(List.of("details", "unreadable: " + e.getMessage()));
+    }
+    return rows;
+  }
+
+  private void writeCsv(List<BinStatRow> stats) {
+    List<List<Object>> rows = new ArrayList<>();
+    for (BinStatRow s : stats) {
+      rows.add(List.of(s.budget(), s.binIndex(), s.binLabel(), s.nUnits(), s.nScored(), n(s.em().mean()), n(s.em().lo()),
+          n(s.em().hi()), n(s.f1().mean()), n(s.f1().lo()), n(s.f1().hi()), n(s.answerLoglik().mean()),
+          n(s.answerLoglik().lo()), n(s.answerLoglik().hi()), s.nFailed(), n(s.failRate().mean()), n(s.failRate().lo()),
+          n(s.failRate().hi()), s.nInfraFailed(), n(s.latencyP50Ms()), n(s.latencyP95Ms()), n(s.kvFullBytesMean()),
+          n(s.kvKeptBytesMean())));
+    }
+    Csv.write(ctx.runDir().resolve("bin_stats.csv"), List.of("budget", "bin_index", "bin_label", "n_units", "n_scored",
+        "em_mean", "em_lo", "em_hi", "f1_mean", "f1_lo", "f1_hi", "answer_loglik_mean", "answer_loglik_lo",
+        "answer_loglik_hi", "n_failed", "fail_rate", "fail_lo", "fail_hi", "n_infra_failed", "latency_p50_ms",
+        "latency_p95_ms", "kv_full_bytes_mean", "kv_kept_bytes_mean"), rows);
+  }
+
+  private static Object n(Double d) { return d == null ? "" : d; }
+
+  static String fmt(Ci ci, int n) {
+    if (ci.mean() == null) return "– (n=" + n + ")";
+    return String.format(Locale.ROOT, "%.3f [%.3f, %.3f] (n=%d)", ci.mean(), ci.lo(), ci.hi(), n);
+  }
+
+  static String fmtLl(Ci ci, int n) {
+    if (ci.mean() == null) return "–";
+    return String.format(Locale.ROOT, "%.3f [%.3f, %.3f] (n=%d)", ci.mean(), ci.lo(), ci.hi(), n);
+  }
+
+  private static String ms(Double v) { return v == null ? "–" : String.format(Locale.ROOT, "%.0f ms", v); }
+
+  private static String kv(BinStatRow s) {
+    if (s.kvKeptBytesMean() == null || s.kvFullBytesMean() == null) return "not reported";
+    return String.format(Locale.ROOT, "%.2f / %.2f MiB (%.0f%%)", s.kvKeptBytesMean() / 1048576.0,
+        s.kvFullBytesMean() / 1048576.0, 100.0 * s.kvKeptBytesMean() / s.kvFullBytesMean());
+  }
+
+  private static String pct(double level) { return String.format(Locale.ROOT, "%.0f%%", level * 100); }
+
+  private static String truncate(String s, int max) {
+    if (s == null) return "";
+    String one = s.replace('\n', ' ');
+    return one.length() <= max ? one : one.substring(0, max) + "…";
+  }
+
+  private static String yaml(ExperimentConfig c) {
+    try {
+      return ConfigLoader.mapper().writeValueAsString(c).replaceFirst("^---\\s*\\n", "");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return "unavailable: " + e.getMessage();
+    }
+  }
+
+  static void writeAtomically(Path file, String content) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      Files.writeString(tmp, content);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,258 @@
+package dev.harness.study.kv;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harness.config.ConfigException;
+import dev.harness.config.EngineConfig;
+import dev.harness.config.ExperimentConfig;
+import dev.harness.data.Example;
+import dev.harness.data.LongBenchPrompt;
+import dev.harness.engine.Completion;
+import dev.harness.engine.CompletionRequest;
+import dev.harness.engine.Engine;
+import dev.harness.engine.EngineException;
+import dev.harness.engine.EngineInfo;
+import dev.harness.engine.KvSpec;
+import dev.harness.engine.Message;
+import dev.harness.engine.Prompt;
+import dev.harness.engine.Telemetry;
+import dev.harness.engine.Tokenizer;
+import dev.harness.store.KvDataTables;
+import dev.harness.store.RunTables;
+import dev.harness.study.Progress;
+import dev.harness.study.RunEnvironment;
+import dev.harness.study.StudyContext;
+import dev.harness.study.Phase;
+import dev.harness.study.PhaseException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * run: every manifest entry × budget through the engine, each finished unit committed on its own (a crash loses only
+ * the units in flight). Units with a stored ok response are skipped; units whose last attempt failed are retried.
+ */
+final class KvRun {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final StudyContext ctx;
+
+  KvRun(StudyContext ctx) { this.ctx = ctx; }
+
+  /** One request to make: an item at a budget. */
+  record Unit(String key, String runId, double budget, KvDataTables.PreparedItem item) {}
+
+  static String variant(EngineConfig e) { return e.label(); }
+
+  static String runId(EngineConfig e, double budget) {
+    return KvTransitionStudy.NAME + ":" + variant(e) + ":b=" + budget;
+  }
+
+  static String unitKey(EngineConfig e, String exampleId, double budget) {
+    return KvTransitionStudy.NAME + "|" + variant(e) + "|" + exampleId + "|b=" + budget + "|s=0";
+  }
+
+  static List<Unit> allUnits(StudyContext ctx) {
+    ExperimentConfig c = ctx.config();
+    List<KvDataTables.PreparedItem> items = new KvDataTables(ctx.store()).items(c.dataset().datasetId());
+    List<Unit> units = new ArrayList<>();
+    for (double b : c.kv().budgets()) {
+      for (KvDataTables.PreparedItem it : items) {
+        units.add(new Unit(unitKey(c.engine(), it.exampleId(), b), runId(c.engine(), b), b, it));
+      }
+    }
+    return units;
+  }
+
+  /** Units without any stored response (failed units count as answered: {@code harness run} retries them). */
+  static long unansweredUnits(StudyContext ctx) {
+    Set<String> done = new RunTables(ctx.store()).respondedUnitKeys();
+    return allUnits(ctx).stream().filter(u -> !done.contains(u.key())).count();
+  }
+
+  String execute() {
+    ExperimentConfig c = ctx.config();
+    List<Unit> units = allUnits(ctx);
+    if (units.isEmpty()) {
+      throw new PhaseException(Phase.RUN, ctx.configPath(), "no prepared items in " + ctx.store().file()
+          + "; run 'harness prepare -c " + ctx.configPath() + "' first", null);
+    }
+    checkBudgetsReachEngine(c);
+    RunTables runs = new RunTables(ctx.store());
+    Set<String> done = runs.completedUnitKeys();
+    List<Unit> todo = units.stream().filter(u -> !done.contains(u.key())).toList();
+    if (todo.isEmpty()) return "all " + units.size() + " units already have responses";
+
+    try (Engine engine = ctx.engines().open(c.engine(), c.kv(), ctx.configPath())) {
+      EngineInfo info = engine.info();
+      String configJson = KvPrepare.json(c);
+      String envJson = KvPrepare.json(RunEnvironment.capture());
+      for (double b : c.kv().budgets()) {
+        runs.upsertRun(new RunTables.RunRow(runId(c.engine(), b), KvTransitionStudy.NAME, variant(c.engine()), b,
+            c.generation().seed(), info.kind(), info.model(), KvPrepare.json(info), configJson, envJson));
+      }
+      Optional<Tokenizer> tok = ctx.engines().tokenizer(c.engine(), ctx.configPath());
+      Integer maxPrompt = maxPromptTokens(c, info);
+
+      AtomicInteger ok = new AtomicInteger();
+      AtomicInteger infra = new AtomicInteger();
+      AtomicReference<String> firstError = new AtomicReference<>();
+      ExecutorService pool = Executors.newFixedThreadPool(c.engine().concurrency());
+      try (Progress progress = new Progress("run", todo.size(), ctx.err())) {
+        List<Future<?>> futures = new ArrayList<>();
+        for (Unit u : todo) {
+          futures.add(pool.submit(() -> {
+            boolean success = runUnit(engine, u, tok, maxPrompt, runs, firstError);
+            (success ? ok : infra).incrementAndGet();
+            progress.step(ok.get() + " ok, " + infra.get() + " failed");
+          }));
+        }
+        for (Future<?> f : futures) {
+          try {
+            f.get();
+          } catch (java.util.concurrent.ExecutionException e) {
+            throw new PhaseException(Phase.RUN, ctx.configPath(), "worker failed: " + e.getCause(), e.getCause());
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new PhaseException(Phase.RUN, ctx.configPath(), "interrupted", e);
+      } finally {
+        pool.shutdownNow();
+        try {
+          pool.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException ignored) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (ok.get() == 0 && infra.get() > 0) {
+        throw new PhaseException(Phase.RUN, ctx.configPath(), "every request failed (" + infra.get() + "/" + todo.size()
+            + "); first error: " + firstError.get(), null);
+      }
+      return todo.size() + " units sent (" + ok.get() + " ok, " + infra.get() + " failed after retries), "
+          + (units.size() - todo.size()) + " skipped as already done";
+    }
+  }
+
+  /**
+   * Prompts longer than this are cut in the middle (LongBench's rule): {@code generation.max_prompt_tokens}, else
+   * {@code engine.max_length}, else the local engine's context window less the tokens to generate.
+   */
+  static Integer maxPromptTokens(ExperimentConfig c, EngineInfo info) {
+    if (c.generation().maxPromptTokens() != null) return c.generation().maxPromptTokens();
+    if (c.engine().maxLength() != null) return c.engine().maxLength();
+    String window = info.details().get("max_length");
+    if (window == null) return null;
+    return Math.max(2, Integer.parseInt(window) - c.generation().maxTokens());
+  }
+
+  /** An OpenAI-compatible server ignores KV budgets unless told how to receive them. */
+  private void checkBudgetsReachEngine(ExperimentConfig c) {
+    boolean compressed = c.kv().budgets().stream().anyMatch(b -> b < 1.0);
+    if (compressed && !c.engine().isLocal() && c.kv().serverFields().isEmpty() && c.kv().baseUrls().isEmpty()) {
+      throw new ConfigException(ctx.configPath(), "kv", "budgets below 1.0 need kv.server_fields or kv.base_urls for an "
+          + "openai engine (otherwise the server ignores the budget)");
+    }
+  }
+
+  /** Runs one unit and stores its outcome; returns false when it failed at the infrastructure level. */
+  private boolean runUnit(Engine engine, Unit u, Optional<Tokenizer> tok, Integer maxPrompt, RunTables runs,
+      AtomicReference<String> firstError) {
+    ExperimentConfig c = ctx.config();
+    Example ex = new Example(u.item().exampleId(), u.item().context(), u.item().input(), List.of(), Map.of());
+    String text = LongBenchPrompt.build(ex);
+    String suffix = LongBenchPrompt.questionPart(ex);
+    boolean truncated = false;
+    Integer promptTokens = u.item().promptTokens();
+    if (maxPrompt != null && tok.isPresent()) {
+      LongBenchPrompt.Truncated t = LongBenchPrompt.truncateMiddle(text, tok.get(), maxPrompt);
+      truncated = t.truncated();
+      text = t.text();
+      promptTokens = t.keptTokens();
+    }
+    Prompt prompt = "completions".equals(c.engine().endpoint()) ? Prompt.text(text) : Prompt.chat(List.of(Message.user(text)));
+    Map<String, Object> kvParams = new LinkedHashMap<>(c.kv().params());
+    if (!c.engine().isLocal() && promptTokens != null) {
+      kvParams.put("prompt_tokens", promptTokens); // lets {budget_tokens} be computed for server fields
+    }
+    KvSpec kv = new KvSpec(u.budget() >= 1.0 ? "full" : c.kv().policy(), u.budget(), kvParams,
+        c.kv().queryAware(), c.kv().queryAware() ? null : suffix);
+    CompletionRequest req = new CompletionRequest(prompt, c.generation().maxTokens(), c.generation().temperature(),
+        c.generation().topP(), c.generation().seed(), List.of(), false, 0, kv);
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("max_tokens", req.maxTokens());
+    params.put("temperature", req.temperature());
+    params.put("top_p", req.topP());
+    params.put("seed", req.seed());
+    params.put("kv_policy", kv.policy());
+    params.put("kv_budget", kv.budget());
+    params.put("kv_params", kv.params());
+    params.put("query_aware", kv.queryAware());
+    params.put("prompt_format", prompt.isChat() ? "chat" : "text");
+    RunTables.RequestRow request = new RunTables.RequestRow(u.key(), u.runId(), u.item().exampleId(), 0, sha256(text),
+        text.length(), promptTokens, truncated, KvPrepare.json(params));
+    long t0 = System.nanoTime();
+    try {
+      Completion out = engine.complete(req);
+      boolean wasTruncated = truncated || out.truncatedPrompt();
+      Telemetry t = out.telemetry();
+      RunTables.RequestRow r = wasTruncated == truncated ? request : new RunTables.RequestRow(request.unitKey(),
+          request.runId(), request.itemId(), 0, request.promptSha256(), request.promptChars(), request.promptTokens(),
+          true, request.paramsJson());
+      runs.recordUnit(r,
+          new RunTables.ResponseRow("ok", out.text(), out.finishReason(), positive(out.usage().promptTokens()),
+              positive(out.usage().completionTokens()), out.tokens().isEmpty() ? null : KvPrepare.json(out.tokens()),
+              null, null, t == null ? null : t.httpStatus(), t == null ? 1 : t.attempts()),
+          telemetryRow(t, out, t0));
+      return true;
+    } catch (EngineException e) {
+      firstError.compareAndSet(null, e.kind() + (e.httpStatus() == null ? "" : " status=" + e.httpStatus()) + ": " + e.getMessage());
+      double ms = (System.nanoTime() - t0) / 1e6;
+      runs.recordUnit(request, new RunTables.ResponseRow("error", null, null, null, null, null, e.kind().name(),
+          e.getMessage(), e.httpStatus(), e.attempts()),
+          new RunTables.TelemetryRow(ms, null, e.httpStatus(), e.attempts(), null, null, null, null, null, null, null,
+              null, null));
+      return false;
+    } catch (RuntimeException e) {
+      String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
+      firstError.compareAndSet(null, "ENGINE_ERROR: " + msg);
+      double ms = (System.nanoTime() - t0) / 1e6;
+      runs.recordUnit(request, new RunTables.ResponseRow("error", null, null, null, null, null, "ENGINE_ERROR", msg,
+          null, 1), new RunTables.TelemetryRow(ms, null, null, 1, null, null, null, null, null, null, null, null, null));
+      return false;
+    }
+  }
+
+  private static Integer positive(int v) { return v < 0 ? null : v; }
+
+  private static RunTables.TelemetryRow telemetryRow(Telemetry t, Completion out, long t0) {
+    double wall = (System.nanoTime() - t0) / 1e6;
+    if (t == null) {
+      return new RunTables.TelemetryRow(wall, null, null, 1, positive(out.usage().promptTokens()),
+          positive(out.usage().completionTokens()), null, null, null, null, null, null, null);
+    }
+    int completionTokens = out.usage().completionTokens();
+    return new RunTables.TelemetryRow(t.latencyMs(), t.ttftMs(), t.httpStatus(), t.attempts(),
+        positive(out.usage().promptTokens()), positive(completionTokens), t.prefillMs(), t.decodeMs(),
+        t.decodeTokensPerSecond(completionTokens), t.kvFullBytes(), t.kvKeptBytes(), t.peakRssBytes(),
+        t.extra().isEmpty() ? null : KvPrepare.json(t.extra()));
+  }
+
+  static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.harness.study.kv;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harness.engine.ErrorKind;
+import dev.harness.metrics.Failure;
+import dev.harness.metrics.FailureClassifier;
+import dev.harness.metrics.QaMetrics;
+import dev.harness.store.KvDataTables;
+import dev.harness.store.RunTables;
+import dev.harness.store.ScoreTables;
+import dev.harness.study.StudyContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * score: EM and F1 (LongBench normalisation, max over gold answers, per unit in [0, 1]) and the failure taxonomy with
+ * its evidence. Infrastructure failures get no score (they are excluded from accuracy); other failures still score.
+ */
+final class KvScore {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final StudyContext ctx;
+
+  KvScore(StudyContext ctx) { this.ctx = ctx; }
+
+  String execute() {
+    List<String> metrics = ctx.config().scoring().metrics();
+    Map<String, List<String>> answers = new HashMap<>();
+    for (KvDataTables.PreparedItem it : new KvDataTables(ctx.store()).items(ctx.config().dataset().datasetId())) {
+      answers.put(it.exampleId(), parseAnswers(it.answersJson()));
+    }
+    List<ScoreTables.ScoreRow> scores = new ArrayList<>();
+    List<ScoreTables.FailureRow> failures = new ArrayList<>();
+    Map<String, Integer> byType = new TreeMap<>();
+    int scored = 0;
+    for (RunTables.UnitResult u : new RunTables(ctx.store()).units()) {
+      List<String> gold = answers.get(u.itemId());
+      if (gold == null) continue; // a unit of an item no longer in the manifest
+      List<Failure> found = new ArrayList<>();
+      RunTables.ResponseRow r = u.response();
+      if (!r.ok()) {
+        found.add(FailureClassifier.fromError(ErrorKind.valueOf(r.errorKind()), r.httpStatus(), r.errorMessage(), r.attempts()));
+      } else {
+        found.addAll(FailureClassifier.classifyOutput(r.text(), r.finishReason(), u.truncated()));
+        String text = r.text() == null ? "" : r.text();
+        if (metrics.contains("em")) scores.add(new ScoreTables.ScoreRow(u.unitKey(), "em", QaMetrics.maxExactMatch(text, gold)));
+        if (metrics.contains("f1")) scores.add(new ScoreTables.ScoreRow(u.unitKey(), "f1", QaMetrics.maxF1(text, gold)));
+        scored++;
+      }
+      for (Failure f : found) {
+        failures.add(new ScoreTables.FailureRow(u.unitKey(), f.type().name(), f.type().isInfrastructure(), f.evidence()));
+        byType.merge(f.type().name(), 1, Integer::sum);
+      }
+    }
+    new ScoreTables(ctx.store()).replaceAll(scores, failures);
+    return scored + " responses scored (" + String.join(", ", metrics) + "), failures by type " + byType;
+  }
+
+  static List<String> parseAnswers(String json) {
+    try {
+      return JSON.readValue(json, new TypeReference<List<String>>() {});
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("stored answers are not a JSON list: " + json, e);
+    }
+  }
+}

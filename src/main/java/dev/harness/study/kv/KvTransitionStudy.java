@@ -1,0 +1,63 @@
+package dev.harness.study.kv;
+
+import dev.harness.config.ExperimentConfig;
+import dev.harness.study.Phase;
+import dev.harness.study.Study;
+import dev.harness.study.StudyContext;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** kv_transition: where a KV-cache compression policy breaks as context grows and the budget shrinks. */
+public final class KvTransitionStudy implements Study {
+  public static final String NAME = "kv_transition";
+
+  @Override
+  public String name() { return NAME; }
+
+  @Override
+  public Object phaseInputs(Phase phase, StudyContext ctx) {
+    ExperimentConfig c = ctx.config();
+    Map<String, Object> in = new LinkedHashMap<>();
+    switch (phase) {
+      case PREPARE -> {
+        in.put("dataset", c.dataset());
+        in.put("bins", c.bins());
+        in.put("sampling", c.sampling());
+        in.put("tokenizer", c.engine().isLocal() ? c.engine().model() : c.engine().tokenizer());
+      }
+      case RUN -> {
+        in.put("engine", c.engine());
+        in.put("kv", c.kv());
+        in.put("generation", c.generation());
+        in.put("metrics", c.scoring().metrics().contains("answer_loglik"));
+      }
+      case SCORE -> in.put("scoring", c.scoring());
+      case ANALYZE -> in.put("analysis", c.analysis());
+      case REPORT -> in.put("report", 1);
+    }
+    return in;
+  }
+
+  @Override
+  public boolean outputsExist(Phase phase, StudyContext ctx) {
+    return switch (phase) {
+      case PREPARE -> Files.isRegularFile(KvPrepare.manifestPath(ctx));
+      case RUN -> KvRun.unansweredUnits(ctx) == 0;
+      case SCORE -> true;
+      case ANALYZE -> KvAnalyze.PLOTS.stream().allMatch(p -> Files.isRegularFile(ctx.runDir().resolve(p)));
+      case REPORT -> Files.isRegularFile(ctx.runDir().resolve("report.md"));
+    };
+  }
+
+  @Override
+  public String execute(Phase phase, StudyContext ctx) {
+    return switch (phase) {
+      case PREPARE -> new KvPrepare(ctx).execute();
+      case RUN -> new KvRun(ctx).execute();
+      case SCORE -> new KvScore(ctx).execute();
+      case ANALYZE -> new KvAnalyze(ctx).execute();
+      case REPORT -> new KvReport(ctx).execute();
+    };
+  }
+}

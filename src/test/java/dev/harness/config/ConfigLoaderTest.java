@@ -1,0 +1,137 @@
+package dev.harness.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private static final String VALID = """
+      study: kv_transition
+      output: {exp_group_id: t1}
+      engine: {kind: openai, model: m, base_url: http://127.0.0.1:9/v1, concurrency: 2}
+      dataset: {source: data/fixtures/story_qa.jsonl}
+      kv: {policy: snapkv, budgets: [1.0, 0.5], server_fields: {max_cache_tokens: "{budget_tokens}"}}
+      """;
+
+  private Path write(String yaml) throws Exception {
+    Path f = dir.resolve("c.yaml");
+    Files.writeString(f, yaml);
+    return f;
+  }
+
+  private static final Env NO_ENV = new Env(Map.of(), Map.of());
+
+  @Test
+  void loadsWithDefaults() throws Exception {
+    ExperimentConfig c = ConfigLoader.load(write(VALID), List.of(), NO_ENV);
+    assertEquals("t1", c.output().expGroupId());
+    assertEquals("runs", c.output().root());
+    assertEquals(2, c.engine().concurrency());
+    assertEquals(120.0, c.engine().timeoutS());
+    assertEquals(List.of(1.0, 0.5), c.kv().budgets());
+    assertEquals("{budget_tokens}", c.kv().serverFields().get("max_cache_tokens"));
+    assertEquals(5, c.bins().count());
+    assertEquals(128, c.generation().maxTokens());
+    assertEquals(0.7, c.analysis().transition().threshold());
+    assertEquals("longbench__narrativeqa", c.dataset().datasetId());
+  }
+
+  @Test
+  void overridesApplyWithTypes() throws Exception {
+    ExperimentConfig c = ConfigLoader.load(write(VALID),
+        List.of("kv.budgets=[1.0, 0.2]", "engine.concurrency=8", "output.exp_group_id=other", "analysis.transition.threshold=0.5"),
+        NO_ENV);
+    assertEquals(List.of(1.0, 0.2), c.kv().budgets());
+    assertEquals(8, c.engine().concurrency());
+    assertEquals("other", c.output().expGroupId());
+    assertEquals(0.5, c.analysis().transition().threshold());
+  }
+
+  @Test
+  void unknownKeyNamesThePathAndTheKnownKeys() throws Exception {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(write(VALID + "generation: {max_tokenz: 5}\n"), List.of(), NO_ENV));
+    assertTrue(e.getMessage().startsWith(dir.resolve("c.yaml") + ": generation.max_tokenz: unknown key 'max_tokenz'"), e.getMessage());
+    assertTrue(e.getMessage().contains("max_tokens"), e.getMessage());
+    assertEquals(2, e.exitCode());
+  }
+
+  @Test
+  void wrongTypeNamesThePathAndTheExpectedType() throws Exception {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(write(VALID.replace("concurrency: 2", "concurrency: four")), List.of(), NO_ENV));
+    assertEquals(dir.resolve("c.yaml") + ": engine.concurrency: expected an integer, got \"four\"", e.getMessage());
+  }
+
+  @Test
+  void stringIsNotCoercedToNumber() throws Exception {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(write(VALID.replace("budgets: [1.0, 0.5]", "budgets: [1.0, \"0.5\"]")), List.of(), NO_ENV));
+    assertTrue(e.getMessage().contains("kv.budgets[1]: expected a number"), e.getMessage());
+  }
+
+  @Test
+  void missingRequiredField() throws Exception {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(write(VALID.replace("output: {exp_group_id: t1}", "output: {root: runs}")), List.of(), NO_ENV));
+    assertTrue(e.getMessage().contains("output.exp_group_id: required"), e.getMessage());
+  }
+
+  @Test
+  void semanticChecksNameTheItem() throws Exception {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(write(VALID), List.of("kv.budgets=[1.0, 1.5]"), NO_ENV));
+    assertTrue(e.getMessage().endsWith("kv.budgets[1]: expected a fraction in (0, 1], got 1.5"), e.getMessage());
+    ConfigException p = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(write(VALID), List.of("kv.policy=snap"), NO_ENV));
+    assertTrue(p.getMessage().contains("kv.policy: expected one of"), p.getMessage());
+  }
+
+  @Test
+  void invalidYamlGivesLine() throws Exception {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(write("study: kv_transition\noutput: [unclosed\n"), List.of(), NO_ENV));
+    assertTrue(e.getMessage().contains("invalid YAML"), e.getMessage());
+    assertTrue(e.getMessage().contains("line "), e.getMessage());
+  }
+
+  @Test
+  void missingFile() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(dir.resolve("nope.yaml"), List.of(), NO_ENV));
+    assertEquals(dir.resolve("nope.yaml") + ": config file not found", e.getMessage());
+  }
+
+  @Test
+  void baseUrlAndModelFromEnvironment() throws Exception {
+    String yaml = VALID.replace("engine: {kind: openai, model: m, base_url: http://127.0.0.1:9/v1, concurrency: 2}",
+        "engine: {kind: openai}");
+    Env env = new Env(Map.of("BASE_URL", "http://127.0.0.1:8000/v1"), Map.of("MODEL_NAME", "qwen"));
+    ExperimentConfig c = ConfigLoader.load(write(yaml), List.of(), env);
+    assertEquals("http://127.0.0.1:8000/v1", c.engine().baseUrl());
+    assertEquals("qwen", c.engine().model());
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(write(yaml), List.of(), NO_ENV));
+    assertTrue(e.getMessage().contains("engine.model: required"), e.getMessage());
+  }
+
+  @Test
+  void dotenvParsing() throws Exception {
+    Path f = dir.resolve(".env");
+    Files.writeString(f, "# comment\nexport BASE_URL=http://x/v1\nMODEL_NAME=\"a b\"\nOPENAI_API_KEY=sk-1 # trailing\n");
+    Map<String, String> m = Env.readDotenv(f);
+    assertEquals("http://x/v1", m.get("BASE_URL"));
+    assertEquals("a b", m.get("MODEL_NAME"));
+    assertEquals("sk-1", m.get("OPENAI_API_KEY"));
+    Env env = new Env(Map.of("MODEL_NAME", "from-process"), m);
+    assertEquals("from-process", env.get("MODEL_NAME").orElseThrow());
+  }
+}

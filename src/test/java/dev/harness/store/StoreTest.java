@@ -1,0 +1,82 @@
+package dev.harness.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreTest {
+  @TempDir Path dir;
+
+  @Test
+  void migratesToLatestWithWalAndForeignKeys() {
+    try (Store s = Store.open(dir.resolve("a/kv.sqlite"))) {
+      assertEquals(Store.latestVersion(), s.schemaVersion());
+      String mode = s.query(c -> {
+        try (var st = c.createStatement(); var rs = st.executeQuery("PRAGMA journal_mode")) {
+          rs.next();
+          return rs.getString(1);
+        }
+      });
+      assertEquals("wal", mode);
+      int fk = s.query(c -> {
+        try (var st = c.createStatement(); var rs = st.executeQuery("PRAGMA foreign_keys")) {
+          rs.next();
+          return rs.getInt(1);
+        }
+      });
+      assertEquals(1, fk);
+    }
+    try (Store again = Store.open(dir.resolve("a/kv.sqlite"))) {
+      assertEquals(Store.latestVersion(), again.schemaVersion());
+    }
+  }
+
+  @Test
+  void failedTransactionLeavesNothing() {
+    try (Store s = Store.open(dir.resolve("kv.sqlite"))) {
+      KvDataTables t = new KvDataTables(s);
+      KvDataTables.DatasetRow d = new KvDataTables.DatasetRow("x__y", "x", "y", "src", "test", 1, "approx", null);
+      // the entry refers to a bin that does not exist: the foreign key fails and the whole prepare is rolled back
+      assertThrows(StoreException.class, () -> t.replace(d,
+          List.of(new KvDataTables.ExampleRow("e1", "q", "ctx", "[\"a\"]", 3, 10, "{}")),
+          List.of(new KvDataTables.BinRow(0, 0, 100, "0–100")),
+          List.of(new KvDataTables.EntryRow("e1", 7, 10))));
+      assertEquals(0, t.count("datasets"));
+      assertEquals(0, t.count("examples"));
+      t.replace(d, List.of(new KvDataTables.ExampleRow("e1", "q", "ctx", "[\"a\"]", 3, 10, "{}")),
+          List.of(new KvDataTables.BinRow(0, 0, 100, "0–100")), List.of(new KvDataTables.EntryRow("e1", 0, 10)));
+      assertEquals(1, t.items("x__y").size());
+      // replace is idempotent
+      t.replace(d, List.of(new KvDataTables.ExampleRow("e1", "q", "ctx", "[\"a\"]", 3, 10, "{}")),
+          List.of(new KvDataTables.BinRow(0, 0, 100, "0–100")), List.of(new KvDataTables.EntryRow("e1", 0, 10)));
+      assertEquals(1, t.count("manifest_entries"));
+    }
+  }
+
+  @Test
+  void recordUnitReplacesAFailedAttempt() {
+    try (Store s = Store.open(dir.resolve("kv.sqlite"))) {
+      RunTables r = new RunTables(s);
+      r.upsertRun(new RunTables.RunRow("run1", "kv_transition", "base", 1.0, 0L, "openai", "m", "{}", "{}", "{}"));
+      RunTables.RequestRow req = new RunTables.RequestRow("u1", "run1", "e1", 0, "abc", 10, 5, false, "{}");
+      RunTables.TelemetryRow tel = new RunTables.TelemetryRow(12.0, null, 429, 6, null, null, null, null, null, null, null, null, null);
+      r.recordUnit(req, new RunTables.ResponseRow("error", null, null, null, null, null, "RATE_LIMITED", "slow down", 429, 6), tel);
+      assertTrue(r.completedUnitKeys().isEmpty());
+      r.recordUnit(req, new RunTables.ResponseRow("ok", "Paris", "stop", 5, 1, null, null, null, 200, 1), tel);
+      assertEquals(1, r.units().size());
+      assertEquals("Paris", r.units().get(0).response().text());
+      assertEquals(List.of("u1"), List.copyOf(r.completedUnitKeys()));
+    }
+  }
+
+  @Test
+  void splitsStatementsIgnoringComments() {
+    assertEquals(List.of("CREATE TABLE a (x INT)", "CREATE TABLE b (y INT)"),
+        Store.splitStatements("-- header; with semicolon\nCREATE TABLE a (x INT); -- tail\nCREATE TABLE b (y INT);\n"));
+  }
+}
