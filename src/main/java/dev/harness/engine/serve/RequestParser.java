@@ -1,0 +1,304 @@
+package dev.harness.engine.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harness.engine.KvSpec;
+import dev.harness.engine.Message;
+import dev.harness.engine.Prompt;
+import dev.harness.engine.Tokenizer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Validates request bodies into {@link ServeRequest}s; every problem is an {@link ApiError} (400, or 404 for an unknown
+ * model) naming the offending field. Unknown fields are ignored, as vLLM does. See {@link OpenAiServer} for the fields.
+ */
+final class RequestParser {
+  /** max_tokens when a chat request gives none (OpenAI's default is "up to the context window"). */
+  static final int DEFAULT_CHAT_MAX_TOKENS = 512;
+  /** OpenAI's legacy completions default. */
+  static final int DEFAULT_COMPLETIONS_MAX_TOKENS = 16;
+  /** kv_policy when a request sets other kv_* fields but no policy (the kv study's default). */
+  static final String DEFAULT_KV_POLICY = "snapkv";
+
+  private final String modelId;
+  private final Tokenizer tokenizer;
+  private final ObjectMapper json = new ObjectMapper();
+
+  RequestParser(String modelId, Tokenizer tokenizerOrNull) {
+    this.modelId = modelId;
+    this.tokenizer = tokenizerOrNull;
+  }
+
+  ServeRequest chat(JsonNode b) {
+    checkModel(b);
+    checkN(b);
+    JsonNode msgs = b.get("messages");
+    if (msgs == null || msgs.isNull()) throw ApiError.invalid("messages", "Missing required parameter: 'messages'.");
+    if (!msgs.isArray() || msgs.isEmpty()) throw ApiError.invalid("messages", "'messages' must be a non-empty array of messages.");
+    List<Message> messages = new ArrayList<>();
+    for (int i = 0; i < msgs.size(); i++) messages.add(message(msgs.get(i), i));
+    boolean cont = bool(b, "continue_final_message", false);
+    JsonNode agp = b.get("add_generation_prompt");
+    if (cont && agp != null && agp.isBoolean() && agp.asBoolean()) {
+      throw ApiError.invalid("continue_final_message", "'continue_final_message' and 'add_generation_prompt' cannot both be true.");
+    }
+    bool(b, "add_generation_prompt", true); // validated only: a Prompt always ends with the generation prompt unless prefilled
+    String prefill = null;
+    if (cont) {
+      Message last = messages.get(messages.size() - 1);
+      if (!last.role().equals("assistant")) {
+        throw ApiError.invalid("messages", "'continue_final_message' is true but the final message is not an assistant message.");
+      }
+      prefill = last.content();
+      messages = messages.subList(0, messages.size() - 1);
+    }
+    Prompt prompt = Prompt.chat(messages).withPrefill(prefill);
+    int maxTokens = maxTokens(b, DEFAULT_CHAT_MAX_TOKENS, 1);
+    boolean logprobs = bool(b, "logprobs", false);
+    Integer top = integer(b, "top_logprobs", 0);
+    int topK = top == null ? 0 : top;
+    if (topK < 0) throw ApiError.invalid("top_logprobs", "'top_logprobs' must be >= 0, got " + topK + ".");
+    if (topK > 0 && !logprobs) throw ApiError.invalid("top_logprobs", "'top_logprobs' requires 'logprobs' to be true.");
+    return new ServeRequest(true, prompt, maxTokens, temperature(b), topP(b), seed(b), stop(b), logprobs, topK, false,
+        bool(b, "stream", false), includeUsage(b), kv(b));
+  }
+
+  ServeRequest completions(JsonNode b) {
+    checkModel(b);
+    checkN(b);
+    Integer bestOf = integer(b, "best_of", 1);
+    if (bestOf != null && bestOf != 1) throw ApiError.invalid("best_of", "Only best_of = 1 is supported.");
+    String text = promptText(b.get("prompt"));
+    int maxTokens = maxTokens(b, DEFAULT_COMPLETIONS_MAX_TOKENS, 0);
+    JsonNode lp = b.get("logprobs");
+    boolean logprobs = lp != null && !lp.isNull();
+    int topK = 0;
+    if (logprobs) {
+      if (!isInteger(lp) || lp.asLong() < 0 || lp.asLong() > Integer.MAX_VALUE) {
+        throw ApiError.invalid("logprobs", "'logprobs' must be a non-negative integer (the number of alternatives) for /v1/completions.");
+      }
+      topK = lp.asInt();
+    }
+    return new ServeRequest(false, Prompt.text(text), maxTokens, temperature(b), topP(b), seed(b), stop(b), logprobs, topK,
+        bool(b, "echo", false), bool(b, "stream", false), includeUsage(b), kv(b));
+  }
+
+  private void checkModel(JsonNode b) {
+    JsonNode m = b.get("model");
+    if (m == null || m.isNull()) return;
+    if (!m.isTextual()) throw ApiError.invalid("model", "'model' must be a string.");
+    if (!m.asText().equals(modelId)) {
+      throw new ApiError(404, ApiError.INVALID_REQUEST, "The model '" + m.asText() + "' does not exist; this server serves '"
+          + modelId + "' (see GET /v1/models).", "model", "model_not_found");
+    }
+  }
+
+  private void checkN(JsonNode b) {
+    Integer n = integer(b, "n", 1);
+    if (n != null && n != 1) throw ApiError.invalid("n", "Only n = 1 is supported, got " + n + ".");
+  }
+
+  private Message message(JsonNode m, int i) {
+    String where = "messages[" + i + "]";
+    if (!m.isObject()) throw ApiError.invalid(where, where + " must be an object with 'role' and 'content'.");
+    JsonNode role = m.get("role");
+    if (role == null || !role.isTextual()) throw ApiError.invalid(where + ".role", where + " has no 'role'.");
+    String r = switch (role.asText()) {
+      case "system", "developer" -> "system";
+      case "user" -> "user";
+      case "assistant" -> "assistant";
+      default -> throw ApiError.invalid(where + ".role", "Unsupported role '" + role.asText()
+          + "' in " + where + ": expected system, developer, user or assistant.");
+    };
+    return new Message(r, content(m.get("content"), where + ".content"));
+  }
+
+  private static String content(JsonNode c, String where) {
+    if (c == null || c.isNull()) return "";
+    if (c.isTextual()) return c.asText();
+    if (c.isArray()) {
+      StringBuilder sb = new StringBuilder();
+      for (JsonNode part : c) {
+        if (part.isTextual()) {
+          sb.append(part.asText());
+        } else if (part.isObject() && "text".equals(part.path("type").asText("text")) && part.path("text").isTextual()) {
+          sb.append(part.path("text").asText());
+        } else {
+          throw ApiError.invalid(where, "Only text content parts are supported in " + where + ".");
+        }
+      }
+      return sb.toString();
+    }
+    throw ApiError.invalid(where, where + " must be a string or an array of text parts.");
+  }
+
+  private String promptText(JsonNode p) {
+    if (p == null || p.isNull()) throw ApiError.invalid("prompt", "Missing required parameter: 'prompt'.");
+    if (p.isTextual()) return p.asText();
+    if (p.isArray()) {
+      if (p.isEmpty()) throw ApiError.invalid("prompt", "'prompt' must not be an empty list.");
+      if (p.get(0).isTextual() || p.get(0).isArray()) {
+        if (p.size() != 1) throw ApiError.invalid("prompt", "Only one prompt per request is supported, got " + p.size() + ".");
+        JsonNode only = p.get(0);
+        return only.isTextual() ? only.asText() : decodeIds(only);
+      }
+      return decodeIds(p);
+    }
+    throw ApiError.invalid("prompt", "'prompt' must be a string, a list of one string, or a list of token ids.");
+  }
+
+  private String decodeIds(JsonNode ids) {
+    List<Integer> out = new ArrayList<>();
+    for (JsonNode id : ids) {
+      if (!isInteger(id) || id.asLong() < 0 || id.asLong() > Integer.MAX_VALUE) {
+        throw ApiError.invalid("prompt", "'prompt' token ids must be non-negative integers.");
+      }
+      out.add(id.asInt());
+    }
+    if (tokenizer == null) throw ApiError.invalid("prompt", "Token-id prompts need a tokenizer, and this server has none: send text.");
+    return tokenizer.decode(out);
+  }
+
+  private int maxTokens(JsonNode b, int dflt, int min) {
+    Integer v = integer(b, "max_completion_tokens", null);
+    String name = "max_completion_tokens";
+    if (v == null) {
+      v = integer(b, "max_tokens", null);
+      name = "max_tokens";
+    }
+    if (v == null) return dflt;
+    if (v < min) throw ApiError.invalid(name, "'" + name + "' must be >= " + min + ", got " + v + ".");
+    return v;
+  }
+
+  private static double temperature(JsonNode b) {
+    Double t = number(b, "temperature");
+    if (t == null) return 1.0;
+    if (!(t >= 0) || t.isInfinite()) throw ApiError.invalid("temperature", "'temperature' must be a number >= 0, got " + t + ".");
+    return t;
+  }
+
+  private static double topP(JsonNode b) {
+    Double p = number(b, "top_p");
+    if (p == null) return 1.0;
+    if (!(p > 0 && p <= 1)) throw ApiError.invalid("top_p", "'top_p' must be in (0, 1], got " + p + ".");
+    return p;
+  }
+
+  private static Long seed(JsonNode b) {
+    JsonNode s = b.get("seed");
+    if (s == null || s.isNull()) return null;
+    if (!isInteger(s) || !s.canConvertToLong()) throw ApiError.invalid("seed", "'seed' must be an integer.");
+    return s.asLong();
+  }
+
+  private static List<String> stop(JsonNode b) {
+    JsonNode s = b.get("stop");
+    if (s == null || s.isNull()) return List.of();
+    List<String> out = new ArrayList<>();
+    if (s.isTextual()) {
+      if (!s.asText().isEmpty()) out.add(s.asText());
+      return out;
+    }
+    if (!s.isArray()) throw ApiError.invalid("stop", "'stop' must be a string or a list of strings.");
+    for (JsonNode x : s) {
+      if (!x.isTextual()) throw ApiError.invalid("stop", "'stop' must be a string or a list of strings.");
+      if (!x.asText().isEmpty()) out.add(x.asText());
+    }
+    return out;
+  }
+
+  private static boolean includeUsage(JsonNode b) {
+    JsonNode o = b.get("stream_options");
+    if (o == null || o.isNull()) return false;
+    if (!o.isObject()) throw ApiError.invalid("stream_options", "'stream_options' must be an object.");
+    return bool(o, "include_usage", false);
+  }
+
+  /** The KV fields; null when the request names none of them. */
+  private KvSpec kv(JsonNode b) {
+    JsonNode policy = present(b, "kv_policy");
+    JsonNode budget = present(b, "kv_budget");
+    JsonNode params = present(b, "kv_params");
+    JsonNode queryAware = present(b, "kv_query_aware");
+    JsonNode suffix = present(b, "kv_protected_suffix");
+    if (policy == null && budget == null && params == null && queryAware == null && suffix == null) return null;
+    String p = DEFAULT_KV_POLICY;
+    if (policy != null) {
+      if (!policy.isTextual() || policy.asText().isBlank()) throw ApiError.invalid("kv_policy", "'kv_policy' must be a non-empty string.");
+      p = policy.asText().strip();
+    }
+    double f = 1.0;
+    if (budget != null) {
+      Double v = budget.isNumber() ? Double.valueOf(budget.asDouble()) : budget.isTextual() ? parseDouble(budget.asText()) : null;
+      if (v == null || !(v > 0 && v <= 1)) {
+        throw ApiError.invalid("kv_budget", "'kv_budget' must be a number in (0, 1] (the fraction of KV positions kept), got "
+            + budget + ".");
+      }
+      f = v;
+    }
+    Map<String, Object> m = Map.of();
+    if (params != null) {
+      if (!params.isObject()) throw ApiError.invalid("kv_params", "'kv_params' must be an object.");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> converted = json.convertValue(params, LinkedHashMap.class);
+      m = converted;
+      if (m.containsValue(null)) throw ApiError.invalid("kv_params", "'kv_params' values must not be null.");
+    }
+    boolean qa = true;
+    if (queryAware != null) {
+      if (!queryAware.isBoolean()) throw ApiError.invalid("kv_query_aware", "'kv_query_aware' must be a boolean.");
+      qa = queryAware.asBoolean();
+    }
+    String s = null;
+    if (suffix != null) {
+      if (!suffix.isTextual()) throw ApiError.invalid("kv_protected_suffix", "'kv_protected_suffix' must be a string.");
+      s = suffix.asText();
+    }
+    return new KvSpec(p, f, m, qa, s);
+  }
+
+  private static JsonNode present(JsonNode b, String name) {
+    JsonNode n = b.get(name);
+    return n == null || n.isNull() ? null : n;
+  }
+
+  private static Double parseDouble(String s) {
+    try {
+      return Double.parseDouble(s.strip());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static boolean isInteger(JsonNode n) {
+    return n.isIntegralNumber() || (n.isFloatingPointNumber() && n.asDouble() == Math.rint(n.asDouble()) && !Double.isInfinite(n.asDouble()));
+  }
+
+  /** An optional integer field (null when absent or null; {@code dflt} is only documentation of the caller's default). */
+  private static Integer integer(JsonNode b, String name, Integer dflt) {
+    JsonNode n = b.get(name);
+    if (n == null || n.isNull()) return dflt;
+    if (!isInteger(n) || n.asLong() < Integer.MIN_VALUE || n.asLong() > Integer.MAX_VALUE) {
+      throw ApiError.invalid(name, "'" + name + "' must be an integer, got " + n + ".");
+    }
+    return n.asInt();
+  }
+
+  private static Double number(JsonNode b, String name) {
+    JsonNode n = b.get(name);
+    if (n == null || n.isNull()) return null;
+    if (!n.isNumber()) throw ApiError.invalid(name, "'" + name + "' must be a number, got " + n + ".");
+    return n.asDouble();
+  }
+
+  private static boolean bool(JsonNode b, String name, boolean dflt) {
+    JsonNode n = b.get(name);
+    if (n == null || n.isNull()) return dflt;
+    if (!n.isBoolean()) throw ApiError.invalid(name, "'" + name + "' must be a boolean, got " + n + ".");
+    return n.asBoolean();
+  }
+}
