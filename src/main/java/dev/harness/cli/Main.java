@@ -9,6 +9,10 @@ public final class Main {
 
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
+    // the PyTorch natives ship inside the jar: never let DJL try to download an engine
+    if (System.getProperty("ai.djl.offline") == null && System.getenv("DJL_OFFLINE") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
     int code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
     System.exit(code);
   }

@@ -17,26 +17,39 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Opens local models and tokenizers from a directory or a Hugging Face id (through the HF cache). */
-final class LocalEngines {
+public final class LocalEngines {
   private LocalEngines() {}
 
-  static Engine open(EngineConfig e, String configPath) {
-    if (e.adapter() != null) {
-      throw new ConfigException(configPath, "engine.adapter", "LoRA adapters are not supported by this version's local engine");
-    }
-    if (!"none".equals(e.quantization())) {
-      throw new ConfigException(configPath, "engine.quantization", "nf4 is not supported by this version's local engine");
-    }
-    Path dir = modelDir(e.model(), configPath, "engine.model");
-    return LocalEngine.open(dir, new LocalOptions(e.dtype(), e.device(), null));
+  public static Engine open(EngineConfig e, String configPath) {
+    return openLocal(e.model(), e.adapter(), e.quantization(), e.dtype(), e.device(), configPath, "engine.");
   }
 
-  static Tokenizer tokenizer(String source, String configPath, String field) {
+  /**
+   * Opens a local model from a directory or HF id. {@code where} names the source of the settings for messages (a
+   * config file, or "command line"); {@code prefix} the field prefix ("engine." or "--").
+   */
+  public static LocalEngine openLocal(String model, String adapter, String quantization, String dtype, String device,
+      String where, String prefix) {
+    if (adapter != null) {
+      throw new ConfigException(where, prefix + "adapter", "LoRA adapters are not supported by this version's local engine");
+    }
+    if (quantization != null && !"none".equals(quantization)) {
+      throw new ConfigException(where, prefix + "quantization", "nf4 is not supported by this version's local engine");
+    }
+    Path dir = modelDir(model, where, prefix + "model");
+    try {
+      return LocalEngine.open(dir, new LocalOptions(dtype, device, null));
+    } catch (dev.harness.engine.local.weights.CheckpointException ex) {
+      throw new HarnessException(ex.getMessage(), 1, ex);
+    }
+  }
+
+  public static Tokenizer tokenizer(String source, String configPath, String field) {
     Path dir = Files.isDirectory(Path.of(source)) ? Path.of(source) : tokenizerDir(source, configPath, field);
     return HfTokenizer.open(dir);
   }
 
-  static Path modelDir(String idOrPath, String configPath, String field) {
+  public static Path modelDir(String idOrPath, String configPath, String field) {
     try {
       return ModelLocator.resolve(idOrPath, HubClient.fromEnv());
     } catch (HubException ex) {

@@ -58,7 +58,8 @@ final class KvReport {
         List.of("dataset", c.dataset().name() + " / " + c.dataset().task() + " (" + c.dataset().split() + ") from `"
             + c.dataset().source() + "`"),
         List.of("bins", c.bins().edges() != null ? "explicit edges " + c.bins().edges() : c.bins().count() + " quantile bins"),
-        List.of("sampling", c.sampling().strategy() + ", " + c.sampling().nPerBin() + " per bin, seed " + c.sampling().seed()),
+        List.of("sampling", "pinned".equals(c.sampling().strategy()) ? "pinned, " + c.sampling().ids().size() + " ids"
+            : c.sampling().strategy() + ", " + c.sampling().nPerBin() + " per bin, seed " + c.sampling().seed()),
         List.of("KV policy", c.kv().policy() + " " + c.kv().params() + (c.kv().queryAware() ? ", query-aware" : ", question appended uncompressed")),
         List.of("budgets", c.kv().budgets().toString()),
         List.of("generation", "max_tokens " + c.generation().maxTokens() + ", temperature " + c.generation().temperature()

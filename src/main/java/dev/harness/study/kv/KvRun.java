@@ -99,7 +99,7 @@ final class KvRun {
       String envJson = KvPrepare.json(RunEnvironment.capture());
       for (double b : c.kv().budgets()) {
         runs.upsertRun(new RunTables.RunRow(runId(c.engine(), b), KvTransitionStudy.NAME, variant(c.engine()), b,
-            c.generation().seed(), info.kind(), info.model(), KvPrepare.json(info), configJson, envJson));
+            c.generation().seed(), info.kind(), c.engine().model(), KvPrepare.json(info), configJson, envJson));
       }
       Optional<Tokenizer> tok = ctx.engines().tokenizer(c.engine(), ctx.configPath());
       Integer maxPrompt = maxPromptTokens(c, info);

@@ -31,13 +31,13 @@ final class KvTransitions {
         Map<String, Double> scores = cell == null ? Map.of() : cell.scoresByMetric.getOrDefault(metric, Map.of());
         bs.add(new BinScores(b.binIndex(), b.label(), scores));
       }
-      BinSeries s = new BinSeries("budget " + e.getKey(), e.getKey(), bs);
+      BinSeries s = new BinSeries(String.valueOf(e.getKey()), e.getKey(), bs);
       if (e.getKey() >= 1.0) baseline = s; else others.add(s);
     }
     String baselineName = baseline != null ? "budget 1.0, same bin (paired by example)" : "first bin of the same budget";
     // Without an uncompressed run (budget 1.0), each budget is compared with its own first bin.
     List<Transition> found = TransitionDetector.detect(baseline, others, threshold, c.analysis().bootstrapIters(),
-        c.analysis().ci(), c.analysis().seed());
+        c.analysis().ci(), c.analysis().seed(), metric.toUpperCase(java.util.Locale.ROOT), 1.0);
     List<TransitionRow> rows = new ArrayList<>();
     for (Transition t : found) {
       rows.add(new TransitionRow(t.budget(), metric, threshold, baselineName, t.transitionBin(), t.transitionLabel(),

@@ -1,0 +1,37 @@
+package dev.harness.cli;
+
+import dev.harness.engine.local.LocalEngine;
+import dev.harness.study.LocalEngines;
+import picocli.CommandLine.Option;
+
+/** How the local-engine tools (generate, logprobs, serve) pick a model. */
+public final class LocalModelOptions {
+  @Option(names = "--model", required = true, paramLabel = "M",
+      description = "Model directory or Hugging Face id (resolved through $HF_HOME; downloads unless HF_HUB_OFFLINE=1).")
+  String model;
+
+  @Option(names = "--adapter", paramLabel = "DIR", description = "PEFT LoRA adapter directory.")
+  String adapter;
+
+  @Option(names = "--quantization", paramLabel = "Q", defaultValue = "none", description = "none or nf4.")
+  String quantization;
+
+  @Option(names = "--dtype", defaultValue = "float32", description = "float32 or float16.")
+  String dtype;
+
+  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu.")
+  String device;
+
+  @Option(names = {"-v", "--verbose"}, description = "Print stack traces.")
+  boolean verbose;
+
+  LocalEngine open() {
+    if (!dtype.equals("float32") && !dtype.equals("float16")) {
+      throw new dev.harness.HarnessException("--dtype: expected float32 or float16, got '" + dtype + "'", 2);
+    }
+    if (!device.equals("auto") && !device.equals("cpu") && !device.equals("gpu")) {
+      throw new dev.harness.HarnessException("--device: expected auto, cpu or gpu, got '" + device + "'", 2);
+    }
+    return LocalEngines.openLocal(model, adapter, quantization, dtype, device, "command line", "--");
+  }
+}
