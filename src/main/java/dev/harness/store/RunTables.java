@@ -31,6 +31,9 @@ public final class RunTables {
       Integer completionTokens, Double prefillMs, Double decodeMs, Double decodeTps, Long kvFullBytes,
       Long kvKeptBytes, Long peakRssBytes, String extraJson) {}
 
+  /** Log-likelihood of one gold answer, teacher-forced after the unit's (compressed) prompt. */
+  public record AnswerLoglikRow(int answerIndex, String answer, double sumLogprob, int nTokens, double meanLogprob) {}
+
   /** A stored unit with everything score and analyze need. */
   public record UnitResult(String unitKey, String runId, String variant, Double budget, String itemId,
       boolean truncated, Integer requestPromptTokens, ResponseRow response, TelemetryRow telemetry) {}
@@ -96,6 +99,11 @@ public final class RunTables {
 
   /** Stores one finished unit (request, response, telemetry) atomically, replacing an earlier failed attempt. */
   public void recordUnit(RequestRow req, ResponseRow resp, TelemetryRow tel) {
+    recordUnit(req, resp, tel, List.of());
+  }
+
+  /** As {@link #recordUnit(RequestRow, ResponseRow, TelemetryRow)}, with the answers' log-likelihoods. */
+  public void recordUnit(RequestRow req, ResponseRow resp, TelemetryRow tel, List<AnswerLoglikRow> logliks) {
     store.transaction(c -> {
       deleteUnit(c, req.unitKey());
       try (PreparedStatement ps = c.prepareStatement(
@@ -150,6 +158,31 @@ public final class RunTables {
         ps.setString(14, tel.extraJson());
         ps.executeUpdate();
       }
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO answer_logliks(unit_key, answer_index, answer, "
+          + "sum_logprob, n_tokens, mean_logprob) VALUES (?,?,?,?,?,?)")) {
+        for (AnswerLoglikRow a : logliks) {
+          ps.setString(1, req.unitKey());
+          ps.setInt(2, a.answerIndex());
+          ps.setString(3, a.answer());
+          ps.setDouble(4, a.sumLogprob());
+          ps.setInt(5, a.nTokens());
+          ps.setDouble(6, a.meanLogprob());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    });
+  }
+
+  /** Unit key → the best (highest) mean per-token log-likelihood over its gold answers. */
+  public java.util.Map<String, Double> bestAnswerLoglik() {
+    return store.query(c -> {
+      java.util.Map<String, Double> out = new java.util.HashMap<>();
+      try (var s = c.createStatement(); ResultSet rs = s.executeQuery(
+          "SELECT unit_key, MAX(mean_logprob) FROM answer_logliks WHERE n_tokens > 0 GROUP BY unit_key")) {
+        while (rs.next()) out.put(rs.getString(1), rs.getDouble(2));
+      }
+      return out;
     });
   }
 

@@ -19,7 +19,7 @@ import java.util.List;
  */
 public final class Store implements AutoCloseable {
   /** Migrations in order; index i holds the script that brings the schema to version i + 1. */
-  static final List<String> MIGRATIONS = List.of("V1__base.sql");
+  static final List<String> MIGRATIONS = List.of("V1__base.sql", "V2__answer_logliks.sql");
 
   private final Path file;
   private final Connection connection;

@@ -75,6 +75,42 @@ class StoreTest {
   }
 
   @Test
+  void migratesAVersion1FileForwardKeepingItsRows() throws Exception {
+    Path file = dir.resolve("old.sqlite");
+    String v1;
+    try (var in = Store.class.getResourceAsStream("V1__base.sql")) {
+      v1 = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file); var st = c.createStatement()) {
+      for (String sql : Store.splitStatements(v1)) st.execute(sql);
+      st.execute("INSERT INTO phases VALUES ('prepare', 'abc', '2026-01-01T00:00:00Z', 'old')");
+      st.execute("PRAGMA user_version = 1");
+    }
+    try (Store s = Store.open(file)) {
+      assertEquals(Store.latestVersion(), s.schemaVersion());
+      assertEquals("abc", new PhaseTable(s).get("prepare").orElseThrow().fingerprint());
+      int tables = s.query(c -> {
+        try (var st = c.createStatement();
+            var rs = st.executeQuery("SELECT COUNT(*) FROM sqlite_master WHERE name = 'answer_logliks'")) {
+          rs.next();
+          return rs.getInt(1);
+        }
+      });
+      assertEquals(1, tables);
+    }
+  }
+
+  @Test
+  void refusesAFileFromANewerHarness() throws Exception {
+    Path file = dir.resolve("new.sqlite");
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file); var st = c.createStatement()) {
+      st.execute("PRAGMA user_version = 99");
+    }
+    StoreException e = assertThrows(StoreException.class, () -> Store.open(file));
+    assertTrue(e.getMessage().contains("schema version 99 is newer"), e.getMessage());
+  }
+
+  @Test
   void splitsStatementsIgnoringComments() {
     assertEquals(List.of("CREATE TABLE a (x INT)", "CREATE TABLE b (y INT)"),
         Store.splitStatements("-- header; with semicolon\nCREATE TABLE a (x INT); -- tail\nCREATE TABLE b (y INT);\n"));
