@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harness.HarnessException;
 import dev.harness.engine.TokenLogprob;
 import dev.harness.engine.TopLogprob;
+import dev.harness.engine.openai.LogprobParser;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -79,13 +78,13 @@ public final class DumpIndex {
           issues.add(DumpIssues.Kind.DUPLICATE_SAMPLE, where + ": prompt_id " + id + " sample_index " + s);
           continue;
         }
-        boolean hasLp = DumpLine.hasLogprobs(response);
+        List<TokenLogprob> tokens = LogprobParser.tokens(response);
+        boolean hasLp = !tokens.isEmpty() && LogprobParser.hasLogprobs(response.path("choices").path(0));
         if (!hasLp) {
           issues.add(DumpIssues.Kind.MISSING_LOGPROBS, where + ": prompt_id " + id + " (model "
               + line.path("model").asText("?") + ", provider " + response.path("provider").asText("?") + ")");
         }
         boolean hasCross = false;
-        List<TokenLogprob> tokens = hasLp ? dev.harness.engine.openai.LogprobParser.tokens(response) : List.of();
         if (DumpLine.crossResponse(line) != null && hasLp) {
           hasCross = DumpLine.crossAligned(tokens, DumpLine.crossTokens(line));
           if (!hasCross) issues.add(DumpIssues.Kind.CROSS_MISMATCH, where + ": prompt_id " + id);

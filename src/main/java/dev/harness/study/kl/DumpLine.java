@@ -37,11 +37,6 @@ public final class DumpLine {
     return r != null && r.isObject() ? r : null;
   }
 
-  static boolean hasLogprobs(JsonNode response) {
-    JsonNode choice = response.path("choices").path(0);
-    return LogprobParser.hasLogprobs(choice) && !LogprobParser.tokens(response).isEmpty();
-  }
-
   static JsonNode crossResponse(JsonNode line) {
     JsonNode c = line.path("cross").path("response");
     return c.isObject() ? c : null;

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Writes {@code kl_ranking.csv} and {@code kl_report.md}, and prints the compact top-N table. */
@@ -211,9 +210,5 @@ public final class KlOutputs {
     out.println(fence);
     out.println(text);
     out.println(fence);
-  }
-
-  static String extras(Map<String, Double> extra) {
-    return extra.toString();
   }
 }

@@ -41,10 +41,17 @@ final class LineScanner implements Closeable {
         }
       }
       any = true;
-      byte b = buf[pos++];
-      if (b == '\n') break;
-      if (lineLen == line.length) line = Arrays.copyOf(line, line.length * 2);
-      line[lineLen++] = b;
+      int end = pos;
+      while (end < lim && buf[end] != '\n') end++;
+      int n = end - pos;
+      if (lineLen + n > line.length) line = Arrays.copyOf(line, Math.max(line.length * 2, lineLen + n));
+      System.arraycopy(buf, pos, line, lineLen, n);
+      lineLen += n;
+      if (end < lim) { // found the newline
+        pos = end + 1;
+        break;
+      }
+      pos = lim;
     }
     if (lineLen > 0 && line[lineLen - 1] == '\r') lineLen--;
     lineNo++;
