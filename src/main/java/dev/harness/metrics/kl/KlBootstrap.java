@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * A minimal seeded percentile bootstrap of a mean, private to the KL tool until dev.harness.stats.Bootstrap is
- * merged (then replace the one call in {@link PromptEstimator}). Infinite values propagate: a resample that draws a
- * +∞ has mean +∞.
+ * A seeded percentile bootstrap of a mean for divergences, which may be +∞ (a model that puts mass where the other
+ * puts none): unlike {@link dev.harness.stats.Bootstrap}, infinite values propagate — a resample that draws a +∞ has
+ * mean +∞ — and interpolating between two infinite order statistics stays infinite instead of turning into NaN.
  */
 public final class KlBootstrap {
   private KlBootstrap() {}
