@@ -330,6 +330,27 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     return rows;
   }
 
+  /** Original positions [layer][kvHead][entry] the cache holds after prefilling {@code ids} under {@code kv} (tests). */
+  int[][][] cachedPositionsAfterPrefill(int[] ids, KvSpec kv) {
+    KvPolicy policy = KvPolicies.of(kv.policy(), kv.params());
+    int split = suffixSplit(ids, kv);
+    return locked(() -> {
+      try (NDManager seq = root.newSubManager(); KvCache cache = model.newCache(seq)) {
+        prefillCompressed(seq, cache, ids, split, ids.length - 1, kv, policy, new KvOutcome());
+        int[][][] out = new int[cache.numLayers()][][];
+        for (int l = 0; l < out.length; l++) {
+          LayerCache lc = cache.layer(l);
+          out[l] = new int[lc.kvHeads()][];
+          for (int h = 0; h < lc.kvHeads(); h++) out[l][h] = lc.positions(h);
+        }
+        return out;
+      }
+    });
+  }
+
+  /** The engine's root NDManager (tests count its arrays). */
+  NDManager manager() { return root; }
+
   private static long fullBytes(KvCache cache, int positions) {
     long b = 0;
     for (int l = 0; l < cache.numLayers(); l++) {
