@@ -291,14 +291,15 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     int[] tail = Arrays.copyOfRange(ids, split, ids.length);
     int nKept = spec.keptPositions(split);
     String why = split == 0 ? "the protected suffix covers the whole prompt: nothing to compress" : policy.keepWholeReason(split, nKept);
+    if (why != null) return keptWhole(seq, cache, ids, split, logitsFrom, spec, policy, out, why);
     float[][] before;
-    KvCompressor.Result res = null;
-    PrefillCapture capture = why == null ? PrefillCapture.forPolicy(policy, seq, cache.numLayers(), split) : null;
+    KvCompressor.Result res;
+    PrefillCapture capture = PrefillCapture.forPolicy(policy, seq, cache.numLayers(), split);
     try {
       cache.capture(capture);
       before = run(seq, head, cache, Math.min(logitsFrom, split));
       cache.capture(null);
-      if (why == null) res = KvCompressor.compress(cache, policy, nKept, capture, model.config().numHeads());
+      res = KvCompressor.compress(cache, policy, nKept, capture, model.config().numHeads());
     } finally {
       cache.capture(null);
       if (capture != null) capture.close();
@@ -308,9 +309,29 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     System.arraycopy(before, 0, rows, 0, before.length);
     System.arraycopy(after, 0, rows, before.length, after.length);
 
-    int kept = res == null ? split : res.nKept();
-    out.fullBytes = res == null ? fullBytes(cache, split) : res.fullBytes();
-    out.keptBytes = res == null ? fullBytes(cache, split) : res.keptBytes();
+    out.fullBytes = res.fullBytes();
+    out.keptBytes = res.keptBytes();
+    List<Integer> perLayer = new ArrayList<>();
+    for (int[][] layer : res.kept()) perLayer.add(layer[0].length);
+    record(out, spec, policy, split, res.nKept(), logitsFrom, perLayer);
+    if (policy.window() > 0 && nKept < policy.window()) {
+      out.extra.put("kv_note", "n_kept " + nKept + " is smaller than the observation window " + policy.window() + ": kept the most recent positions");
+    }
+    return rows;
+  }
+
+  /** A context the policy does not compress: one plain pass, exactly as without a KvSpec, with the telemetry. */
+  private float[][] keptWhole(NDManager seq, KvCache cache, int[] ids, int split, int logitsFrom, KvSpec spec,
+      KvPolicy policy, KvOutcome out, String why) {
+    float[][] rows = run(seq, ids, cache, logitsFrom);
+    out.fullBytes = fullBytes(cache, split);
+    out.keptBytes = out.fullBytes;
+    record(out, spec, policy, split, split, logitsFrom, java.util.Collections.nCopies(cache.numLayers(), split));
+    out.extra.put("kv_note", why);
+    return rows;
+  }
+
+  private static void record(KvOutcome out, KvSpec spec, KvPolicy policy, int split, int kept, int logitsFrom, List<Integer> perLayer) {
     Map<String, Object> x = out.extra;
     x.put("kv_policy", policy.name());
     x.put("kv_budget", spec.budget());
@@ -319,15 +340,8 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     x.put("kv_n_kept", kept);
     x.put("kv_compression_ratio", spec.compressionRatio());
     x.put("kv_max_capacity_prompt", kept);
-    List<Integer> perLayer = new ArrayList<>();
-    for (int l = 0; l < cache.numLayers(); l++) perLayer.add(kept);
-    x.put("kv_kept_positions_per_layer", perLayer);
+    x.put("kv_kept_positions_per_layer", List.copyOf(perLayer));
     if (!spec.queryAware()) x.put("kv_protected_suffix_tokens", logitsFrom + 1 - split); // prompt tokens appended after compression
-    if (why != null) x.put("kv_note", why);
-    else if (policy.window() > 0 && nKept < policy.window()) {
-      x.put("kv_note", "n_kept " + nKept + " is smaller than the observation window " + policy.window() + ": kept the most recent positions");
-    }
-    return rows;
   }
 
   /** Original positions [layer][kvHead][entry] the cache holds after prefilling {@code ids} under {@code kv} (tests). */

@@ -99,7 +99,16 @@ class KvCacheCompressionTest {
 
   @Test
   void keptBytesAreTheKeptTensorsAndTrackTheBudget() throws Exception {
-    Path dir = RandomCheckpoints.write(tmp.resolve("bytes"), RandomCheckpoints.llama(), 5);
+    keptBytes(RandomCheckpoints.llama(), 2);
+  }
+
+  @Test
+  void gpt2CachesCompressToo() throws Exception {
+    keptBytes(RandomCheckpoints.gpt2(true), 4);
+  }
+
+  private void keptBytes(Spec s, int kvHeads) throws Exception {
+    Path dir = RandomCheckpoints.write(tmp.resolve("bytes" + s.arch()), s, 5);
     for (String name : KvPolicies.names()) {
       if (name.equals("full")) continue;
       KvPolicy p = KvPolicies.of(name, Map.of("window", 3));
@@ -115,18 +124,18 @@ class KvCacheCompressionTest {
           cache.capture(null);
           r = KvCompressor.compress(cache, p, n, cap, model.config().numHeads());
         }
-        // 2 layers × (K, V) × 2 KV heads × n × head_dim 8 × 4 bytes
-        assertEquals(2L * 2 * 2 * n * 8 * 4, r.keptBytes(), name);
+        // 2 layers × (K, V) × KV heads × n × head_dim 8 × 4 bytes
+        assertEquals(2L * 2 * kvHeads * n * 8 * 4, r.keptBytes(), name);
         assertEquals(cache.bytes(), r.keptBytes(), name);
-        assertEquals(2L * 2 * 2 * IDS.length * 8 * 4, r.fullBytes(), name);
+        assertEquals(2L * 2 * kvHeads * IDS.length * 8 * 4, r.fullBytes(), name);
         double ratio = (double) r.keptBytes() / r.fullBytes();
         assertTrue(Math.abs(ratio - 0.3) <= 1.0 / IDS.length, name + " ratio " + ratio);
         for (int l = 0; l < 2; l++) {
           assertEquals(n, cache.layer(l).length());
-          for (int h = 0; h < 2; h++) assertArrayEquals(r.kept()[l][h], cache.layer(l).positions(h), name);
+          for (int h = 0; h < kvHeads; h++) assertArrayEquals(r.kept()[l][h], cache.layer(l).positions(h), name);
         }
         if (name.equals("snapkv")) {
-          for (int h = 0; h < 2; h++) assertArrayEquals(new int[] {10, 11, 12}, Arrays.copyOfRange(cache.layer(0).positions(h), 1, 4), "window kept");
+          for (int h = 0; h < kvHeads; h++) assertArrayEquals(new int[] {10, 11, 12}, Arrays.copyOfRange(cache.layer(0).positions(h), 1, 4), "window kept");
         }
         if (name.equals("streaming_llm")) assertArrayEquals(new int[] {0, 1, 2, 3}, cache.layer(1).positions(0), "4 sinks fill n_kept = 4");
         float[] next = step(model, seq, cache, 7);
