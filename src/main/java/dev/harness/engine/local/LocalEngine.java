@@ -21,7 +21,13 @@ import dev.harness.engine.TokenScore;
 import dev.harness.engine.Tokenizer;
 import dev.harness.engine.TopLogprob;
 import dev.harness.engine.Usage;
+import dev.harness.engine.KvSpec;
 import dev.harness.engine.local.kv.KvCache;
+import dev.harness.engine.local.kv.KvCompressor;
+import dev.harness.engine.local.kv.KvPolicies;
+import dev.harness.engine.local.kv.KvPolicy;
+import dev.harness.engine.local.kv.LayerCache;
+import dev.harness.engine.local.kv.PrefillCapture;
 import dev.harness.engine.local.model.CausalLM;
 import dev.harness.engine.local.model.ModelConfig;
 import dev.harness.engine.local.model.Models;
@@ -51,7 +57,7 @@ public final class LocalEngine implements dev.harness.engine.Engine {
   /** Prefill runs in chunks of this many tokens so attention scores stay [heads, CHUNK, len]. */
   static final int PREFILL_CHUNK = 512;
   private static final Set<Capability> CAPABILITIES = Set.of(Capability.COMPLETE, Capability.TOKEN_LOGPROBS,
-      Capability.SCORE, Capability.NEXT_TOKEN, Capability.FULL_VOCABULARY, Capability.TOKENIZER);
+      Capability.SCORE, Capability.NEXT_TOKEN, Capability.FULL_VOCABULARY, Capability.TOKENIZER, Capability.KV_COMPRESSION);
 
   private final Path dir;
   private final LocalOptions options;
@@ -189,9 +195,7 @@ public final class LocalEngine implements dev.harness.engine.Engine {
   public Completion complete(int[] promptIds, CompletionRequest r) { return complete(promptIds, r, System.nanoTime()); }
 
   private Completion complete(int[] promptIds, CompletionRequest r, long t0) {
-    if (r.kv() != null && r.kv().budget() < 1.0 && !"full".equals(r.kv().policy())) {
-      throw new EngineException(ErrorKind.ENGINE_ERROR, "local engine: KV compression (" + r.kv().policy() + ") is not available yet");
-    }
+    KvPolicy policy = r.kv() == null ? null : KvPolicies.of(r.kv().policy(), r.kv().params());
     int[] ids = promptIds.length == 0 ? new int[] {prefixTokenId()} : promptIds;
     boolean truncated = false;
     int room = Math.max(1, maxLength - 1);
@@ -201,10 +205,11 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     }
     int[] prompt = ids;
     boolean cut = truncated;
-    return locked(() -> generate(r, prompt, t0, cut));
+    int split = policy == null ? ids.length : suffixSplit(ids, r.kv());
+    return locked(() -> generate(r, prompt, t0, cut, policy, split));
   }
 
-  private Completion generate(CompletionRequest r, int[] prompt, long t0, boolean truncatedPrompt) {
+  private Completion generate(CompletionRequest r, int[] prompt, long t0, boolean truncatedPrompt, KvPolicy policy, int split) {
     Random rng = r.seed() != null ? new Random(r.seed()) : new Random();
     List<Integer> gen = new ArrayList<>();
     List<TokenLogprob> tokens = new ArrayList<>();
@@ -213,11 +218,16 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     String finish = "length";
     double prefillMs;
     long tDecode;
-    long fullBytes;
-    long keptBytes;
+    Long fullBytes;
+    Long keptBytes;
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("device", root.getDevice().toString());
+    extra.put("dtype", options.dtype());
     int anchor = prompt[prompt.length - 1];
     try (NDManager seq = root.newSubManager(); KvCache cache = model.newCache(seq)) {
-      float[] logits = run(seq, prompt, cache, prompt.length - 1)[0];
+      KvOutcome kv = policy == null ? null : new KvOutcome();
+      float[] logits = policy == null ? run(seq, prompt, cache, prompt.length - 1)[0]
+          : prefillCompressed(seq, cache, prompt, split, prompt.length - 1, r.kv(), policy, kv)[0];
       tDecode = System.nanoTime();
       prefillMs = (tDecode - t0) / 1e6;
       for (int i = 0; i < r.maxTokens(); i++) {
@@ -244,16 +254,224 @@ public final class LocalEngine implements dev.harness.engine.Engine {
         if (i == r.maxTokens() - 1 || cache.nextPosition() >= maxLength) break;
         logits = run(seq, new int[] {next}, cache, 0)[0];
       }
-      fullBytes = cache.fullBytes();
-      keptBytes = cache.bytes();
+      if (kv == null) {
+        fullBytes = cache.fullBytes();
+        keptBytes = cache.bytes();
+      } else {
+        fullBytes = kv.fullBytes;
+        keptBytes = kv.keptBytes;
+        extra.putAll(kv.extra);
+        extra.put("kv_final_bytes", cache.bytes());
+      }
     }
     long tEnd = System.nanoTime();
-    Map<String, Object> extra = new LinkedHashMap<>();
-    extra.put("device", root.getDevice().toString());
-    extra.put("dtype", options.dtype());
     Telemetry tel = new Telemetry((tEnd - t0) / 1e6, prefillMs, null, 1, prefillMs, (tEnd - tDecode) / 1e6,
         fullBytes, keptBytes, PeakMemory.peakRssBytes(), extra);
     return new Completion(text, finish, tokens, new Usage(prompt.length, gen.size()), tel, truncatedPrompt);
+  }
+
+  // ---------------------------------------------------------------- KV compression
+
+  /** What a compressed prefill did: the KV telemetry. */
+  static final class KvOutcome {
+    long fullBytes;
+    long keptBytes;
+    final Map<String, Object> extra = new LinkedHashMap<>();
+  }
+
+  /**
+   * Runs {@code ids} through an empty {@code cache}: the first {@code split} ids (the context) are prefilled, the
+   * cache is compressed by {@code policy} to ceil(budget × split) positions per layer and KV head, then the rest of the
+   * ids (the protected suffix, or teacher-forced answer tokens) are run through the compressed cache at their original
+   * positions. Returns the logits rows of positions {@code logitsFrom} … ids.length−1 and fills {@code out}.
+   */
+  float[][] prefillCompressed(NDManager seq, KvCache cache, int[] ids, int split, int logitsFrom, KvSpec spec,
+      KvPolicy policy, KvOutcome out) {
+    int[] head = Arrays.copyOf(ids, split);
+    int[] tail = Arrays.copyOfRange(ids, split, ids.length);
+    int nKept = spec.keptPositions(split);
+    String why = split == 0 ? "the protected suffix covers the whole prompt: nothing to compress" : policy.keepWholeReason(split, nKept);
+    if (why != null) return keptWhole(seq, cache, ids, split, logitsFrom, spec, policy, out, why);
+    float[][] before;
+    KvCompressor.Result res;
+    PrefillCapture capture = PrefillCapture.forPolicy(policy, seq, cache.numLayers(), split);
+    try {
+      cache.capture(capture);
+      before = run(seq, head, cache, Math.min(logitsFrom, split));
+      cache.capture(null);
+      res = KvCompressor.compress(cache, policy, nKept, capture, model.config().numHeads());
+    } finally {
+      cache.capture(null);
+      if (capture != null) capture.close();
+    }
+    float[][] after = tail.length == 0 ? new float[0][] : run(seq, tail, cache, Math.max(0, logitsFrom - split));
+    float[][] rows = new float[before.length + after.length][];
+    System.arraycopy(before, 0, rows, 0, before.length);
+    System.arraycopy(after, 0, rows, before.length, after.length);
+
+    out.fullBytes = res.fullBytes();
+    out.keptBytes = res.keptBytes();
+    List<Integer> perLayer = new ArrayList<>();
+    for (int[][] layer : res.kept()) perLayer.add(layer[0].length);
+    record(out, spec, policy, split, res.nKept(), logitsFrom, perLayer);
+    if (policy.window() > 0 && nKept < policy.window()) {
+      out.extra.put("kv_note", "n_kept " + nKept + " is smaller than the observation window " + policy.window() + ": kept the most recent positions");
+    }
+    return rows;
+  }
+
+  /** A context the policy does not compress: one plain pass, exactly as without a KvSpec, with the telemetry. */
+  private float[][] keptWhole(NDManager seq, KvCache cache, int[] ids, int split, int logitsFrom, KvSpec spec,
+      KvPolicy policy, KvOutcome out, String why) {
+    float[][] rows = run(seq, ids, cache, logitsFrom);
+    out.fullBytes = fullBytes(cache, split);
+    out.keptBytes = out.fullBytes;
+    record(out, spec, policy, split, split, logitsFrom, java.util.Collections.nCopies(cache.numLayers(), split));
+    out.extra.put("kv_note", why);
+    return rows;
+  }
+
+  private static void record(KvOutcome out, KvSpec spec, KvPolicy policy, int split, int kept, int logitsFrom, List<Integer> perLayer) {
+    Map<String, Object> x = out.extra;
+    x.put("kv_policy", policy.name());
+    x.put("kv_budget", spec.budget());
+    x.put("kv_query_aware", spec.queryAware());
+    x.put("kv_context_length", split);
+    x.put("kv_n_kept", kept);
+    x.put("kv_compression_ratio", spec.compressionRatio());
+    x.put("kv_max_capacity_prompt", kept);
+    x.put("kv_kept_positions_per_layer", List.copyOf(perLayer));
+    if (!spec.queryAware()) x.put("kv_protected_suffix_tokens", logitsFrom + 1 - split); // prompt tokens appended after compression
+  }
+
+  /** Original positions [layer][kvHead][entry] the cache holds after prefilling {@code ids} under {@code kv} (tests). */
+  int[][][] cachedPositionsAfterPrefill(int[] ids, KvSpec kv) {
+    KvPolicy policy = KvPolicies.of(kv.policy(), kv.params());
+    int split = suffixSplit(ids, kv);
+    return locked(() -> {
+      try (NDManager seq = root.newSubManager(); KvCache cache = model.newCache(seq)) {
+        prefillCompressed(seq, cache, ids, split, ids.length - 1, kv, policy, new KvOutcome());
+        int[][][] out = new int[cache.numLayers()][][];
+        for (int l = 0; l < out.length; l++) {
+          LayerCache lc = cache.layer(l);
+          out[l] = new int[lc.kvHeads()][];
+          for (int h = 0; h < lc.kvHeads(); h++) out[l][h] = lc.positions(h);
+        }
+        return out;
+      }
+    });
+  }
+
+  /** The engine's root NDManager (tests count its arrays). */
+  NDManager manager() { return root; }
+
+  private static long fullBytes(KvCache cache, int positions) {
+    long b = 0;
+    for (int l = 0; l < cache.numLayers(); l++) {
+      LayerCache lc = cache.layer(l);
+      b += 2L * lc.kvHeads() * positions * lc.headDim() * lc.dataType().getNumOfBytes();
+    }
+    return b;
+  }
+
+  /**
+   * Where the protected suffix starts in {@code ids} (ids.length when the request is query-aware or has no suffix).
+   * Rule: the suffix is searched (last occurrence; else its stripped form) in the decoded prompt text
+   * (special tokens kept, so chat templates decode to their rendered text); the split is the token boundary i whose
+   * decoded prefix decode(ids[0:i]) ends closest to the suffix's first character, ties to the earlier boundary so the
+   * question stays whole. Throws IllegalArgumentException when the suffix is not in the prompt.
+   */
+  int suffixSplit(int[] ids, KvSpec kv) {
+    String suffix = kv.protectedSuffix();
+    if (kv.queryAware() || suffix == null || suffix.isBlank()) return ids.length;
+    String text = tokenizer.decode(ids, false);
+    int at = text.lastIndexOf(suffix);
+    if (at < 0) at = text.lastIndexOf(suffix.strip());
+    if (at < 0) {
+      throw new IllegalArgumentException("query_aware=false: the protected suffix ("
+          + (suffix.length() > 60 ? suffix.substring(0, 60) + "…" : suffix) + ") is not in the prompt");
+    }
+    int lo = 0;
+    int hi = ids.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (tokenizer.decode(Arrays.copyOf(ids, mid), false).length() >= at) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo == 0) return 0;
+    int after = tokenizer.decode(Arrays.copyOf(ids, lo), false).length() - at;
+    int before = at - tokenizer.decode(Arrays.copyOf(ids, lo - 1), false).length();
+    return before <= after ? lo - 1 : lo;
+  }
+
+  /**
+   * Teacher-forced log-likelihood of {@code answer} after {@code prompt} whose KV cache is compressed per {@code kv}
+   * (null: uncompressed): the prompt (rendered as {@link #promptIds}) is prefilled and compressed once (query-agnostic
+   * requests append the protected suffix after compression), then the answer tokens are fed through the compressed
+   * cache at their original positions. The answer is tokenized as a continuation of the rendered prompt text (lm-eval's
+   * rule: trailing whitespace of the prompt moves to the answer; answer ids = ids(prompt + answer) after ids(prompt)).
+   * The input is cut from the left to the context window. With budget 1.0 it equals {@link #score} of the rendered
+   * prompt text and the answer.
+   */
+  public AnswerLoglik answerLoglik(Prompt prompt, String answer, KvSpec kv) {
+    long t0 = System.nanoTime();
+    KvPolicy policy = kv == null ? null : KvPolicies.of(kv.policy(), kv.params());
+    RenderedPrompt rp = renderer.render(prompt);
+    String ctx = rp.text();
+    String cont = answer;
+    int trailing = ctx.length() - ctx.stripTrailing().length();
+    if (trailing > 0) {
+      cont = ctx.substring(ctx.length() - trailing) + cont;
+      ctx = ctx.substring(0, ctx.length() - trailing);
+    }
+    int[] ctxIds;
+    int[] contIds;
+    if (ctx.isEmpty()) {
+      ctxIds = new int[] {prefixTokenId()};
+      contIds = tokenizer.encodeIds(cont, false);
+    } else {
+      int[] whole = tokenizer.encodeIds(ctx + cont, rp.addSpecialTokens());
+      ctxIds = tokenizer.encodeIds(ctx, rp.addSpecialTokens());
+      contIds = Arrays.copyOfRange(whole, Math.min(ctxIds.length, whole.length), whole.length);
+    }
+    if (contIds.length == 0) throw new IllegalArgumentException("answer_loglik: the answer has no tokens");
+    if (contIds.length >= maxLength) throw new IllegalArgumentException("answer_loglik: the answer (" + contIds.length + " tokens) does not fit the window " + maxLength);
+    boolean truncated = false;
+    int room = maxLength + 1 - contIds.length;
+    if (ctxIds.length > room) {
+      ctxIds = Arrays.copyOfRange(ctxIds, ctxIds.length - room, ctxIds.length);
+      truncated = true;
+    }
+    int[] input = new int[ctxIds.length + contIds.length - 1];
+    System.arraycopy(ctxIds, 0, input, 0, ctxIds.length);
+    System.arraycopy(contIds, 0, input, ctxIds.length, contIds.length - 1);
+    int split = policy == null ? ctxIds.length : Math.min(ctxIds.length, suffixSplit(ctxIds, kv));
+    int[] ctxFinal = ctxIds;
+    int[] contFinal = contIds;
+    KvOutcome out = policy == null ? null : new KvOutcome();
+    float[][] logits = locked(() -> {
+      try (NDManager seq = root.newSubManager(); KvCache cache = model.newCache(seq)) {
+        return policy == null ? run(seq, input, cache, ctxFinal.length - 1)
+            : prefillCompressed(seq, cache, input, split, ctxFinal.length - 1, kv, policy, out);
+      }
+    });
+    List<TokenScore> scores = new ArrayList<>();
+    double sum = 0;
+    for (int j = 0; j < contFinal.length; j++) {
+      double[] lp = LogProbs.logSoftmax(logits[j]);
+      int id = contFinal[j];
+      int prev = j == 0 ? ctxFinal[ctxFinal.length - 1] : contFinal[j - 1];
+      scores.add(new TokenScore(tokenizer.piece(prev, id), id, lp[id], LogProbs.argMax(logits[j]) == id));
+      sum += lp[id];
+    }
+    double ms = (System.nanoTime() - t0) / 1e6;
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("device", root.getDevice().toString());
+    extra.put("dtype", options.dtype());
+    if (out != null) extra.putAll(out.extra);
+    Telemetry tel = new Telemetry(ms, null, null, 1, ms, null, out == null ? null : out.fullBytes,
+        out == null ? null : out.keptBytes, PeakMemory.peakRssBytes(), extra);
+    return new AnswerLoglik(sum, contFinal.length, sum / contFinal.length, scores, ctxFinal.length, truncated, tel);
   }
 
   private TokenLogprob tokenLogprob(float[] logits, int id, String piece, int topK, int prevId) {

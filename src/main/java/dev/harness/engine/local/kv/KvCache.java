@@ -15,6 +15,7 @@ public final class KvCache implements AutoCloseable {
   private final List<LayerCache> layers;
   private int nextPosition;
   private long peakBytes;
+  private PrefillCapture capture;
 
   public KvCache(NDManager parent, int numLayers, int kvHeads, int headDim, DataType type) {
     this.manager = parent.newSubManager();
@@ -49,6 +50,12 @@ public final class KvCache implements AutoCloseable {
   }
 
   public long peakBytes() { return peakBytes; }
+
+  /** What the forward pass records for a compression policy during a prefill; null (the default) records nothing. */
+  public PrefillCapture capture() { return capture; }
+
+  /** Sets (or, with null, clears) the prefill capture; the caller keeps ownership and closes it. */
+  public void capture(PrefillCapture c) { this.capture = c; }
 
   public NDManager manager() { return manager; }
 

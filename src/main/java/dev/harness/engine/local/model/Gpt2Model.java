@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import dev.harness.engine.local.kv.KvCache;
 import dev.harness.engine.local.kv.LayerCache;
+import dev.harness.engine.local.kv.PrefillCapture;
 import dev.harness.engine.local.weights.Checkpoint;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +100,7 @@ public final class Gpt2Model implements CausalLM {
     NDArray mask = Ops.causalMask(step, cache.layer(0).length(), t);
     for (int i = 0; i < layers.size(); i++) {
       try (NDScope scope = new NDScope()) {
-        layer(step, layers.get(i), x, mask, cache.layer(i), positions);
+        layer(step, i, layers.get(i), x, mask, cache.layer(i), positions, cache.capture());
       }
     }
     cache.advance(t);
@@ -114,7 +115,8 @@ public final class Gpt2Model implements CausalLM {
     }
   }
 
-  private void layer(NDManager step, Layer l, NDArray x, NDArray mask, LayerCache lc, int[] positions) {
+  private void layer(NDManager step, int index, Layer l, NDArray x, NDArray mask, LayerCache lc, int[] positions,
+      PrefillCapture capture) {
     int t = positions.length;
     int heads = cfg.numHeads();
     int d = cfg.headDim();
@@ -126,7 +128,9 @@ public final class Gpt2Model implements CausalLM {
     NDArray k = parts.get(1).reshape(t, heads, d).transpose(1, 0, 2);
     NDArray v = parts.get(2).reshape(t, heads, d).transpose(1, 0, 2);
     lc.append(k, v, positions);
-    NDArray attn = Ops.attention(q, lc.keys(step), lc.values(step), mask, heads);
+    if (capture != null) capture.queries(index, q, positions);
+    NDArray attn = Ops.attention(q, lc.keys(step), lc.values(step), mask, heads,
+        capture != null && capture.wantsProbs() ? p -> capture.probs(index, p, heads) : null);
     x.addi(attn.matMul(l.projW()).addi(l.projB()));
     NDArray h2 = Ops.layerNorm(x, l.ln2W(), l.ln2B(), eps);
     NDArray m = Ops.geluNew(h2.matMul(l.fcW()).addi(l.fcB())).matMul(l.mlpProjW()).addi(l.mlpProjB());

@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import dev.harness.engine.local.kv.KvCache;
 import dev.harness.engine.local.kv.LayerCache;
+import dev.harness.engine.local.kv.PrefillCapture;
 import dev.harness.engine.local.weights.Checkpoint;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,7 +101,7 @@ public final class LlamaModel implements CausalLM {
     if (mask != null && group > 1) mask = mask.tile(new long[] {group, 1});
     for (int i = 0; i < layers.size(); i++) {
       try (NDScope scope = new NDScope()) {
-        layer(step, layers.get(i), x, cosSin, mask, cache.layer(i), positions);
+        layer(step, i, layers.get(i), x, cosSin, mask, cache.layer(i), positions, cache.capture());
       }
     }
     cache.advance(t);
@@ -116,7 +117,8 @@ public final class LlamaModel implements CausalLM {
   }
 
   /** Updates x [T, hidden] in place with one decoder layer. */
-  private void layer(NDManager step, Layer l, NDArray x, NDArray[] cosSin, NDArray mask, LayerCache lc, int[] positions) {
+  private void layer(NDManager step, int index, Layer l, NDArray x, NDArray[] cosSin, NDArray mask, LayerCache lc,
+      int[] positions, PrefillCapture capture) {
     int t = positions.length;
     double eps = cfg.normEps();
     NDArray h = Ops.rmsNorm(x, l.inputNorm(), eps);
@@ -133,7 +135,9 @@ public final class LlamaModel implements CausalLM {
     q = Rope.apply(q, cosSin[0], cosSin[1]).transpose(1, 0, 2);
     k = Rope.apply(k, cosSin[0], cosSin[1]).transpose(1, 0, 2);
     lc.append(k, v.transpose(1, 0, 2), positions);
-    NDArray attn = Ops.attention(q, lc.keys(step), lc.values(step), mask, cfg.numKvHeads());
+    if (capture != null) capture.queries(index, q, positions);
+    NDArray attn = Ops.attention(q, lc.keys(step), lc.values(step), mask, cfg.numKvHeads(),
+        capture != null && capture.wantsProbs() ? p -> capture.probs(index, p, cfg.numHeads()) : null);
     NDArray o = attn.matMul(l.oT());
     if (l.oBias() != null) o.addi(l.oBias());
     x.addi(o);

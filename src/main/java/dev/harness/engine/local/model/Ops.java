@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.norm.LayerNorm;
+import java.util.function.Consumer;
 
 /** The building blocks of the forward passes, written to match transformers' numerics. */
 public final class Ops {
@@ -59,6 +60,14 @@ public final class Ops {
    * Returns [T, heads·d].
    */
   public static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, int kvHeads) {
+    return attention(q, k, v, mask, kvHeads, null);
+  }
+
+  /**
+   * As {@link #attention(NDArray, NDArray, NDArray, NDArray, int)}, handing the float32 softmax probabilities
+   * [kvHeads, group·T, L] to {@code probsSink} when it is not null (a compression policy's prefill capture).
+   */
+  public static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, int kvHeads, Consumer<NDArray> probsSink) {
     Shape qs = q.getShape();
     long heads = qs.get(0);
     long t = qs.get(1);
@@ -69,6 +78,7 @@ public final class Ops {
     if (scores.getDataType() != DataType.FLOAT32) scores = scores.toType(DataType.FLOAT32, false);
     if (mask != null) scores = scores.addi(mask);
     NDArray probs = scores.softmax(-1);
+    if (probsSink != null) probsSink.accept(probs);
     if (probs.getDataType() != v.getDataType()) probs = probs.toType(v.getDataType(), false);
     NDArray out = probs.matMul(v).reshape(heads, t, d);
     return out.transpose(1, 0, 2).reshape(t, heads * d);
