@@ -106,7 +106,7 @@ public final class KvAnalysisTables {
       List<TransitionRow> out = new ArrayList<>();
       try (var s = c.createStatement(); ResultSet rs = s.executeQuery(
           "SELECT budget, metric, threshold, baseline, transition_bin, transition_label, evidence, details_json "
-              + "FROM transition_summary ORDER BY budget DESC")) {
+              + "FROM transition_summary ORDER BY budget DESC, metric")) {
         while (rs.next()) {
           out.add(new TransitionRow(rs.getDouble(1), rs.getString(2), rs.getDouble(3), rs.getString(4),
               RunTables.intOrNull(rs, 5), rs.getString(6), rs.getString(7), rs.getString(8)));

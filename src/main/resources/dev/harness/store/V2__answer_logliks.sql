@@ -8,3 +8,18 @@ CREATE TABLE answer_logliks (
   mean_logprob  REAL NOT NULL,
   PRIMARY KEY (unit_key, answer_index)
 );
+
+-- A transition is detected for every scored metric, not only the headline one: key by (budget, metric).
+-- The table only holds what analyze derives from the scores, so it is rebuilt empty.
+DROP TABLE transition_summary;
+CREATE TABLE transition_summary (
+  budget           REAL NOT NULL,
+  metric           TEXT NOT NULL,
+  threshold        REAL NOT NULL,
+  baseline         TEXT NOT NULL,
+  transition_bin   INTEGER,
+  transition_label TEXT,
+  evidence         TEXT NOT NULL,
+  details_json     TEXT NOT NULL,
+  PRIMARY KEY (budget, metric)
+);

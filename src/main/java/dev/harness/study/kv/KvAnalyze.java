@@ -103,7 +103,7 @@ final class KvAnalyze {
     new KvAnalysisTables(ctx.store()).replace(rows, transitions);
     KvPlots.write(ctx.runDir(), rows, bins, c.kv().budgets(), c.scoring().metrics());
     long found = transitions.stream().filter(t -> t.transitionBin() != null).count();
-    return rows.size() + " (budget, bin) cells, " + found + "/" + transitions.size() + " budgets with a transition, plots in "
+    return rows.size() + " (budget, bin) cells, " + found + "/" + transitions.size() + " (budget, metric) pairs with a transition, plots in "
         + ctx.runDir().resolve("plots");
   }
 

@@ -94,12 +94,19 @@ final class KvReport {
     if (transitions.isEmpty()) {
       md.paragraph("No compressed budget was run, so there is nothing to compare with the full cache.");
     }
-    for (TransitionRow t : transitions) {
+    String headline = c.analysis().transition().metric();
+    List<TransitionRow> ordered = new ArrayList<>(transitions);
+    ordered.sort(java.util.Comparator.comparing((TransitionRow t) -> !t.metric().equals(headline))
+        .thenComparing(TransitionRow::metric).thenComparing(TransitionRow::budget, java.util.Comparator.reverseOrder()));
+    for (TransitionRow t : ordered) {
       String verdict = t.transitionBin() == null
           ? "no transition detected"
           : "transition at bin " + t.transitionBin() + " (" + t.transitionLabel() + " tokens)";
-      md.bullet("**Budget " + t.budget() + "**: " + verdict + ". " + t.evidence() + " (baseline: " + t.baseline() + ")");
+      md.bullet("**" + t.metric() + (t.metric().equals(headline) ? " (headline)" : "") + ", budget " + t.budget()
+          + "**: " + verdict + ". " + t.evidence() + " (baseline: " + t.baseline() + ")");
     }
+
+    KvMemoryTradeoff.write(md, ctx, c);
 
     md.heading(2, "Failures by type");
     Map<String, Integer> counts = new TreeMap<>();

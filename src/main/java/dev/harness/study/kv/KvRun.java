@@ -16,6 +16,9 @@ import dev.harness.engine.Message;
 import dev.harness.engine.Prompt;
 import dev.harness.engine.Telemetry;
 import dev.harness.engine.Tokenizer;
+import dev.harness.engine.local.AnswerLoglik;
+import dev.harness.engine.local.LocalEngine;
+import dev.harness.engine.local.kv.KvPolicies;
 import dev.harness.store.KvDataTables;
 import dev.harness.store.RunTables;
 import dev.harness.study.Progress;
@@ -88,6 +91,7 @@ final class KvRun {
           + "; run 'harness prepare -c " + ctx.configPath() + "' first", null);
     }
     checkBudgetsReachEngine(c);
+    checkPolicyParams(c);
     RunTables runs = new RunTables(ctx.store());
     Set<String> done = runs.completedUnitKeys();
     List<Unit> todo = units.stream().filter(u -> !done.contains(u.key())).toList();
@@ -156,6 +160,26 @@ final class KvRun {
     return Math.max(2, Integer.parseInt(window) - c.generation().maxTokens());
   }
 
+  /** The local engine's policies validate their parameters: report a bad one as a config error before any work. */
+  private void checkPolicyParams(ExperimentConfig c) {
+    if (!c.engine().isLocal()) {
+      if (wantsAnswerLoglik(c)) {
+        throw new ConfigException(ctx.configPath(), "scoring.metrics", "answer_loglik needs engine.kind local "
+            + "(teacher forcing through the engine's own compressed KV cache)");
+      }
+      return;
+    }
+    try {
+      KvPolicies.of(c.kv().policy(), c.kv().params());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(ctx.configPath(), "kv.params", e.getMessage());
+    }
+  }
+
+  static boolean wantsAnswerLoglik(ExperimentConfig c) {
+    return c.scoring().metrics().contains("answer_loglik");
+  }
+
   /** An OpenAI-compatible server ignores KV budgets unless told how to receive them. */
   private void checkBudgetsReachEngine(ExperimentConfig c) {
     boolean compressed = c.kv().budgets().stream().anyMatch(b -> b < 1.0);
@@ -204,6 +228,15 @@ final class KvRun {
     long t0 = System.nanoTime();
     try {
       Completion out = engine.complete(req);
+      List<RunTables.AnswerLoglikRow> logliks = new ArrayList<>();
+      if (wantsAnswerLoglik(c) && engine instanceof LocalEngine local) {
+        List<String> golds = KvScore.parseAnswers(u.item().answersJson());
+        for (int i = 0; i < golds.size(); i++) {
+          AnswerLoglik a = local.answerLoglik(prompt, " " + golds.get(i).strip(), kv);
+          logliks.add(new RunTables.AnswerLoglikRow(i, golds.get(i), a.sum(), a.nTokens(),
+              a.nTokens() == 0 ? Double.NaN : a.meanPerToken()));
+        }
+      }
       boolean wasTruncated = truncated || out.truncatedPrompt();
       Telemetry t = out.telemetry();
       RunTables.RequestRow r = wasTruncated == truncated ? request : new RunTables.RequestRow(request.unitKey(),
@@ -213,7 +246,7 @@ final class KvRun {
           new RunTables.ResponseRow("ok", out.text(), out.finishReason(), positive(out.usage().promptTokens()),
               positive(out.usage().completionTokens()), out.tokens().isEmpty() ? null : KvPrepare.json(out.tokens()),
               null, null, t == null ? null : t.httpStatus(), t == null ? 1 : t.attempts()),
-          telemetryRow(t, out, t0));
+          telemetryRow(t, out, t0), logliks);
       return true;
     } catch (EngineException e) {
       firstError.compareAndSet(null, e.kind() + (e.httpStatus() == null ? "" : " status=" + e.httpStatus()) + ": " + e.getMessage());

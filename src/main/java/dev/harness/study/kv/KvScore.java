@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * score: EM and F1 (LongBench normalisation, max over gold answers, per unit in [0, 1]) and the failure taxonomy with
- * its evidence. Infrastructure failures get no score (they are excluded from accuracy); other failures still score.
+ * score: EM and F1 (LongBench normalisation, max over gold answers, per unit in [0, 1]), {@code answer_loglik} (the best
+ * mean per-token log-likelihood over the gold answers, recorded by run) and the failure taxonomy with its evidence. Infrastructure failures get no score (they are excluded from accuracy); other failures still score.
  */
 final class KvScore {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,7 +36,9 @@ final class KvScore {
     List<ScoreTables.FailureRow> failures = new ArrayList<>();
     Map<String, Integer> byType = new TreeMap<>();
     int scored = 0;
-    for (RunTables.UnitResult u : new RunTables(ctx.store()).units()) {
+    RunTables runs = new RunTables(ctx.store());
+    Map<String, Double> logliks = metrics.contains("answer_loglik") ? runs.bestAnswerLoglik() : Map.of();
+    for (RunTables.UnitResult u : runs.units()) {
       List<String> gold = answers.get(u.itemId());
       if (gold == null) continue; // a unit of an item no longer in the manifest
       List<Failure> found = new ArrayList<>();
@@ -48,6 +50,8 @@ final class KvScore {
         String text = r.text() == null ? "" : r.text();
         if (metrics.contains("em")) scores.add(new ScoreTables.ScoreRow(u.unitKey(), "em", QaMetrics.maxExactMatch(text, gold)));
         if (metrics.contains("f1")) scores.add(new ScoreTables.ScoreRow(u.unitKey(), "f1", QaMetrics.maxF1(text, gold)));
+        Double ll = logliks.get(u.unitKey());
+        if (ll != null && Double.isFinite(ll)) scores.add(new ScoreTables.ScoreRow(u.unitKey(), "answer_loglik", ll));
         scored++;
       }
       for (Failure f : found) {

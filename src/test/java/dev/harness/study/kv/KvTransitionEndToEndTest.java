@@ -144,7 +144,7 @@ class KvTransitionEndToEndTest {
       assertEquals(4, stats.size(), "2 budgets x 2 bins");
       assertEquals(16, stats.stream().mapToInt(KvAnalysisTables.BinStatRow::nUnits).sum());
       assertEquals(6, stats.stream().mapToInt(KvAnalysisTables.BinStatRow::nInfraFailed).sum());
-      assertEquals(1, new KvAnalysisTables(store).transitions().size(), "one compressed budget");
+      assertEquals(2, new KvAnalysisTables(store).transitions().size(), "one compressed budget x (em, f1)");
     }
     // the budget reached the server as a number of tokens
     assertTrue(script.hitsByBody.keySet().stream().anyMatch(b -> b.matches("(?s).*\"max_cache_tokens\":\\d+.*")));
