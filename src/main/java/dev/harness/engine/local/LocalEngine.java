@@ -417,23 +417,9 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     long t0 = System.nanoTime();
     KvPolicy policy = kv == null ? null : KvPolicies.of(kv.policy(), kv.params());
     RenderedPrompt rp = renderer.render(prompt);
-    String ctx = rp.text();
-    String cont = answer;
-    int trailing = ctx.length() - ctx.stripTrailing().length();
-    if (trailing > 0) {
-      cont = ctx.substring(ctx.length() - trailing) + cont;
-      ctx = ctx.substring(0, ctx.length() - trailing);
-    }
-    int[] ctxIds;
-    int[] contIds;
-    if (ctx.isEmpty()) {
-      ctxIds = new int[] {prefixTokenId()};
-      contIds = tokenizer.encodeIds(cont, false);
-    } else {
-      int[] whole = tokenizer.encodeIds(ctx + cont, rp.addSpecialTokens());
-      ctxIds = tokenizer.encodeIds(ctx, rp.addSpecialTokens());
-      contIds = Arrays.copyOfRange(whole, Math.min(ctxIds.length, whole.length), whole.length);
-    }
+    ContinuationSplit answerSplit = ContinuationSplit.of(tokenizer, rp.text(), answer, rp.addSpecialTokens(), prefixTokenId());
+    int[] ctxIds = answerSplit.context();
+    int[] contIds = answerSplit.continuation();
     if (contIds.length == 0) throw new IllegalArgumentException("answer_loglik: the answer has no tokens");
     if (contIds.length >= maxLength) throw new IllegalArgumentException("answer_loglik: the answer (" + contIds.length + " tokens) does not fit the window " + maxLength);
     boolean truncated = false;
@@ -506,23 +492,9 @@ public final class LocalEngine implements dev.harness.engine.Engine {
 
   @Override
   public List<TokenScore> score(String context, String continuation) {
-    int trailing = context.length() - context.stripTrailing().length();
-    String ctx = context;
-    String cont = continuation;
-    if (trailing > 0) {
-      cont = ctx.substring(ctx.length() - trailing) + cont;
-      ctx = ctx.substring(0, ctx.length() - trailing);
-    }
-    int[] ctxIds;
-    int[] contIds;
-    if (ctx.isEmpty()) {
-      ctxIds = new int[] {prefixTokenId()};
-      contIds = tokenizer.encodeIds(cont, false);
-    } else {
-      int[] whole = tokenizer.encodeIds(ctx + cont, false);
-      ctxIds = tokenizer.encodeIds(ctx, false);
-      contIds = Arrays.copyOfRange(whole, Math.min(ctxIds.length, whole.length), whole.length);
-    }
+    ContinuationSplit split = ContinuationSplit.of(tokenizer, context, continuation, false, prefixTokenId());
+    int[] ctxIds = split.context();
+    int[] contIds = split.continuation();
     return scoreIds(ctxIds, contIds);
   }
 
