@@ -49,7 +49,7 @@ public record BenchReport(Environment environment, ModelSummary model, MachineLi
         PREFILL_TARGET, ModelCost.PREFILL_FORMULA));
     double decodeGBs = m.streamedBytesPerToken() * e.decodeTokensPerSecondMedian() / 1e9;
     out.add(new Check("decode_vs_bandwidth", "decode bytes/s / read bandwidth", "decode weight GB/s", decodeGBs,
-        "read (sum) GB/s", machine.readGBs(), "GB/s", Check.Comparison.AT_LEAST, DECODE_TARGET,
+        "read (sum) GB/s", machine.readGbps(), "GB/s", Check.Comparison.AT_LEAST, DECODE_TARGET,
         ModelCost.DECODE_FORMULA + "; bandwidth: the read-only sum figure"));
     double peak = mem.peakRss() == null ? Double.NaN : mem.peakRss() / 1e6;
     out.add(new Check("peak_rss_vs_weights", "peak RSS / weight bytes", "peak RSS MB", peak, "weights MB",
@@ -72,10 +72,10 @@ public record BenchReport(Environment environment, ModelSummary model, MachineLi
     b.append(row("matmul [%d,%d]x[%d,%d]", k.matmulN(), k.matmulN(), k.matmulN(), k.matmulN()))
         .append(f("%10.1f GFLOP/s%n", k.matmulGflops()));
     b.append(row("matrix-vector [1,%d]x[%d,%d]", k.matvecN(), k.matvecN(), k.matvecN()))
-        .append(f("%10.1f GFLOP/s  = %.1f GB/s of matrix read%n", k.matvecGflops(), k.matvecGBs()));
+        .append(f("%10.1f GFLOP/s  = %.1f GB/s of matrix read%n", k.matvecGflops(), k.matvecGbps()));
     b.append(row("copy bandwidth (read+write, %s)", mb(k.streamBytes())))
-        .append(f("%10.2f GB/s%n", k.copyGBs()));
-    b.append(row("read bandwidth (sum, %s)", mb(k.streamBytes()))).append(f("%10.2f GB/s%n", k.readGBs()));
+        .append(f("%10.2f GB/s%n", k.copyGbps()));
+    b.append(row("read bandwidth (sum, %s)", mb(k.streamBytes()))).append(f("%10.2f GB/s%n", k.readGbps()));
     EngineRun e = engine;
     b.append(f("%nENGINE (median of %d runs after a warm-up)%n", e.prefillSeconds().size()));
     b.append(row("prefill %d tokens", e.prefillTokens()))
