@@ -113,8 +113,8 @@ public final class Bench {
     List<Check> checks = new ArrayList<>(BenchReport.standardChecks(summary, machine, run, mem));
     checks.addAll(extraChecks);
     int threads = "PyTorch".equals(Engine.getInstance().getEngineName()) ? JniUtils.getNumThreads() : -1;
-    BenchReport.Environment env = new BenchReport.Environment(device().toString(), cfg.dtype(), threads,
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+    BenchReport.Environment env = new BenchReport.Environment(device().toString().replace("()", ""), cfg.dtype(), threads,
+        Runtime.getRuntime().availableProcessors(), ProcMemory.loadAverage(), System.getProperty("java.version"),
         System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     return new BenchReport(env, summary, machine, run, mem, checks, sections);
   }

@@ -24,6 +24,15 @@ final class ProcMemory {
     return null;
   }
 
+  /** The 1-minute load average from /proc/loadavg, null where absent. */
+  static Double loadAverage() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
   static Long peakBytes() { return PeakMemory.peakRssBytes(); }
 
   /** Resets VmHWM to the current RSS (Linux: "5" into clear_refs); false where that is not allowed. */
