@@ -1,0 +1,29 @@
+package dev.harness.bench;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Small helpers for timing samples. */
+final class Stats {
+  private Stats() {}
+
+  static double median(List<Double> xs) {
+    if (xs.isEmpty()) return Double.NaN;
+    double[] a = xs.stream().mapToDouble(Double::doubleValue).toArray();
+    Arrays.sort(a);
+    int n = a.length;
+    return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
+  }
+
+  /** Median wall time in seconds of {@code reps} calls after {@code warmups} unmeasured ones. */
+  static double medianSeconds(int warmups, int reps, Runnable r) {
+    for (int i = 0; i < warmups; i++) r.run();
+    Double[] s = new Double[reps];
+    for (int i = 0; i < reps; i++) {
+      long t0 = System.nanoTime();
+      r.run();
+      s[i] = (System.nanoTime() - t0) / 1e9;
+    }
+    return median(List.of(s));
+  }
+}

@@ -1,0 +1,113 @@
+package dev.harness.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harness.HarnessException;
+import dev.harness.bench.Bench;
+import dev.harness.bench.BenchConfig;
+import dev.harness.bench.BenchReport;
+import dev.harness.bench.BenchShape;
+import dev.harness.bench.MachineProbe;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code harness bench}: prefill and decode speed of the local engine next to the machine's own matmul rate and
+ * memory bandwidth measured in the same run, with the issue's targets as PASS/BELOW marks (exit 0 either way).
+ * Without --model it benchmarks a random-weight Llama checkpoint generated on the fly.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Engine micro-benchmarks: prefill/decode tokens/s as ratios of the machine's measured matmul rate, "
+        + "memory bandwidth and the weights' size.")
+public final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", paramLabel = "M",
+      description = "Model directory or Hugging Face id; absent: a random Llama checkpoint (hidden 1024, 8 layers, "
+          + "16/4 heads, intermediate 2816, vocab 32000, float32) generated in a temporary directory.")
+  String model;
+
+  @Option(names = "--prefill-tokens", defaultValue = "512", paramLabel = "N") int prefillTokens;
+  @Option(names = "--decode-tokens", defaultValue = "64", paramLabel = "N", description = "New tokens per decode run (>= 2).")
+  int decodeTokens;
+  @Option(names = "--repeats", defaultValue = "3", paramLabel = "N", description = "Measured runs after a warm-up; medians are reported.")
+  int repeats;
+  @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads (default: DJL's).") Integer threads;
+  @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of the generated weights and prompt ids.")
+  long seed;
+  @Option(names = "--dtype", defaultValue = "float32", description = "float32 or float16.") String dtype;
+  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu.") String device;
+  @Option(names = "--keep", paramLabel = "DIR", description = "Write the generated checkpoint here and keep it.") Path keep;
+  @Option(names = "--json", description = "Print one JSON document instead of the table.") boolean json;
+  @Option(names = {"-v", "--verbose"}, description = "Print stack traces.") boolean verbose;
+  @Option(names = "--shape", defaultValue = "bench", hidden = true,
+      description = "Generated shape: bench, or tiny (tests: tiny model and small machine probes).")
+  String shape;
+
+  @Override
+  public Integer call() throws Exception {
+    BenchShape s;
+    try {
+      s = BenchShape.named(shape);
+    } catch (IllegalArgumentException e) {
+      throw new HarnessException("--shape: " + e.getMessage(), 2);
+    }
+    if (!dtype.equals("float32") && !dtype.equals("float16")) {
+      throw new HarnessException("--dtype: expected float32 or float16, got '" + dtype + "'", 2);
+    }
+    if (!device.equals("auto") && !device.equals("cpu") && !device.equals("gpu")) {
+      throw new HarnessException("--device: expected auto, cpu or gpu, got '" + device + "'", 2);
+    }
+    if (model != null && keep != null) throw new HarnessException("--keep only applies to a generated checkpoint (no --model)", 2);
+    if (keep != null && Files.exists(keep) && !(Files.isDirectory(keep) && isEmpty(keep))) {
+      throw new HarnessException("--keep " + keep + ": must be a new or empty directory", 2);
+    }
+    BenchConfig cfg;
+    try {
+      cfg = new BenchConfig(model, s, seed, prefillTokens, decodeTokens, repeats, threads, dtype, device, keep,
+          s.name().equals("tiny") ? MachineProbe.Sizes.small() : MachineProbe.Sizes.full(), List.of());
+    } catch (IllegalArgumentException e) {
+      throw new HarnessException(e.getMessage(), 2);
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    BenchReport report = new Bench(cfg, line -> {
+      err.println("bench: " + line);
+      err.flush();
+    }).run();
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.toJson()));
+    else out.print(report.table());
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  private static boolean isEmpty(Path dir) throws java.io.IOException {
+    try (var s = Files.list(dir)) {
+      return s.findAny().isEmpty();
+    }
+  }
+
+  /** Runs the command on its own (until it is registered under `harness`): returns the exit code. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cl = new CommandLine(new BenchCommand());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler(new ExitCodes.ExceptionHandler());
+    cl.setParameterExceptionHandler(new ExitCodes.ParameterHandler());
+    return cl.execute(args);
+  }
+
+  public static void main(String[] args) {
+    if (System.getProperty("ai.djl.offline") == null && System.getenv("DJL_OFFLINE") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+}
