@@ -35,7 +35,7 @@ final class ServeCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) throw new HarnessException("--port: expected 0..65535, got " + port, 2);
     LocalEngine engine = model.open();
     var out = spec.commandLine().getOut();
-    OpenAiServer server = new OpenAiServer(engine, servedName != null ? servedName : model.model, engine.tokenizer(),
+    OpenAiServer server = new OpenAiServer(new LocalServedEngine(engine), servedName != null ? servedName : model.model, engine.tokenizer(),
         new ServerOptions(host, port, threads), spec.commandLine().getErr());
     try {
       server.start();

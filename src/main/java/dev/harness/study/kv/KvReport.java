@@ -84,7 +84,7 @@ final class KvReport {
         rows.add(List.of(s.binLabel(), String.valueOf(s.nUnits()), String.valueOf(s.nScored()),
             fmt(s.em(), s.nScored()), fmt(s.f1(), s.nScored()), fmtLl(s.answerLoglik(), s.nScored()),
             fmt(s.failRate(), s.nUnits()) + " (" + s.nFailed() + " failed)", String.valueOf(s.nInfraFailed()),
-            ms(s.latencyP50Ms()) + " / " + ms(s.latencyP95Ms()), kv(s)));
+            ms(s.latencyP50Ms()) + " / " + ms(s.latencyP95Ms()) + " (n=" + (s.nUnits() - s.nInfraFailed()) + ")", kv(s)));
       }
       md.table(List.of("bin (tokens)", "n units", "n scored", "EM [CI]", "F1 [CI]", "answer loglik [CI]",
           "failure rate [Wilson]", "infra failures", "latency p50 / p95", "KV kept / full"), rows);
