@@ -718,6 +718,99 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     return out;
   }
 
+  /**
+   * {@link #score} for many (context, continuation) pairs that share nothing, in one left-padded batch; one list of
+   * token scores per pair, in order, equal to {@link #score} of the pair alone up to float rounding (~1e-6).
+   */
+  public List<List<TokenScore>> scoreBatch(List<String> contexts, List<String> continuations) {
+    if (contexts.size() != continuations.size()) throw new IllegalArgumentException(contexts.size() + " contexts for " + continuations.size() + " continuations");
+    List<int[]> ctx = new ArrayList<>();
+    List<int[]> cont = new ArrayList<>();
+    for (int i = 0; i < contexts.size(); i++) {
+      ContinuationSplit split = ContinuationSplit.of(tokenizer, contexts.get(i), continuations.get(i), false, prefixTokenId());
+      ctx.add(split.context());
+      cont.add(split.continuation());
+    }
+    return scoreIdsBatch(ctx, cont);
+  }
+
+  /** {@link #scoreIds} for many pairs in one left-padded batch (pairs with an empty continuation score to []). */
+  public List<List<TokenScore>> scoreIdsBatch(List<int[]> contexts, List<int[]> continuations) {
+    if (contexts.size() != continuations.size()) throw new IllegalArgumentException(contexts.size() + " contexts for " + continuations.size() + " continuations");
+    int n = contexts.size();
+    List<int[]> ctxs = new ArrayList<>();
+    List<int[]> inputs = new ArrayList<>();
+    List<Integer> live = new ArrayList<>();
+    int width = 0;
+    int maxCont = 0;
+    for (int i = 0; i < n; i++) {
+      int[] c = contexts.get(i).length == 0 ? new int[] {prefixTokenId()} : contexts.get(i);
+      int[] cont = continuations.get(i);
+      ctxs.add(c);
+      if (cont.length == 0) continue;
+      int[] all = new int[c.length + cont.length];
+      System.arraycopy(c, 0, all, 0, c.length);
+      System.arraycopy(cont, 0, all, c.length, cont.length);
+      int[] input = Arrays.copyOf(all, all.length - 1);
+      if (input.length > maxLength) input = Arrays.copyOfRange(input, input.length - maxLength, input.length);
+      live.add(i);
+      inputs.add(input);
+      width = Math.max(width, input.length);
+      maxCont = Math.max(maxCont, cont.length);
+    }
+    List<List<TokenScore>> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) out.add(List.of());
+    if (live.isEmpty()) return out;
+    int w = width;
+    int from = width - maxCont;
+    float[][][] logits = locked(() -> {
+      int b = inputs.size();
+      int[][] ids = new int[b][w];
+      boolean[][] real = new boolean[b][w];
+      for (int s = 0; s < b; s++) {
+        int[] p = inputs.get(s);
+        System.arraycopy(p, 0, ids[s], w - p.length, p.length);
+        Arrays.fill(real[s], w - p.length, w, true);
+      }
+      float[][][] rows = new float[b][w - from][];
+      int chunk = Math.max(16, PREFILL_CHUNK / b);
+      try (NDManager seq = root.newSubManager(); BatchKvCache cache = model.newBatchCache(seq, b, w)) {
+        for (int c = 0; c < w; c += chunk) {
+          int e = Math.min(w, c + chunk);
+          int[][] ci = new int[b][];
+          boolean[][] cr = new boolean[b][];
+          for (int s = 0; s < b; s++) {
+            ci[s] = Arrays.copyOfRange(ids[s], c, e);
+            cr[s] = Arrays.copyOfRange(real[s], c, e);
+          }
+          int f = Math.max(0, from - c);
+          float[][] l = runBatch(seq, cache, ci, cr, Math.min(f, e - c));
+          int per = e - c - Math.min(f, e - c);
+          for (int s = 0; s < b; s++) {
+            for (int k = 0; k < per; k++) rows[s][c + f + k - from] = l[s * per + k];
+          }
+        }
+      }
+      return rows;
+    });
+    for (int j = 0; j < live.size(); j++) {
+      int i = live.get(j);
+      int[] ctx = ctxs.get(i);
+      int[] cont = continuations.get(i);
+      List<TokenScore> scores = new ArrayList<>();
+      int offset = maxCont - cont.length; // this pair's continuation logits are the last cont.length columns
+      for (int k = 0; k < cont.length; k++) {
+        float[] row = logits[j][offset + k];
+        double[] lp = LogProbs.logSoftmax(row);
+        int id = cont[k];
+        int prev = k == 0 ? ctx[ctx.length - 1] : cont[k - 1];
+        scores.add(new TokenScore(tokenizer.piece(prev, id), id, lp[id], LogProbs.argMax(row) == id));
+      }
+      out.set(i, scores);
+    }
+    return out;
+  }
+
   @Override
   public NextToken nextToken(Prompt p, int topK) {
     int[] ids = guard(() -> promptIds(p));

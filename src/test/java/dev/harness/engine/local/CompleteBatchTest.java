@@ -177,6 +177,47 @@ class CompleteBatchTest {
     }
   }
 
+  @TestFactory
+  Stream<DynamicTest> scoreBatchEqualsScore() {
+    return specs().stream().map(s -> DynamicTest.dynamicTest(s.arch(), () -> {
+      Path dir = checkpoint(tmp.resolve("score" + s.arch()), s, 53);
+      // score (alone too) needs a BOS or EOS id for its prefix-token rule
+      RandomCheckpoints.JSON.writeValue(dir.resolve("generation_config.json").toFile(),
+          RandomCheckpoints.JSON.createObjectNode().put("eos_token_id", 0));
+      try (LocalEngine e = LocalEngine.open(dir, LocalOptions.cpu())) {
+        List<String> ctx = List.of(PROMPTS[0], "t7", "t1", PROMPTS[2]);
+        List<String> cont = List.of(" t4 t5", " t6 t7 t8 t9 t10", " t11 t12", "");
+        List<List<dev.harness.engine.TokenScore>> b = e.scoreBatch(ctx, cont);
+        for (int i = 0; i < ctx.size(); i++) {
+          List<dev.harness.engine.TokenScore> one = e.score(ctx.get(i), cont.get(i));
+          assertEquals(one.size(), b.get(i).size(), s.arch() + " pair " + i);
+          for (int k = 0; k < one.size(); k++) {
+            assertEquals(one.get(k).id(), b.get(i).get(k).id());
+            assertEquals(one.get(k).logprob(), b.get(i).get(k).logprob(), 1e-5, s.arch() + " pair " + i + " token " + k);
+            assertEquals(one.get(k).greedy(), b.get(i).get(k).greedy());
+          }
+        }
+      }
+    }));
+  }
+
+  @Test
+  void batchesLeaveNoArraysBehind() throws Exception {
+    Path dir = checkpoint(tmp.resolve("leak"), RandomCheckpoints.qwen3(), 59);
+    RandomCheckpoints.JSON.writeValue(dir.resolve("generation_config.json").toFile(), RandomCheckpoints.JSON.createObjectNode().put("eos_token_id", 0));
+    try (LocalEngine e = LocalEngine.open(dir, LocalOptions.cpu())) {
+      List<CompletionRequest> rs = List.of(greedy(PROMPTS[0], 6, List.of()), greedy(PROMPTS[1], 2, List.of()), sampled(PROMPTS[2], 4, 7L));
+      e.completeBatch(rs);
+      e.scoreBatch(List.of(PROMPTS[0], PROMPTS[1]), List.of(" t1 t2", " t3"));
+      int before = e.manager().getManagedArrays().size();
+      for (int i = 0; i < 5; i++) {
+        e.completeBatch(rs);
+        e.scoreBatch(List.of(PROMPTS[0], PROMPTS[1]), List.of(" t1 t2", " t3"));
+      }
+      assertEquals(before, e.manager().getManagedArrays().size(), "arrays left behind in the root manager");
+    }
+  }
+
   /** Prints (does not assert) batch-4 against sequential greedy decoding on a small random Llama. */
   @Test
   void measureBatchThroughput() throws Exception {
@@ -190,15 +231,22 @@ class CompleteBatchTest {
       }
       e.completeBatch(rs); // warm-up
       rs.forEach(e::complete);
-      long t0 = System.nanoTime();
-      for (CompletionRequest r : rs) e.complete(r);
-      long t1 = System.nanoTime();
-      List<Completion> b = e.completeBatch(rs);
-      long t2 = System.nanoTime();
-      int tokens = b.stream().mapToInt(c -> c.usage().completionTokens()).sum();
-      System.out.printf("completeBatch micro-measurement (4 prompts of 32-56 tokens, 32 new tokens each, hidden 256, 4 layers, vocab 4096):"
+      long seqBest = Long.MAX_VALUE;
+      long batchBest = Long.MAX_VALUE;
+      int tokens = 0;
+      for (int rep = 0; rep < 3; rep++) { // best of 3: the machine is shared
+        long t0 = System.nanoTime();
+        for (CompletionRequest r : rs) e.complete(r);
+        long t1 = System.nanoTime();
+        List<Completion> b = e.completeBatch(rs);
+        long t2 = System.nanoTime();
+        tokens = b.stream().mapToInt(c -> c.usage().completionTokens()).sum();
+        seqBest = Math.min(seqBest, t1 - t0);
+        batchBest = Math.min(batchBest, t2 - t1);
+      }
+      System.out.printf("completeBatch micro-measurement (4 prompts of 32-56 tokens, 32 new tokens each, hidden 256, 4 layers, vocab 4096, best of 3):"
           + " sequential %.0f ms (%.1f tok/s), batch-4 %.0f ms (%.1f tok/s), speed-up %.2fx%n",
-          (t1 - t0) / 1e6, tokens / ((t1 - t0) / 1e9), (t2 - t1) / 1e6, tokens / ((t2 - t1) / 1e9), (double) (t1 - t0) / (t2 - t1));
+          seqBest / 1e6, tokens / (seqBest / 1e9), batchBest / 1e6, tokens / (batchBest / 1e9), (double) seqBest / batchBest);
     }
   }
 }
