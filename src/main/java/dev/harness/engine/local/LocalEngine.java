@@ -22,6 +22,7 @@ import dev.harness.engine.Tokenizer;
 import dev.harness.engine.TopLogprob;
 import dev.harness.engine.Usage;
 import dev.harness.engine.KvSpec;
+import dev.harness.engine.local.kv.BatchKvCache;
 import dev.harness.engine.local.kv.KvCache;
 import dev.harness.engine.local.kv.KvCompressor;
 import dev.harness.engine.local.kv.KvPolicies;
@@ -196,26 +197,24 @@ public final class LocalEngine implements dev.harness.engine.Engine {
 
   private Completion complete(int[] promptIds, CompletionRequest r, long t0) {
     KvPolicy policy = r.kv() == null ? null : KvPolicies.of(r.kv().policy(), r.kv().params());
-    int[] ids = promptIds.length == 0 ? new int[] {prefixTokenId()} : promptIds;
-    boolean truncated = false;
-    int room = Math.max(1, maxLength - 1);
-    if (ids.length > room) {
-      ids = Arrays.copyOfRange(ids, ids.length - room, ids.length);
-      truncated = true;
-    }
-    int[] prompt = ids;
-    boolean cut = truncated;
-    int split = policy == null ? ids.length : suffixSplit(ids, r.kv());
+    Fitted f = fit(promptIds);
+    int[] prompt = f.ids();
+    boolean cut = f.truncated();
+    int split = policy == null ? prompt.length : suffixSplit(prompt, r.kv());
     return locked(() -> generate(r, prompt, t0, cut, policy, split));
   }
 
+  /** Prompt ids as generation feeds them: an empty prompt becomes the prefix token; cut from the left to the window. */
+  private record Fitted(int[] ids, boolean truncated) {}
+
+  private Fitted fit(int[] promptIds) {
+    int[] ids = promptIds.length == 0 ? new int[] {prefixTokenId()} : promptIds;
+    int room = Math.max(1, maxLength - 1);
+    if (ids.length > room) return new Fitted(Arrays.copyOfRange(ids, ids.length - room, ids.length), true);
+    return new Fitted(ids, false);
+  }
+
   private Completion generate(CompletionRequest r, int[] prompt, long t0, boolean truncatedPrompt, KvPolicy policy, int split) {
-    Random rng = r.seed() != null ? new Random(r.seed()) : new Random();
-    List<Integer> gen = new ArrayList<>();
-    List<TokenLogprob> tokens = new ArrayList<>();
-    List<Integer> tokenEnds = new ArrayList<>();
-    String text = "";
-    String finish = "length";
     double prefillMs;
     long tDecode;
     Long fullBytes;
@@ -223,37 +222,15 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("device", root.getDevice().toString());
     extra.put("dtype", options.dtype());
-    int anchor = prompt[prompt.length - 1];
+    Generation g = new Generation(r, prompt);
     try (NDManager seq = root.newSubManager(); KvCache cache = model.newCache(seq)) {
       KvOutcome kv = policy == null ? null : new KvOutcome();
       float[] logits = policy == null ? run(seq, prompt, cache, prompt.length - 1)[0]
           : prefillCompressed(seq, cache, prompt, split, prompt.length - 1, r.kv(), policy, kv)[0];
       tDecode = System.nanoTime();
       prefillMs = (tDecode - t0) / 1e6;
-      for (int i = 0; i < r.maxTokens(); i++) {
-        int next = Sampler.next(logits, r.temperature(), r.topP(), rng);
-        if (eosIds.contains(next)) {
-          finish = "stop";
-          break;
-        }
-        gen.add(next);
-        String now = textOf(anchor, gen);
-        String piece = now.startsWith(text) ? now.substring(text.length()) : tokenizer.piece(-1, next);
-        text = now;
-        tokenEnds.add(text.length());
-        if (r.logprobs()) tokens.add(tokenLogprob(logits, next, piece, r.topLogprobs(), gen.size() > 1 ? gen.get(gen.size() - 2) : anchor));
-        int cut = stopAt(text, r.stop());
-        if (cut >= 0) {
-          text = text.substring(0, cut);
-          int keep = 0;
-          while (keep < tokenEnds.size() && (keep == 0 ? 0 : tokenEnds.get(keep - 1)) < cut) keep++;
-          if (tokens.size() > keep) tokens = new ArrayList<>(tokens.subList(0, keep));
-          finish = "stop";
-          break;
-        }
-        if (i == r.maxTokens() - 1 || cache.nextPosition() >= maxLength) break;
-        logits = run(seq, new int[] {next}, cache, 0)[0];
-      }
+      int next;
+      while ((next = g.accept(logits, cache.nextPosition())) >= 0) logits = run(seq, new int[] {next}, cache, 0)[0];
       if (kv == null) {
         fullBytes = cache.fullBytes();
         keptBytes = cache.bytes();
@@ -267,7 +244,221 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     long tEnd = System.nanoTime();
     Telemetry tel = new Telemetry((tEnd - t0) / 1e6, prefillMs, null, 1, prefillMs, (tEnd - tDecode) / 1e6,
         fullBytes, keptBytes, PeakMemory.peakRssBytes(), extra);
-    return new Completion(text, finish, tokens, new Usage(prompt.length, gen.size()), tel, truncatedPrompt);
+    return new Completion(g.text, g.finish, g.tokens, new Usage(prompt.length, g.gen.size()), tel, truncatedPrompt);
+  }
+
+  /**
+   * One sequence's generation bookkeeping, shared by {@link #complete} and {@link #completeBatch}: sampling with the
+   * request's own generator, EOS, the decoded text, stop strings (the text and the logprobs are cut at the earliest
+   * stop), max tokens and the context window.
+   */
+  private final class Generation {
+    final CompletionRequest r;
+    final Random rng;
+    final int anchor;
+    final List<Integer> gen = new ArrayList<>();
+    final List<Integer> tokenEnds = new ArrayList<>();
+    List<TokenLogprob> tokens = new ArrayList<>();
+    String text = "";
+    String finish = "length";
+
+    Generation(CompletionRequest r, int[] prompt) {
+      this.r = r;
+      this.rng = r.seed() != null ? new Random(r.seed()) : new Random();
+      this.anchor = prompt[prompt.length - 1];
+    }
+
+    /**
+     * Takes the logits after the last token fed ({@code nextPosition} tokens fed so far) and returns the token to feed
+     * next, or −1 when the generation is over (EOS, a stop string, max tokens or the end of the window).
+     */
+    int accept(float[] logits, int nextPosition) {
+      int next = Sampler.next(logits, r.temperature(), r.topP(), rng);
+      if (eosIds.contains(next)) {
+        finish = "stop";
+        return -1;
+      }
+      gen.add(next);
+      String now = textOf(anchor, gen);
+      String piece = now.startsWith(text) ? now.substring(text.length()) : tokenizer.piece(-1, next);
+      text = now;
+      tokenEnds.add(text.length());
+      if (r.logprobs()) tokens.add(tokenLogprob(logits, next, piece, r.topLogprobs(), gen.size() > 1 ? gen.get(gen.size() - 2) : anchor));
+      int cut = stopAt(text, r.stop());
+      if (cut >= 0) {
+        text = text.substring(0, cut);
+        int keep = 0;
+        while (keep < tokenEnds.size() && (keep == 0 ? 0 : tokenEnds.get(keep - 1)) < cut) keep++;
+        if (tokens.size() > keep) tokens = new ArrayList<>(tokens.subList(0, keep));
+        finish = "stop";
+        return -1;
+      }
+      if (gen.size() >= r.maxTokens() || nextPosition >= maxLength) return -1;
+      return next;
+    }
+  }
+
+  // ---------------------------------------------------------------- batch of prompts
+
+  /**
+   * Generates for many requests at once and returns one completion per request, in order; each equals what
+   * {@link #complete(CompletionRequest)} returns for it alone (the same tokens, greedy or seeded sampling, and per-token
+   * logprobs up to float rounding of the batched matmuls, ~1e-6), with its own max tokens, stop strings, logprobs and
+   * window. The prompts are left-padded to one length and run as one batch: one forward pass per prefill chunk and
+   * one per decode step for all unfinished sequences; a finished sequence is dropped from the batch. Padding is never
+   * attended and positions count each sequence's own tokens from 0 (see {@link CausalLM#forwardBatch}).
+   *
+   * <p>Fallbacks, run one by one through {@link #complete(CompletionRequest)}: requests with a {@link KvSpec} (KV
+   * compression works on one sequence's cache; this includes {@code KvSpec.full()}, whose telemetry records the policy),
+   * and a batch of one. The caller chooses the batch size (memory grows with batch × longest prompt); prompts of
+   * similar lengths waste the least padding. Telemetry: latency and decode time run to the step the sequence finished,
+   * prefill time is the batch's, KV bytes are the sequence's own, {@code extra.batch_size} the batch it ran in.
+   */
+  public List<Completion> completeBatch(List<CompletionRequest> requests) {
+    long t0 = System.nanoTime();
+    Completion[] out = new Completion[requests.size()];
+    List<Integer> batched = new ArrayList<>();
+    for (int i = 0; i < requests.size(); i++) {
+      if (requests.get(i).kv() == null) batched.add(i);
+    }
+    if (batched.size() > 1) {
+      List<CompletionRequest> rs = new ArrayList<>();
+      List<Fitted> prompts = new ArrayList<>();
+      for (int i : batched) {
+        CompletionRequest r = requests.get(i);
+        rs.add(r);
+        prompts.add(fit(guard(() -> promptIds(r.prompt()))));
+      }
+      List<Completion> done = locked(() -> generateBatch(rs, prompts, t0));
+      for (int j = 0; j < batched.size(); j++) out[batched.get(j)] = done.get(j);
+    }
+    for (int i = 0; i < out.length; i++) {
+      if (out[i] == null) out[i] = complete(requests.get(i));
+    }
+    return List.of(out);
+  }
+
+  /** Batched generation from prompt ids ({@code r.prompt()} is ignored), as {@link #complete(int[], CompletionRequest)}. */
+  public List<Completion> completeBatch(List<int[]> promptIds, List<CompletionRequest> requests) {
+    if (promptIds.size() != requests.size()) throw new IllegalArgumentException(promptIds.size() + " prompts for " + requests.size() + " requests");
+    long t0 = System.nanoTime();
+    List<Fitted> prompts = new ArrayList<>();
+    for (int[] p : promptIds) prompts.add(fit(p));
+    for (CompletionRequest r : requests) {
+      if (r.kv() != null) throw new IllegalArgumentException("completeBatch with prompt ids takes no KvSpec; use complete(ids, request)");
+    }
+    if (requests.isEmpty()) return List.of();
+    return locked(() -> generateBatch(requests, prompts, t0));
+  }
+
+  private List<Completion> generateBatch(List<CompletionRequest> rs, List<Fitted> prompts, long t0) {
+    int n = rs.size();
+    Generation[] gens = new Generation[n];
+    int width = 0;
+    int longest = 0;
+    for (int s = 0; s < n; s++) {
+      gens[s] = new Generation(rs.get(s), prompts.get(s).ids());
+      width = Math.max(width, prompts.get(s).ids().length);
+      longest = Math.max(longest, rs.get(s).maxTokens());
+    }
+    long[] tEnd = new long[n];
+    long[] kvBytes = new long[n];
+    long tDecode;
+    try (NDManager seq = root.newSubManager();
+        BatchKvCache cache = model.newBatchCache(seq, n, width + Math.min(longest, Math.max(1, maxLength - width)))) {
+      float[][] logits = prefillBatch(seq, cache, prompts, width);
+      tDecode = System.nanoTime();
+      int[] rows = new int[n]; // rows[r] = the request in row r of the cache
+      for (int s = 0; s < n; s++) rows[s] = s;
+      while (true) {
+        int[] keep = new int[rows.length];
+        int[] feed = new int[rows.length];
+        int kept = 0;
+        for (int r = 0; r < rows.length; r++) {
+          int next = gens[rows[r]].accept(logits[r], cache.nextPosition(r));
+          if (next >= 0) {
+            keep[kept] = r;
+            feed[kept++] = next;
+          } else {
+            tEnd[rows[r]] = System.nanoTime();
+            kvBytes[rows[r]] = cache.sequenceBytes(r);
+          }
+        }
+        if (kept == 0) break;
+        if (kept < rows.length) {
+          keep = Arrays.copyOf(keep, kept);
+          cache.keep(keep);
+          int[] nr = new int[kept];
+          for (int j = 0; j < kept; j++) nr[j] = rows[keep[j]];
+          rows = nr;
+        }
+        int[][] ids = new int[kept][];
+        boolean[][] real = new boolean[kept][];
+        for (int j = 0; j < kept; j++) {
+          ids[j] = new int[] {feed[j]};
+          real[j] = new boolean[] {true};
+        }
+        logits = runBatch(seq, cache, ids, real, 0);
+      }
+    }
+    double prefillMs = (tDecode - t0) / 1e6;
+    List<Completion> out = new ArrayList<>(n);
+    for (int s = 0; s < n; s++) {
+      Generation g = gens[s];
+      Map<String, Object> extra = new LinkedHashMap<>();
+      extra.put("device", root.getDevice().toString());
+      extra.put("dtype", options.dtype());
+      extra.put("batch_size", n);
+      Telemetry tel = new Telemetry((tEnd[s] - t0) / 1e6, prefillMs, null, 1, prefillMs, (tEnd[s] - tDecode) / 1e6,
+          kvBytes[s], kvBytes[s], PeakMemory.peakRssBytes(), extra);
+      out.add(new Completion(g.text, g.finish, g.tokens, new Usage(prompts.get(s).ids().length, g.gen.size()), tel,
+          prompts.get(s).truncated()));
+    }
+    return out;
+  }
+
+  /**
+   * Prefills left-padded prompts (padding: token 0, marked as not real) in column chunks of PREFILL_CHUNK / batch so
+   * the attention scores stay as large as a single sequence's; returns each sequence's logits after its last token.
+   */
+  private float[][] prefillBatch(NDManager seq, BatchKvCache cache, List<Fitted> prompts, int width) {
+    int n = prompts.size();
+    int[][] ids = new int[n][width];
+    boolean[][] real = new boolean[n][width];
+    for (int s = 0; s < n; s++) {
+      int[] p = prompts.get(s).ids();
+      int off = width - p.length;
+      System.arraycopy(p, 0, ids[s], off, p.length);
+      Arrays.fill(real[s], off, width, true);
+    }
+    int chunk = Math.max(16, PREFILL_CHUNK / n);
+    float[][] last = null;
+    for (int c = 0; c < width; c += chunk) {
+      int e = Math.min(width, c + chunk);
+      int[][] ci = new int[n][];
+      boolean[][] cr = new boolean[n][];
+      for (int s = 0; s < n; s++) {
+        ci[s] = Arrays.copyOfRange(ids[s], c, e);
+        cr[s] = Arrays.copyOfRange(real[s], c, e);
+      }
+      float[][] l = runBatch(seq, cache, ci, cr, e == width ? e - c - 1 : e - c);
+      if (e == width) last = l;
+    }
+    return last;
+  }
+
+  /** One batched forward step; returns rows [batch × (T − logitsFrom)] of float32 logits, sequence-major. */
+  private float[][] runBatch(NDManager seq, BatchKvCache cache, int[][] ids, boolean[][] real, int logitsFrom) {
+    try (NDManager step = seq.newSubManager()) {
+      NDArray l = model.forwardBatch(step, ids, real, cache, logitsFrom);
+      int rows = (int) (l.getShape().get(0) * l.getShape().get(1));
+      if (rows == 0) return new float[0][];
+      float[] flat = l.toFloatArray();
+      int v = flat.length / rows;
+      float[][] out = new float[rows][];
+      for (int i = 0; i < rows; i++) out[i] = Arrays.copyOfRange(flat, i * v, (i + 1) * v);
+      return out;
+    }
   }
 
   // ---------------------------------------------------------------- KV compression
@@ -523,6 +714,99 @@ public final class LocalEngine implements dev.harness.engine.Engine {
       int id = continuation[j];
       int prev = j == 0 ? ctx[ctx.length - 1] : continuation[j - 1];
       out.add(new TokenScore(tokenizer.piece(prev, id), id, lp[id], LogProbs.argMax(logits[j]) == id));
+    }
+    return out;
+  }
+
+  /**
+   * {@link #score} for many (context, continuation) pairs that share nothing, in one left-padded batch; one list of
+   * token scores per pair, in order, equal to {@link #score} of the pair alone up to float rounding (~1e-6).
+   */
+  public List<List<TokenScore>> scoreBatch(List<String> contexts, List<String> continuations) {
+    if (contexts.size() != continuations.size()) throw new IllegalArgumentException(contexts.size() + " contexts for " + continuations.size() + " continuations");
+    List<int[]> ctx = new ArrayList<>();
+    List<int[]> cont = new ArrayList<>();
+    for (int i = 0; i < contexts.size(); i++) {
+      ContinuationSplit split = ContinuationSplit.of(tokenizer, contexts.get(i), continuations.get(i), false, prefixTokenId());
+      ctx.add(split.context());
+      cont.add(split.continuation());
+    }
+    return scoreIdsBatch(ctx, cont);
+  }
+
+  /** {@link #scoreIds} for many pairs in one left-padded batch (pairs with an empty continuation score to []). */
+  public List<List<TokenScore>> scoreIdsBatch(List<int[]> contexts, List<int[]> continuations) {
+    if (contexts.size() != continuations.size()) throw new IllegalArgumentException(contexts.size() + " contexts for " + continuations.size() + " continuations");
+    int n = contexts.size();
+    List<int[]> ctxs = new ArrayList<>();
+    List<int[]> inputs = new ArrayList<>();
+    List<Integer> live = new ArrayList<>();
+    int width = 0;
+    int maxCont = 0;
+    for (int i = 0; i < n; i++) {
+      int[] c = contexts.get(i).length == 0 ? new int[] {prefixTokenId()} : contexts.get(i);
+      int[] cont = continuations.get(i);
+      ctxs.add(c);
+      if (cont.length == 0) continue;
+      int[] all = new int[c.length + cont.length];
+      System.arraycopy(c, 0, all, 0, c.length);
+      System.arraycopy(cont, 0, all, c.length, cont.length);
+      int[] input = Arrays.copyOf(all, all.length - 1);
+      if (input.length > maxLength) input = Arrays.copyOfRange(input, input.length - maxLength, input.length);
+      live.add(i);
+      inputs.add(input);
+      width = Math.max(width, input.length);
+      maxCont = Math.max(maxCont, cont.length);
+    }
+    List<List<TokenScore>> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) out.add(List.of());
+    if (live.isEmpty()) return out;
+    int w = width;
+    int from = width - maxCont;
+    float[][][] logits = locked(() -> {
+      int b = inputs.size();
+      int[][] ids = new int[b][w];
+      boolean[][] real = new boolean[b][w];
+      for (int s = 0; s < b; s++) {
+        int[] p = inputs.get(s);
+        System.arraycopy(p, 0, ids[s], w - p.length, p.length);
+        Arrays.fill(real[s], w - p.length, w, true);
+      }
+      float[][][] rows = new float[b][w - from][];
+      int chunk = Math.max(16, PREFILL_CHUNK / b);
+      try (NDManager seq = root.newSubManager(); BatchKvCache cache = model.newBatchCache(seq, b, w)) {
+        for (int c = 0; c < w; c += chunk) {
+          int e = Math.min(w, c + chunk);
+          int[][] ci = new int[b][];
+          boolean[][] cr = new boolean[b][];
+          for (int s = 0; s < b; s++) {
+            ci[s] = Arrays.copyOfRange(ids[s], c, e);
+            cr[s] = Arrays.copyOfRange(real[s], c, e);
+          }
+          int f = Math.max(0, from - c);
+          float[][] l = runBatch(seq, cache, ci, cr, Math.min(f, e - c));
+          int per = e - c - Math.min(f, e - c);
+          for (int s = 0; s < b; s++) {
+            for (int k = 0; k < per; k++) rows[s][c + f + k - from] = l[s * per + k];
+          }
+        }
+      }
+      return rows;
+    });
+    for (int j = 0; j < live.size(); j++) {
+      int i = live.get(j);
+      int[] ctx = ctxs.get(i);
+      int[] cont = continuations.get(i);
+      List<TokenScore> scores = new ArrayList<>();
+      int offset = maxCont - cont.length; // this pair's continuation logits are the last cont.length columns
+      for (int k = 0; k < cont.length; k++) {
+        float[] row = logits[j][offset + k];
+        double[] lp = LogProbs.logSoftmax(row);
+        int id = cont[k];
+        int prev = k == 0 ? ctx[ctx.length - 1] : cont[k - 1];
+        scores.add(new TokenScore(tokenizer.piece(prev, id), id, lp[id], LogProbs.argMax(row) == id));
+      }
+      out.set(i, scores);
     }
     return out;
   }

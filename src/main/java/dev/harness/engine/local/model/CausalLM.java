@@ -3,6 +3,7 @@ package dev.harness.engine.local.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.harness.engine.local.kv.BatchKvCache;
 import dev.harness.engine.local.kv.KvCache;
 
 /** A loaded decoder-only model: a forward pass over new tokens that reads and extends a KV cache. Not thread-safe. */
@@ -28,6 +29,21 @@ public interface CausalLM extends AutoCloseable {
    * attached to {@code step}.
    */
   NDArray forward(NDManager step, int[] ids, KvCache cache, int logitsFrom);
+
+  /** A fresh empty cache for a batch of sequences; the caller closes it. */
+  default BatchKvCache newBatchCache(NDManager parent, int batch, int capacityHint) {
+    ModelConfig c = config();
+    return new BatchKvCache(parent, c.numLayers(), batch, c.numKvHeads(), c.headDim(), dataType(), capacityHint);
+  }
+
+  /**
+   * The batched forward pass: {@code ids} [B][T] is one padded chunk of columns per sequence, {@code real} [B][T] marks
+   * its real tokens (the rest is padding, never attended by a real token). Each sequence's real tokens take positions
+   * from {@code cache.nextPosition(b)} on, whatever the padding. Appends the chunk to the cache and returns float32
+   * logits [B, T − logitsFrom, vocab] for the columns from {@code logitsFrom} on, attached to {@code step} (rows of
+   * padding columns are meaningless). The matmuls run over all B·T rows at once.
+   */
+  NDArray forwardBatch(NDManager step, int[][] ids, boolean[][] real, BatchKvCache cache, int logitsFrom);
 
   @Override
   void close();

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import dev.harness.engine.local.kv.BatchKvCache;
 import dev.harness.engine.local.kv.KvCache;
 import dev.harness.engine.local.kv.LayerCache;
 import dev.harness.engine.local.kv.PrefillCapture;
@@ -131,6 +132,62 @@ public final class Gpt2Model implements CausalLM {
     if (capture != null) capture.queries(index, q, positions);
     NDArray attn = Ops.attention(q, lc.keys(step), lc.values(step), mask, heads,
         capture != null && capture.wantsProbs() ? p -> capture.probs(index, p, heads) : null);
+    x.addi(attn.matMul(l.projW()).addi(l.projB()));
+    NDArray h2 = Ops.layerNorm(x, l.ln2W(), l.ln2B(), eps);
+    NDArray m = Ops.geluNew(h2.matMul(l.fcW()).addi(l.fcB())).matMul(l.mlpProjW()).addi(l.mlpProjB());
+    x.addi(m);
+  }
+
+  @Override
+  public NDArray forwardBatch(NDManager step, int[][] ids, boolean[][] real, BatchKvCache cache, int logitsFrom) {
+    int b = ids.length;
+    int t = ids[0].length;
+    int[] positions = cache.positions(real);
+    long[] idx = new long[b * t];
+    long[] pos = new long[b * t];
+    for (int s = 0; s < b; s++) {
+      for (int i = 0; i < t; i++) {
+        idx[s * t + i] = ids[s][i];
+        pos[s * t + i] = positions[s * t + i];
+        if (positions[s * t + i] >= cfg.maxPositions()) {
+          throw new IllegalArgumentException("GPT-2 has " + cfg.maxPositions() + " learned positions; sequence needs " + (positions[s * t + i] + 1));
+        }
+      }
+    }
+    NDArray x = wte.get(step, new NDIndex("{}", step.create(idx)));
+    try (NDScope scope = new NDScope()) {
+      x.addi(wpe.get(step, new NDIndex("{}", step.create(pos))));
+    }
+    NDArray mask = cache.attentionMask(step, real);
+    for (int i = 0; i < layers.size(); i++) {
+      try (NDScope scope = new NDScope()) {
+        layerBatch(step, i, layers.get(i), x, mask, cache, b, t);
+      }
+    }
+    cache.advance(real);
+    if (logitsFrom >= t) return step.zeros(new ai.djl.ndarray.types.Shape(b, 0, cfg.vocabSize()), DataType.FLOAT32);
+    try (NDScope scope = new NDScope()) {
+      NDArray h = Ops.layerNorm(x, lnFW, lnFB, cfg.normEps());
+      if (logitsFrom > 0) h = h.reshape(b, t, cfg.hiddenSize()).get(new NDIndex(":, {}:, :", logitsFrom)).reshape(b * (t - logitsFrom), cfg.hiddenSize());
+      NDArray logits = h.matMul(lmHeadT).reshape(b, t - logitsFrom, cfg.vocabSize());
+      if (logits.getDataType() != DataType.FLOAT32) logits = logits.toType(DataType.FLOAT32, false);
+      NDScope.unregister(logits);
+      return logits;
+    }
+  }
+
+  private void layerBatch(NDManager step, int index, Layer l, NDArray x, NDArray mask, BatchKvCache cache, int b, int t) {
+    int heads = cfg.numHeads();
+    int d = cfg.headDim();
+    double eps = cfg.normEps();
+    NDArray h = Ops.layerNorm(x, l.ln1W(), l.ln1B(), eps);
+    NDArray qkv = h.matMul(l.attnW()).addi(l.attnB());
+    NDList parts = qkv.split(3, 1);
+    NDArray q = parts.get(0).reshape(b, t, heads, d).transpose(0, 2, 1, 3);
+    NDArray k = parts.get(1).reshape(b, t, heads, d).transpose(0, 2, 1, 3);
+    NDArray v = parts.get(2).reshape(b, t, heads, d).transpose(0, 2, 1, 3);
+    cache.append(index, k, v);
+    NDArray attn = BatchOps.attention(q, cache.keys(index, step), cache.values(index, step), mask, heads);
     x.addi(attn.matMul(l.projW()).addi(l.projB()));
     NDArray h2 = Ops.layerNorm(x, l.ln2W(), l.ln2B(), eps);
     NDArray m = Ops.geluNew(h2.matMul(l.fcW()).addi(l.fcB())).matMul(l.mlpProjW()).addi(l.mlpProjB());

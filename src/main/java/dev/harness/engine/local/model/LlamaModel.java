@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import dev.harness.engine.local.kv.BatchKvCache;
 import dev.harness.engine.local.kv.KvCache;
 import dev.harness.engine.local.kv.LayerCache;
 import dev.harness.engine.local.kv.PrefillCapture;
@@ -138,6 +139,67 @@ public final class LlamaModel implements CausalLM {
     if (capture != null) capture.queries(index, q, positions);
     NDArray attn = Ops.attention(q, lc.keys(step), lc.values(step), mask, cfg.numKvHeads(),
         capture != null && capture.wantsProbs() ? p -> capture.probs(index, p, cfg.numHeads()) : null);
+    NDArray o = attn.matMul(l.oT());
+    if (l.oBias() != null) o.addi(l.oBias());
+    x.addi(o);
+    NDArray h2 = Ops.rmsNorm(x, l.postNorm(), eps);
+    NDArray gu = h2.matMul(l.gateUpT());
+    if (l.gateUpBias() != null) gu.addi(l.gateUpBias());
+    NDList gateUp = gu.split(2, 1);
+    NDArray mlp = Ops.silu(gateUp.get(0)).muli(gateUp.get(1)).matMul(l.downT());
+    if (l.downBias() != null) mlp.addi(l.downBias());
+    x.addi(mlp);
+  }
+
+  @Override
+  public NDArray forwardBatch(NDManager step, int[][] ids, boolean[][] real, BatchKvCache cache, int logitsFrom) {
+    int b = ids.length;
+    int t = ids[0].length;
+    int[] positions = cache.positions(real);
+    long[] idx = new long[b * t];
+    for (int s = 0; s < b; s++) {
+      for (int i = 0; i < t; i++) idx[s * t + i] = ids[s][i];
+    }
+    NDArray x = embed.get(step, new NDIndex("{}", step.create(idx)));
+    NDArray[] cosSin = rope.cosSin(step, positions, type);
+    NDArray mask = cache.attentionMask(step, real);
+    for (int i = 0; i < layers.size(); i++) {
+      try (NDScope scope = new NDScope()) {
+        layerBatch(step, i, layers.get(i), x, cosSin, mask, cache, b, t);
+      }
+    }
+    cache.advance(real);
+    if (logitsFrom >= t) return step.zeros(new ai.djl.ndarray.types.Shape(b, 0, cfg.vocabSize()), DataType.FLOAT32);
+    try (NDScope scope = new NDScope()) {
+      NDArray h = Ops.rmsNorm(x, finalNorm, cfg.normEps());
+      if (logitsFrom > 0) h = h.reshape(b, t, cfg.hiddenSize()).get(new NDIndex(":, {}:, :", logitsFrom)).reshape(b * (t - logitsFrom), cfg.hiddenSize());
+      NDArray logits = h.matMul(lmHeadT).reshape(b, t - logitsFrom, cfg.vocabSize());
+      if (logits.getDataType() != DataType.FLOAT32) logits = logits.toType(DataType.FLOAT32, false);
+      NDScope.unregister(logits);
+      return logits;
+    }
+  }
+
+  /** Updates x [B·T, hidden] in place with one decoder layer over a padded batch. */
+  private void layerBatch(NDManager step, int index, Layer l, NDArray x, NDArray[] cosSin, NDArray mask,
+      BatchKvCache cache, int b, int t) {
+    int n = b * t;
+    double eps = cfg.normEps();
+    NDArray h = Ops.rmsNorm(x, l.inputNorm(), eps);
+    NDArray qkv = h.matMul(l.qkvT());
+    if (l.qkvBias() != null) qkv.addi(l.qkvBias());
+    NDList parts = qkv.split(new long[] {cfg.qDim(), cfg.qDim() + cfg.kvDim()}, 1);
+    NDArray q = parts.get(0).reshape(n, cfg.numHeads(), cfg.headDim());
+    NDArray k = parts.get(1).reshape(n, cfg.numKvHeads(), cfg.headDim());
+    NDArray v = parts.get(2).reshape(b, t, cfg.numKvHeads(), cfg.headDim());
+    if (l.qNorm() != null) {
+      q = Ops.rmsNorm(q, l.qNorm(), eps);
+      k = Ops.rmsNorm(k, l.kNorm(), eps);
+    }
+    q = Rope.apply(q, cosSin[0], cosSin[1]).reshape(b, t, cfg.numHeads(), cfg.headDim()).transpose(0, 2, 1, 3);
+    k = Rope.apply(k, cosSin[0], cosSin[1]).reshape(b, t, cfg.numKvHeads(), cfg.headDim()).transpose(0, 2, 1, 3);
+    cache.append(index, k, v.transpose(0, 2, 1, 3));
+    NDArray attn = BatchOps.attention(q, cache.keys(index, step), cache.values(index, step), mask, cfg.numKvHeads());
     NDArray o = attn.matMul(l.oT());
     if (l.oBias() != null) o.addi(l.oBias());
     x.addi(o);
