@@ -75,9 +75,11 @@ public final class Bench {
     Long peak;
     List<Check> extraChecks = new ArrayList<>();
     List<Section> sections = new ArrayList<>();
+    List<java.util.function.Function<MachineLimits, Check>> machineChecks = new ArrayList<>();
     ModelCost cost;
+    double loadSeconds;
     try (LocalEngine engine = open(dir)) {
-      double loadSeconds = (System.nanoTime() - t0) / 1e9;
+      loadSeconds = (System.nanoTime() - t0) / 1e9;
       afterLoad = ProcMemory.rssBytes();
       mc = engine.config();
       cost = ModelCost.of(mc, params, type.getNumOfBytes());
@@ -87,20 +89,23 @@ public final class Bench {
       }
       int[] prompt = EngineProbe.promptIds(mc.vocabSize(), cfg.prefillTokens(), cfg.seed());
       run = new EngineProbe(engine, log).measure(prompt, cfg.decodeTokens(), cfg.repeats());
+      // the standard peak covers load + prefill + decode; stages may reset VmHWM to measure their own
+      peak = ProcMemory.peakBytes();
       for (BenchStage s : cfg.stages()) {
         log.accept("stage " + s.name());
         BenchStage.Result r = s.run(new BenchStage.Context(engine, cost, prompt, cfg, run));
         if (r.section() != null) sections.add(r.section());
         extraChecks.addAll(r.checks());
+        machineChecks.addAll(r.machineChecks());
       }
-      peak = ProcMemory.peakBytes();
-      return finish(dir, mc, cost, run, baseline, afterLoad, peak, reset, genSeconds, loadSeconds, extraChecks, sections, type);
     }
+    return finish(dir, mc, cost, run, baseline, afterLoad, peak, reset, genSeconds, loadSeconds, extraChecks,
+        machineChecks, sections, type);
   }
 
   private BenchReport finish(Path dir, ModelConfig mc, ModelCost cost, EngineRun run, Long baseline, Long afterLoad,
-      Long peak, boolean reset, double genSeconds, double loadSeconds, List<Check> extraChecks, List<Section> sections,
-      DataType type) {
+      Long peak, boolean reset, double genSeconds, double loadSeconds, List<Check> extraChecks,
+      List<java.util.function.Function<MachineLimits, Check>> machineChecks, List<Section> sections, DataType type) {
     log.accept("machine probes: matmul " + cfg.probeSizes().matmulN() + ", matrix-vector " + cfg.probeSizes().matvecN()
         + ", bandwidth over " + (cfg.probeSizes().streamBytes() >> 20) + " MiB");
     MachineLimits machine = new MachineProbe(device(), type, cfg.probeSizes()).measure();
@@ -112,6 +117,7 @@ public final class Bench {
     BenchReport.MemoryUsage mem = new BenchReport.MemoryUsage(baseline, afterLoad, peak, reset, cost.weightBytes());
     List<Check> checks = new ArrayList<>(BenchReport.standardChecks(summary, machine, run, mem));
     checks.addAll(extraChecks);
+    for (var f : machineChecks) checks.add(f.apply(machine));
     int threads = "PyTorch".equals(Engine.getInstance().getEngineName()) ? JniUtils.getNumThreads() : -1;
     BenchReport.Environment env = new BenchReport.Environment(device().toString().replace("()", ""), cfg.dtype(), threads,
         Runtime.getRuntime().availableProcessors(), ProcMemory.loadAverage(), System.getProperty("java.version"),

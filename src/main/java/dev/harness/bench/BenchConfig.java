@@ -11,7 +11,7 @@ import java.util.List;
  * @param threads libtorch intra-op threads; null leaves DJL's default
  * @param dtype float32 or float16 (engine and machine probes alike)
  * @param device auto, cpu or gpu
- * @param stages extra measurements (none yet; see {@link BenchStage})
+ * @param stages extra measurements after the baseline (e.g. {@link KvBenchStage} for --kv)
  */
 public record BenchConfig(String model, BenchShape shape, long seed, int prefillTokens, int decodeTokens, int repeats,
     Integer threads, String dtype, String device, Path keep, MachineProbe.Sizes probeSizes, List<BenchStage> stages) {

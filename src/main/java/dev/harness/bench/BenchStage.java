@@ -14,5 +14,17 @@ public interface BenchStage {
   /** What a stage sees: the loaded engine, the model's costs, the prompt and the baseline speeds. */
   record Context(LocalEngine engine, ModelCost cost, int[] promptIds, BenchConfig config, EngineRun baseline) {}
 
-  record Result(Section section, java.util.List<Check> checks) {}
+  /**
+   * A stage's table and checks. {@code machineChecks} are built after the machine probes (which run once the engine
+   * is closed), for ratios against the measured matmul rate or bandwidth.
+   */
+  record Result(Section section, java.util.List<Check> checks,
+      java.util.List<java.util.function.Function<MachineLimits, Check>> machineChecks) {
+    public Result {
+      checks = checks == null ? java.util.List.of() : java.util.List.copyOf(checks);
+      machineChecks = machineChecks == null ? java.util.List.of() : java.util.List.copyOf(machineChecks);
+    }
+
+    public Result(Section section, java.util.List<Check> checks) { this(section, checks, null); }
+  }
 }

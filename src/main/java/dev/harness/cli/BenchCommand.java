@@ -6,12 +6,15 @@ import dev.harness.bench.Bench;
 import dev.harness.bench.BenchConfig;
 import dev.harness.bench.BenchReport;
 import dev.harness.bench.BenchShape;
+import dev.harness.bench.BenchStage;
+import dev.harness.bench.KvBenchStage;
 import dev.harness.bench.MachineProbe;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,6 +50,16 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--keep", paramLabel = "DIR", description = "Write the generated checkpoint here and keep it.") Path keep;
   @Option(names = "--json", description = "Print one JSON document instead of the table.") boolean json;
   @Option(names = {"-v", "--verbose"}, description = "Print stack traces.") boolean verbose;
+  @Option(names = "--kv", description = "Also measure decode with a compressed KV cache (see --kv-context, --kv-budgets, --kv-policy).")
+  boolean kv;
+  @Option(names = "--kv-context", defaultValue = "2048", paramLabel = "N", description = "Context tokens prefilled before compression (--kv).")
+  int kvContext;
+  @Option(names = "--kv-budgets", defaultValue = "1.0,0.5,0.2", split = ",", paramLabel = "B",
+      description = "Fractions of context positions kept, comma-separated; 1.0 (the reference) is always measured (--kv).")
+  List<Double> kvBudgets;
+  @Option(names = "--kv-policy", defaultValue = "snapkv", paramLabel = "P",
+      description = "Compression policy: snapkv, streaming_llm, h2o, knorm, random, full (--kv).")
+  String kvPolicy;
   @Option(names = "--shape", defaultValue = "bench", hidden = true,
       description = "Generated shape: bench, or tiny (tests: tiny model and small machine probes).")
   String shape;
@@ -69,18 +82,20 @@ public final class BenchCommand implements Callable<Integer> {
     if (keep != null && Files.exists(keep) && !(Files.isDirectory(keep) && isEmpty(keep))) {
       throw new HarnessException("--keep " + keep + ": must be a new or empty directory", 2);
     }
+    PrintWriter err = spec.commandLine().getErr();
+    Consumer<String> log = line -> {
+      err.println("bench: " + line);
+      err.flush();
+    };
     BenchConfig cfg;
     try {
+      List<BenchStage> stages = kv ? List.of(new KvBenchStage(kvContext, kvBudgets, kvPolicy, log)) : List.of();
       cfg = new BenchConfig(model, s, seed, prefillTokens, decodeTokens, repeats, threads, dtype, device, keep,
-          s.name().equals("tiny") ? MachineProbe.Sizes.small() : MachineProbe.Sizes.full(), List.of());
+          s.name().equals("tiny") ? MachineProbe.Sizes.small() : MachineProbe.Sizes.full(), stages);
     } catch (IllegalArgumentException e) {
       throw new HarnessException(e.getMessage(), 2);
     }
-    PrintWriter err = spec.commandLine().getErr();
-    BenchReport report = new Bench(cfg, line -> {
-      err.println("bench: " + line);
-      err.flush();
-    }).run();
+    BenchReport report = new Bench(cfg, log).run();
     PrintWriter out = spec.commandLine().getOut();
     if (json) out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.toJson()));
     else out.print(report.table());

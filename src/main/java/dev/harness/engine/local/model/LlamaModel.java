@@ -117,13 +117,18 @@ public final class LlamaModel implements CausalLM {
     }
   }
 
-  /** Updates x [T, hidden] in place with one decoder layer. */
+  /**
+   * Updates x [T, hidden] in place with one decoder layer. Runs inside a per-layer NDScope; the large temporaries are
+   * also closed as soon as they are used, so a prefill chunk's peak is one or two activation arrays, not the sum of
+   * all of them.
+   */
   private void layer(NDManager step, int index, Layer l, NDArray x, NDArray[] cosSin, NDArray mask, LayerCache lc,
       int[] positions, PrefillCapture capture) {
     int t = positions.length;
     double eps = cfg.normEps();
     NDArray h = Ops.rmsNorm(x, l.inputNorm(), eps);
     NDArray qkv = h.matMul(l.qkvT());
+    h.close();
     if (l.qkvBias() != null) qkv.addi(l.qkvBias());
     NDList parts = qkv.split(new long[] {cfg.qDim(), cfg.qDim() + cfg.kvDim()}, 1);
     NDArray q = parts.get(0).reshape(t, cfg.numHeads(), cfg.headDim());
@@ -136,19 +141,29 @@ public final class LlamaModel implements CausalLM {
     q = Rope.apply(q, cosSin[0], cosSin[1]).transpose(1, 0, 2);
     k = Rope.apply(k, cosSin[0], cosSin[1]).transpose(1, 0, 2);
     lc.append(k, v.transpose(1, 0, 2), positions);
+    k.close();
     if (capture != null) capture.queries(index, q, positions);
     NDArray attn = Ops.attention(q, lc.keys(step), lc.values(step), mask, cfg.numKvHeads(),
         capture != null && capture.wantsProbs() ? p -> capture.probs(index, p, cfg.numHeads()) : null);
+    q.close();
+    qkv.close();
     NDArray o = attn.matMul(l.oT());
+    attn.close();
     if (l.oBias() != null) o.addi(l.oBias());
     x.addi(o);
+    o.close();
     NDArray h2 = Ops.rmsNorm(x, l.postNorm(), eps);
     NDArray gu = h2.matMul(l.gateUpT());
+    h2.close();
     if (l.gateUpBias() != null) gu.addi(l.gateUpBias());
     NDList gateUp = gu.split(2, 1);
-    NDArray mlp = Ops.silu(gateUp.get(0)).muli(gateUp.get(1)).matMul(l.downT());
+    NDArray act = Ops.siluGlu(gateUp.get(0), gateUp.get(1));
+    gu.close();
+    NDArray mlp = act.matMul(l.downT());
+    act.close();
     if (l.downBias() != null) mlp.addi(l.downBias());
     x.addi(mlp);
+    mlp.close();
   }
 
   @Override

@@ -2,7 +2,9 @@ package dev.harness.engine.local.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -19,9 +21,19 @@ public final class Ops {
   public static NDArray rmsNorm(NDArray x, NDArray weight, double eps) {
     DataType in = x.getDataType();
     NDArray x32 = in == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
-    NDArray inv = x32.square().mean(new int[] {-1}, true).addi(eps).pow(-0.5);
+    NDArray sq = x32.square();
+    NDArray mean = sq.mean(new int[] {-1}, true);
+    sq.close();
+    NDArray inv = mean.addi(eps).pow(-0.5);
+    mean.close();
     NDArray y = x32.mul(inv);
-    if (in != DataType.FLOAT32) y = y.toType(in, false);
+    inv.close();
+    if (in != DataType.FLOAT32) {
+      NDArray narrow = y.toType(in, false);
+      y.close();
+      x32.close();
+      y = narrow;
+    }
     return y.muli(weight);
   }
 
@@ -32,7 +44,13 @@ public final class Ops {
   }
 
   /** SiLU: x·sigmoid(x). */
-  public static NDArray silu(NDArray x) { return x.mul(Activation.sigmoid(x)); }
+  public static NDArray silu(NDArray x) { return Activation.sigmoid(x).muli(x); }
+
+  /**
+   * SwiGLU's silu(gate)·up as one new array (the size of gate), with no other temporary: sigmoid(gate), then multiplied
+   * in place by gate and by up. Neither input is modified (they may be views of one fused projection).
+   */
+  public static NDArray siluGlu(NDArray gate, NDArray up) { return Activation.sigmoid(gate).muli(gate).muli(up); }
 
   /** GPT-2's gelu_new: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
   public static NDArray geluNew(NDArray x) {
@@ -73,14 +91,57 @@ public final class Ops {
     long t = qs.get(1);
     long d = qs.get(2);
     long group = heads / kvHeads;
+    long len = k.getShape().get(1);
     NDArray qg = group == 1 ? q : q.reshape(kvHeads, group * t, d);
-    NDArray scores = qg.matMul(k.transpose(0, 2, 1)).divi(Math.sqrt(d));
-    if (scores.getDataType() != DataType.FLOAT32) scores = scores.toType(DataType.FLOAT32, false);
-    if (mask != null) scores = scores.addi(mask);
+    NDArray pv;
+    if (probsSink == null && kvHeads > 1 && 4L * heads * t * len > SPLIT_SCORES_BYTES) {
+      // A long prefill chunk: one KV head at a time, so only one head's scores and probabilities exist at once.
+      NDList perHead = new NDList(kvHeads);
+      for (long h = 0; h < kvHeads; h++) {
+        NDIndex at = new NDIndex("{}:{}", h, h + 1);
+        try (NDArray qh = qg.get(at); NDArray kh = k.get(at); NDArray vh = v.get(at)) {
+          perHead.add(weighted(qh, kh, vh, mask, d, null));
+        }
+      }
+      pv = NDArrays.concat(perHead, 0);
+      perHead.close();
+    } else {
+      pv = weighted(qg, k, v, mask, d, probsSink);
+    }
+    if (qg != q) qg.close();
+    NDArray out = pv.reshape(heads, t, d).transpose(1, 0, 2).reshape(t, heads * d);
+    pv.close();
+    return out;
+  }
+
+  /** Scores above this many float32 bytes are computed one KV head at a time. */
+  static final long SPLIT_SCORES_BYTES = 4L << 20;
+
+  /**
+   * softmax(qg·kᵀ/√d + mask)·v for qg [kvHeads, group·T, d], k, v [kvHeads, L, d]. Temporaries are closed as soon as
+   * they are used: scores and probabilities are the largest arrays of a prefill chunk and must not wait for the
+   * caller's scope to end.
+   */
+  private static NDArray weighted(NDArray qg, NDArray k, NDArray v, NDArray mask, long d, Consumer<NDArray> probsSink) {
+    NDArray kt = k.transpose(0, 2, 1);
+    NDArray scores = qg.matMul(kt).divi(Math.sqrt(d));
+    kt.close();
+    if (scores.getDataType() != DataType.FLOAT32) {
+      NDArray wide = scores.toType(DataType.FLOAT32, false);
+      scores.close();
+      scores = wide;
+    }
+    if (mask != null) scores.addi(mask);
     NDArray probs = scores.softmax(-1);
+    scores.close();
     if (probsSink != null) probsSink.accept(probs);
-    if (probs.getDataType() != v.getDataType()) probs = probs.toType(v.getDataType(), false);
-    NDArray out = probs.matMul(v).reshape(heads, t, d);
-    return out.transpose(1, 0, 2).reshape(t, heads * d);
+    if (probs.getDataType() != v.getDataType()) {
+      NDArray narrow = probs.toType(v.getDataType(), false);
+      probs.close();
+      probs = narrow;
+    }
+    NDArray pv = probs.matMul(v);
+    probs.close();
+    return pv;
   }
 }

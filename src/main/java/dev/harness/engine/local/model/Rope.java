@@ -71,7 +71,12 @@ public final class Rope {
   public static NDArray apply(NDArray x, NDArray cos, NDArray sin) {
     long half = x.getShape().get(2) / 2;
     var halves = x.split(new long[] {half}, 2);
-    NDArray rotated = halves.get(1).neg().concat(halves.get(0), 2);
-    return x.mul(cos).addi(rotated.muli(sin));
+    NDArray neg = halves.get(1).neg();
+    NDArray rotated = neg.concat(halves.get(0), 2);
+    neg.close();
+    halves.close();
+    NDArray out = x.mul(cos).addi(rotated.muli(sin));
+    rotated.close();
+    return out;
   }
 }

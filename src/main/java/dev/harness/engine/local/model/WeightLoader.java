@@ -10,7 +10,9 @@ import dev.harness.engine.local.weights.Checkpoint;
 /**
  * Copies checkpoint tensors into the layouts the forward passes want, in the model's dtype, owned by the weights
  * manager: linear weights transposed to [in, out] (so the pass computes x.matMul(wT)) and fused along the output
- * axis (q|k|v, gate|up); vectors concatenated (fused biases).
+ * axis (q|k|v, gate|up); vectors concatenated (fused biases). Each checkpoint tensor is copied straight from its
+ * mapping into its slot of the preallocated destination and unmapped before the next one is read, so loading holds
+ * the model's copies plus at most one source tensor.
  */
 final class WeightLoader {
   private final Checkpoint ckpt;
@@ -30,13 +32,11 @@ final class WeightLoader {
     long total = 0;
     for (long o : outs) total += o;
     NDArray dst = weights.zeros(new Shape(in, total), type);
-    try (NDManager tmp = weights.newSubManager()) {
-      long at = 0;
-      for (int i = 0; i < names.length; i++) {
-        NDArray w = ckpt.load(tmp, names[i], type, outs[i], in);
-        dst.set(new NDIndex(":, {}:{}", at, at + outs[i]), w.transpose());
-        at += outs[i];
-      }
+    long at = 0;
+    for (int i = 0; i < names.length; i++) {
+      NDIndex slot = new NDIndex(":, {}:{}", at, at + outs[i]);
+      ckpt.read(weights, names[i], type, new long[] {outs[i], in}, w -> dst.set(slot, w.transpose()));
+      at += outs[i];
     }
     return dst;
   }
@@ -46,9 +46,7 @@ final class WeightLoader {
   /** A tensor copied as stored. */
   NDArray plain(String name, long... shape) {
     NDArray dst = weights.zeros(new Shape(shape), type);
-    try (NDManager tmp = weights.newSubManager()) {
-      dst.set(new NDIndex(":"), ckpt.load(tmp, name, type, shape));
-    }
+    ckpt.read(weights, name, type, shape, w -> dst.set(new NDIndex(":"), w));
     return dst;
   }
 
@@ -57,12 +55,11 @@ final class WeightLoader {
     long total = 0;
     for (long s : sizes) total += s;
     NDArray dst = weights.zeros(new Shape(total), type);
-    try (NDManager tmp = weights.newSubManager()) {
-      long at = 0;
-      for (int i = 0; i < names.length; i++) {
-        dst.set(new NDIndex("{}:{}", at, at + sizes[i]), ckpt.load(tmp, names[i], type, sizes[i]));
-        at += sizes[i];
-      }
+    long at = 0;
+    for (int i = 0; i < names.length; i++) {
+      NDIndex slot = new NDIndex("{}:{}", at, at + sizes[i]);
+      ckpt.read(weights, names[i], type, new long[] {sizes[i]}, w -> dst.set(slot, w));
+      at += sizes[i];
     }
     return dst;
   }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ShortBuffer;
@@ -19,10 +18,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The tensors of a model directory: {@code model.safetensors}, or the shards listed in
- * {@code model.safetensors.index.json}. Tensors are looked up by name and materialised as NDArrays on demand.
+ * {@code model.safetensors.index.json}. Tensors are looked up by name and handed out one at a time as NDArrays over
+ * their memory-mapped bytes ({@link #read}), unmapped as soon as the caller has copied them.
  */
 public final class Checkpoint implements AutoCloseable {
   public static final String SINGLE = "model.safetensors";
@@ -32,8 +33,6 @@ public final class Checkpoint implements AutoCloseable {
   private final List<SafetensorsFile> files;
   private final Map<String, TensorEntry> entries;
   private final Map<Path, SafetensorsFile> byPath;
-  /** Mapped buffers handed to DJL without a copy stay reachable until close. */
-  private final List<ByteBuffer> pinned = new ArrayList<>();
 
   private Checkpoint(Path dir, List<SafetensorsFile> files, Map<String, TensorEntry> entries) {
     this.dir = dir;
@@ -118,42 +117,52 @@ public final class Checkpoint implements AutoCloseable {
   }
 
   /**
-   * The tensor as an NDArray of {@code target} type in {@code manager} (F32, F16; BF16 is widened to F32 in Java first
-   * because DJL's PyTorch engine cannot hold it). The result may share memory with the mapped file: copy it before
-   * this checkpoint is closed.
+   * Hands the tensor to {@code use} as an NDArray of {@code target} type (F32, F16; BF16 is widened to F32 in Java first
+   * because DJL's PyTorch engine cannot hold it), then releases everything behind it. The tensor's bytes are
+   * memory-mapped for this one call: on the CPU the array is created over the mapping without a copy, and right after
+   * {@code use} returns the array is closed and the mapping unmapped ({@link BufferRelease}), so the file's pages never
+   * stay resident next to the copies the model keeps. {@code use} must copy what it needs (e.g. into a preallocated
+   * array with {@code set}) and must not keep the array or any view of it.
    */
-  public NDArray load(NDManager manager, String name, DataType target, long... expectedShape) {
+  public void read(NDManager parent, String name, DataType target, long[] expectedShape, Consumer<NDArray> use) {
     TensorEntry e = expectedShape.length == 0 ? entry(name) : entry(name, expectedShape);
     ByteBuffer bytes = byPath.get(e.file()).map(e);
-    Shape shape = new Shape(e.shape());
-    NDArray raw;
-    switch (e.dtype()) {
-      case F32 -> {
-        pinned.add(bytes);
-        raw = manager.create(bytes, shape, DataType.FLOAT32);
-      }
-      case F16 -> {
-        pinned.add(bytes);
-        raw = manager.create(bytes, shape, DataType.FLOAT16);
-      }
-      case BF16 -> raw = manager.create(widenBf16(bytes), shape);
-      default -> throw new IllegalStateException(e.dtype().name());
+    ByteBuffer widened = null;
+    try (NDManager tmp = parent.newSubManager()) {
+      Shape shape = new Shape(e.shape());
+      NDArray raw = switch (e.dtype()) {
+        case F32 -> tmp.create(bytes, shape, DataType.FLOAT32);
+        case F16 -> tmp.create(bytes, shape, DataType.FLOAT16);
+        case BF16 -> tmp.create(widened = widenBf16(bytes), shape, DataType.FLOAT32);
+      };
+      use.accept(raw.getDataType() == target ? raw : raw.toType(target, false));
+    } finally {
+      BufferRelease.release(widened);
+      BufferRelease.release(bytes);
     }
-    Reference.reachabilityFence(bytes);
-    return raw.getDataType() == target ? raw : raw.toType(target, false);
   }
 
-  /** bf16 → f32: the 16 bits are the high half of the float's bits. */
-  static float[] widenBf16(ByteBuffer bytes) {
+  /** The tensor as an owned copy in {@code manager} (no tie to the file; for tests and one-off reads). */
+  public NDArray load(NDManager manager, String name, DataType target, long... expectedShape) {
+    NDArray[] out = new NDArray[1];
+    read(manager, name, target, expectedShape, a -> {
+      out[0] = a.duplicate();
+      out[0].attach(manager);
+    });
+    return out[0];
+  }
+
+  /** bf16 → f32 into a new direct buffer (native order): the 16 bits are the high half of the float's bits. */
+  static ByteBuffer widenBf16(ByteBuffer bytes) {
     ShortBuffer s = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
-    float[] out = new float[s.remaining()];
-    for (int i = 0; i < out.length; i++) out[i] = Float.intBitsToFloat((s.get(i) & 0xffff) << 16);
+    int n = s.remaining();
+    ByteBuffer out = ByteBuffer.allocateDirect(Math.multiplyExact(n, Float.BYTES)).order(ByteOrder.nativeOrder());
+    for (int i = 0; i < n; i++) out.putFloat(i * Float.BYTES, Float.intBitsToFloat((s.get(i) & 0xffff) << 16));
     return out;
   }
 
   @Override
   public void close() {
     files.forEach(SafetensorsFile::close);
-    pinned.clear();
   }
 }

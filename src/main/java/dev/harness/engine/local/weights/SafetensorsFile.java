@@ -114,7 +114,10 @@ public final class SafetensorsFile implements AutoCloseable {
 
   public Map<String, String> metadata() { return metadata; }
 
-  /** The bytes of one tensor, memory-mapped read-only, little-endian. */
+  /**
+   * The bytes of one tensor, memory-mapped read-only, little-endian (the buffer itself, not a view, so
+   * {@link BufferRelease#release} can unmap it as soon as the caller is done).
+   */
   public ByteBuffer map(TensorEntry e) {
     try {
       return channel.map(FileChannel.MapMode.READ_ONLY, e.start(), e.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
