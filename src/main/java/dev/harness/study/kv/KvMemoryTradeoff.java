@@ -52,10 +52,6 @@ final class KvMemoryTradeoff {
       row.add(known ? String.format(Locale.ROOT, "%.1f%%", 100.0 * (1 - kept / full)) : "–");
       for (String m : c.scoring().metrics()) {
         List<Double> v = scores.getOrDefault(m, Map.of()).getOrDefault(e.getKey(), List.of());
-        if (v.isEmpty()) {
-          row.add("– (n=0)");
-          continue;
-        }
         Interval ci = Bootstrap.meanCi(v.stream().mapToDouble(Double::doubleValue).toArray(),
             c.analysis().bootstrapIters(), c.analysis().ci(), c.analysis().seed());
         row.add(ci.format(3));

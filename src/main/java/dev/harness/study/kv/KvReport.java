@@ -6,6 +6,7 @@ import dev.harness.config.ConfigLoader;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.report.Csv;
 import dev.harness.report.Markdown;
+import dev.harness.stats.Interval;
 import dev.harness.store.KvAnalysisTables;
 import dev.harness.store.KvAnalysisTables.BinStatRow;
 import dev.harness.store.KvAnalysisTables.Ci;
@@ -82,7 +83,7 @@ final class KvReport {
       List<List<String>> rows = new ArrayList<>();
       for (BinStatRow s : e.getValue()) {
         rows.add(List.of(s.binLabel(), String.valueOf(s.nUnits()), String.valueOf(s.nScored()),
-            fmt(s.em(), s.nScored()), fmt(s.f1(), s.nScored()), fmtLl(s.answerLoglik(), s.nScored()),
+            fmt(s.em(), s.nScored()), fmt(s.f1(), s.nScored()), fmt(s.answerLoglik(), s.nScored()),
             fmt(s.failRate(), s.nUnits()) + " (" + s.nFailed() + " failed)", String.valueOf(s.nInfraFailed()),
             ms(s.latencyP50Ms()) + " / " + ms(s.latencyP95Ms()) + " (n=" + (s.nUnits() - s.nInfraFailed()) + ")", kv(s)));
       }
@@ -173,14 +174,11 @@ final class KvReport {
 
   private static Object n(Double d) { return d == null ? "" : d; }
 
+  /** A stored mean and interval as the report prints every figure: "0.512 [0.430, 0.601] (n=20)". */
   static String fmt(Ci ci, int n) {
-    if (ci.mean() == null) return "– (n=" + n + ")";
-    return String.format(Locale.ROOT, "%.3f [%.3f, %.3f] (n=%d)", ci.mean(), ci.lo(), ci.hi(), n);
-  }
-
-  static String fmtLl(Ci ci, int n) {
-    if (ci.mean() == null) return "–";
-    return String.format(Locale.ROOT, "%.3f [%.3f, %.3f] (n=%d)", ci.mean(), ci.lo(), ci.hi(), n);
+    double nan = Double.NaN;
+    return (ci.mean() == null ? new Interval(nan, nan, nan, n, nan) : new Interval(ci.mean(), ci.lo(), ci.hi(), n, nan))
+        .format(3);
   }
 
   private static String ms(Double v) { return v == null ? "–" : String.format(Locale.ROOT, "%.0f ms", v); }
