@@ -24,11 +24,9 @@ import dev.harness.engine.Usage;
 import dev.harness.engine.KvSpec;
 import dev.harness.engine.local.kv.BatchKvCache;
 import dev.harness.engine.local.kv.KvCache;
-import dev.harness.engine.local.kv.KvCompressor;
 import dev.harness.engine.local.kv.KvPolicies;
 import dev.harness.engine.local.kv.KvPolicy;
 import dev.harness.engine.local.kv.LayerCache;
-import dev.harness.engine.local.kv.PrefillCapture;
 import dev.harness.engine.local.model.CausalLM;
 import dev.harness.engine.local.model.ModelConfig;
 import dev.harness.engine.local.model.Models;
@@ -478,76 +476,10 @@ public final class LocalEngine implements dev.harness.engine.Engine {
 
   // ---------------------------------------------------------------- KV compression
 
-  /** What a compressed prefill did: the KV telemetry. */
-  static final class KvOutcome {
-    long fullBytes;
-    long keptBytes;
-    final Map<String, Object> extra = new LinkedHashMap<>();
-  }
-
-  /**
-   * Runs {@code ids} through an empty {@code cache}: the first {@code split} ids (the context) are prefilled, the
-   * cache is compressed by {@code policy} to ceil(budget × split) positions per layer and KV head, then the rest of the
-   * ids (the protected suffix, or teacher-forced answer tokens) are run through the compressed cache at their original
-   * positions. Returns the logits rows of positions {@code logitsFrom} … ids.length−1 and fills {@code out}.
-   */
+  /** Prefill with compression (see {@link CompressedPrefill#run}), through this engine's forward pass. */
   float[][] prefillCompressed(NDManager seq, KvCache cache, int[] ids, int split, int logitsFrom, KvSpec spec,
       KvPolicy policy, KvOutcome out) {
-    int[] head = Arrays.copyOf(ids, split);
-    int[] tail = Arrays.copyOfRange(ids, split, ids.length);
-    int nKept = spec.keptPositions(split);
-    String why = split == 0 ? "the protected suffix covers the whole prompt: nothing to compress" : policy.keepWholeReason(split, nKept);
-    if (why != null) return keptWhole(seq, cache, ids, split, logitsFrom, spec, policy, out, why);
-    float[][] before;
-    KvCompressor.Result res;
-    PrefillCapture capture = PrefillCapture.forPolicy(policy, seq, cache.numLayers(), split);
-    try {
-      cache.capture(capture);
-      before = run(seq, head, cache, Math.min(logitsFrom, split));
-      cache.capture(null);
-      res = KvCompressor.compress(cache, policy, nKept, capture, model.config().numHeads());
-    } finally {
-      cache.capture(null);
-      if (capture != null) capture.close();
-    }
-    float[][] after = tail.length == 0 ? new float[0][] : run(seq, tail, cache, Math.max(0, logitsFrom - split));
-    float[][] rows = new float[before.length + after.length][];
-    System.arraycopy(before, 0, rows, 0, before.length);
-    System.arraycopy(after, 0, rows, before.length, after.length);
-
-    out.fullBytes = res.fullBytes();
-    out.keptBytes = res.keptBytes();
-    List<Integer> perLayer = new ArrayList<>();
-    for (int[][] layer : res.kept()) perLayer.add(layer[0].length);
-    record(out, spec, policy, split, res.nKept(), logitsFrom, perLayer);
-    if (policy.window() > 0 && nKept < policy.window()) {
-      out.extra.put("kv_note", "n_kept " + nKept + " is smaller than the observation window " + policy.window() + ": kept the most recent positions");
-    }
-    return rows;
-  }
-
-  /** A context the policy does not compress: one plain pass, exactly as without a KvSpec, with the telemetry. */
-  private float[][] keptWhole(NDManager seq, KvCache cache, int[] ids, int split, int logitsFrom, KvSpec spec,
-      KvPolicy policy, KvOutcome out, String why) {
-    float[][] rows = run(seq, ids, cache, logitsFrom);
-    out.fullBytes = fullBytes(cache, split);
-    out.keptBytes = out.fullBytes;
-    record(out, spec, policy, split, split, logitsFrom, java.util.Collections.nCopies(cache.numLayers(), split));
-    out.extra.put("kv_note", why);
-    return rows;
-  }
-
-  private static void record(KvOutcome out, KvSpec spec, KvPolicy policy, int split, int kept, int logitsFrom, List<Integer> perLayer) {
-    Map<String, Object> x = out.extra;
-    x.put("kv_policy", policy.name());
-    x.put("kv_budget", spec.budget());
-    x.put("kv_query_aware", spec.queryAware());
-    x.put("kv_context_length", split);
-    x.put("kv_n_kept", kept);
-    x.put("kv_compression_ratio", spec.compressionRatio());
-    x.put("kv_max_capacity_prompt", kept);
-    x.put("kv_kept_positions_per_layer", List.copyOf(perLayer));
-    if (!spec.queryAware()) x.put("kv_protected_suffix_tokens", logitsFrom + 1 - split); // prompt tokens appended after compression
+    return new CompressedPrefill(this::run, model.config().numHeads()).run(seq, cache, ids, split, logitsFrom, spec, policy, out);
   }
 
   /** Original positions [layer][kvHead][entry] the cache holds after prefilling {@code ids} under {@code kv} (tests). */
@@ -571,44 +503,8 @@ public final class LocalEngine implements dev.harness.engine.Engine {
   /** The engine's root NDManager (tests count its arrays). */
   NDManager manager() { return root; }
 
-  private static long fullBytes(KvCache cache, int positions) {
-    long b = 0;
-    for (int l = 0; l < cache.numLayers(); l++) {
-      LayerCache lc = cache.layer(l);
-      b += 2L * lc.kvHeads() * positions * lc.headDim() * lc.dataType().getNumOfBytes();
-    }
-    return b;
-  }
-
-  /**
-   * Where the protected suffix starts in {@code ids} (ids.length when the request is query-aware or has no suffix).
-   * Rule: the suffix is searched (last occurrence; else its stripped form) in the decoded prompt text
-   * (special tokens kept, so chat templates decode to their rendered text); the split is the token boundary i whose
-   * decoded prefix decode(ids[0:i]) ends closest to the suffix's first character, ties to the earlier boundary so the
-   * question stays whole. Throws IllegalArgumentException when the suffix is not in the prompt.
-   */
-  int suffixSplit(int[] ids, KvSpec kv) {
-    String suffix = kv.protectedSuffix();
-    if (kv.queryAware() || suffix == null || suffix.isBlank()) return ids.length;
-    String text = tokenizer.decode(ids, false);
-    int at = text.lastIndexOf(suffix);
-    if (at < 0) at = text.lastIndexOf(suffix.strip());
-    if (at < 0) {
-      throw new IllegalArgumentException("query_aware=false: the protected suffix ("
-          + (suffix.length() > 60 ? suffix.substring(0, 60) + "…" : suffix) + ") is not in the prompt");
-    }
-    int lo = 0;
-    int hi = ids.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (tokenizer.decode(Arrays.copyOf(ids, mid), false).length() >= at) hi = mid;
-      else lo = mid + 1;
-    }
-    if (lo == 0) return 0;
-    int after = tokenizer.decode(Arrays.copyOf(ids, lo), false).length() - at;
-    int before = at - tokenizer.decode(Arrays.copyOf(ids, lo - 1), false).length();
-    return before <= after ? lo - 1 : lo;
-  }
+  /** Where the protected suffix starts in {@code ids}: see {@link SuffixSplit#at}. */
+  int suffixSplit(int[] ids, KvSpec kv) { return SuffixSplit.at(tokenizer, ids, kv); }
 
   /**
    * Teacher-forced log-likelihood of {@code answer} after {@code prompt} whose KV cache is compressed per {@code kv}
