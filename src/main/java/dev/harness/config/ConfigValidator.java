@@ -6,7 +6,7 @@ import java.util.Set;
 /** Checks the meaning of a config once its shape is right: allowed values, ranges, required fields per study. */
 public final class ConfigValidator {
   public static final Set<String> STUDIES = Set.of("kv_transition", "kl", "output_control", "mc_eval");
-  public static final Set<String> IMPLEMENTED_STUDIES = Set.of("kv_transition");
+  public static final Set<String> IMPLEMENTED_STUDIES = Set.of("kv_transition", "kl", "output_control", "mc_eval");
   public static final List<String> POLICIES = List.of("full", "snapkv", "streaming_llm", "h2o", "knorm", "random");
   public static final List<String> METRICS = List.of("em", "f1", "answer_loglik");
   public static final List<String> STRATEGIES = List.of("uniform", "pinned", "focus_transition");
@@ -25,8 +25,29 @@ public final class ConfigValidator {
     if (!c.output().expGroupId().matches("[A-Za-z0-9._-]+")) {
       fail(file, "output.exp_group_id", "expected letters, digits, '.', '_' or '-', got '" + c.output().expGroupId() + "'");
     }
-    validateEngine(c.engine(), "engine", file);
-    if ("kv_transition".equals(c.study())) validateKv(c, file);
+    if ("kv_transition".equals(c.study()) || c.engines().isEmpty()) {
+      validateEngine(c.engine(), "engine", file);
+    }
+    if (!c.engines().isEmpty()) {
+      if ("kv_transition".equals(c.study())) fail(file, "engines", "kv_transition takes one 'engine', not a list");
+      java.util.Set<String> names = new java.util.HashSet<>();
+      for (int i = 0; i < c.engines().size(); i++) {
+        EngineConfig e = c.engines().get(i);
+        validateEngine(e, "engines[" + i + "]", file);
+        if (e.name() == null || !e.name().matches("[A-Za-z0-9._-]+")) {
+          fail(file, "engines[" + i + "].name", "required: a variant name of letters, digits, '.', '_' or '-', got "
+              + (e.name() == null ? "nothing" : "'" + e.name() + "'"));
+        }
+        if (!names.add(e.name())) fail(file, "engines[" + i + "].name", "duplicate variant name '" + e.name() + "'");
+      }
+    }
+    switch (c.study()) {
+      case "kv_transition" -> validateKv(c, file);
+      case "kl" -> KlValidation.validate(c, file);
+      case "output_control" -> ControlValidation.validate(c, file);
+      case "mc_eval" -> McValidation.validate(c, file);
+      default -> { }
+    }
     GenerationConfig g = c.generation();
     if (g.maxTokens() < 1) fail(file, "generation.max_tokens", "expected an integer >= 1, got " + g.maxTokens());
     if (g.temperature() < 0) fail(file, "generation.temperature", "expected >= 0, got " + g.temperature());

@@ -1,19 +1,31 @@
 package dev.harness.config;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** Fills an OpenAI-compatible engine's base URL and model from BASE_URL / MODEL_NAME when the config leaves them out. */
 final class EnvDefaults {
   private EnvDefaults() {}
 
   static ExperimentConfig apply(ExperimentConfig c, Env env) {
-    EngineConfig e = c.engine();
-    if (!"openai".equals(e.kind())) return c;
+    EngineConfig engine = fill(c.engine(), env);
+    List<EngineConfig> engines = new ArrayList<>();
+    boolean changed = engine != c.engine();
+    for (EngineConfig e : c.engines()) {
+      EngineConfig f = fill(e, env);
+      changed |= f != e;
+      engines.add(f);
+    }
+    return changed ? c.withEngines(engine, engines) : c;
+  }
+
+  private static EngineConfig fill(EngineConfig e, Env env) {
+    if (!"openai".equals(e.kind())) return e;
     String baseUrl = e.baseUrl() != null || !e.baseUrls().isEmpty() ? e.baseUrl() : env.get("BASE_URL").orElse(null);
     String model = e.model() != null ? e.model() : env.get("MODEL_NAME").orElse(null);
-    if (baseUrl == e.baseUrl() && model == e.model()) return c;
-    EngineConfig filled = new EngineConfig(e.name(), e.kind(), model, e.adapter(), e.quantization(), e.dtype(),
+    if (baseUrl == e.baseUrl() && model == e.model()) return e;
+    return new EngineConfig(e.name(), e.kind(), model, e.adapter(), e.quantization(), e.dtype(),
         e.device(), baseUrl, e.baseUrls(), e.apiKeyEnv(), e.endpoint(), e.concurrency(), e.timeoutS(),
         e.maxRetries(), e.rateLimit(), e.stream(), e.tokenizer(), e.maxLength());
-    return new ExperimentConfig(c.study(), c.output(), filled, c.dataset(), c.bins(), c.sampling(), c.kv(),
-        c.generation(), c.scoring(), c.analysis());
   }
 }

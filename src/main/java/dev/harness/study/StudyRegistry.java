@@ -10,6 +10,9 @@ public final class StudyRegistry {
   public static Study forName(String name, String configPath) {
     return switch (name) {
       case "kv_transition" -> new KvTransitionStudy();
+      case "kl" -> new dev.harness.study.kl.KlStudy();
+      case "output_control" -> new dev.harness.study.control.OutputControlStudy();
+      case "mc_eval" -> new dev.harness.study.mc.McEvalStudy();
       default -> throw new ConfigException(configPath, "study", "'" + name + "' is not available in this version");
     };
   }

@@ -1,0 +1,1 @@
+-- kl study tables (prompts, samples, token_logprobs, divergences)

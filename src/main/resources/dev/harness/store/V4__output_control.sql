@@ -1,0 +1,1 @@
+-- output_control tables (control_items, control_results)

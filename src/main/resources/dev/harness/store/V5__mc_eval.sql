@@ -1,0 +1,1 @@
+-- mc_eval tables (mc_items, mc_choices, mc_results, comparisons)

@@ -1,0 +1,1 @@
+-- finetune tables (train_runs, train_steps)
