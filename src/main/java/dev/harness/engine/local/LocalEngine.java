@@ -630,6 +630,35 @@ public final class LocalEngine implements dev.harness.engine.Engine {
   }
 
   /**
+   * {@link #scoreIds} with, at each continuation position, the {@code topK} most probable alternatives (log-probs and
+   * text pieces computed exactly as generation's log-probs are): teacher forcing that yields what a sampled response's
+   * own log-probs hold, for comparing two models on the same tokens. Tokens carry no bytes; their text is the piece.
+   */
+  public List<TokenLogprob> scoreIdsTop(int[] context, int[] continuation, int topK) {
+    if (continuation.length == 0) return List.of();
+    int[] ctx = context.length == 0 ? new int[] {prefixTokenId()} : context;
+    int[] all = new int[ctx.length + continuation.length];
+    System.arraycopy(ctx, 0, all, 0, ctx.length);
+    System.arraycopy(continuation, 0, all, ctx.length, continuation.length);
+    int[] input = Arrays.copyOf(all, all.length - 1);
+    if (input.length > maxLength) input = Arrays.copyOfRange(input, input.length - maxLength, input.length);
+    int[] in = input;
+    int from = in.length - continuation.length;
+    float[][] logits = locked(() -> {
+      try (NDManager seq = root.newSubManager(); KvCache cache = model.newCache(seq)) {
+        return run(seq, in, cache, from);
+      }
+    });
+    List<TokenLogprob> out = new ArrayList<>(continuation.length);
+    for (int j = 0; j < continuation.length; j++) {
+      int id = continuation[j];
+      int prev = j == 0 ? ctx[ctx.length - 1] : continuation[j - 1];
+      out.add(tokenLogprob(logits[j], id, tokenizer.piece(prev, id), topK, prev));
+    }
+    return out;
+  }
+
+  /**
    * {@link #score} for many (context, continuation) pairs that share nothing, in one left-padded batch; one list of
    * token scores per pair, in order, equal to {@link #score} of the pair alone up to float rounding (~1e-6).
    */

@@ -44,11 +44,16 @@ public final class KlOutputs {
       "tvd_low", "tvd_high", "flags", "extra");
 
   static void writeCsv(KlRun run, Writer w) throws IOException {
+    writeCsv(run.ranked(), w);
+  }
+
+  /** The ranking CSV of prompts already in rank order (the tool and the study write it through this one method). */
+  public static void writeCsv(List<PromptDivergence> ranked, Writer w) throws IOException {
     w.write(String.join(",", CSV_COLUMNS) + "\n");
     int rank = 0;
-    for (PromptDivergence d : run.ranked()) {
+    for (PromptDivergence d : ranked) {
       rank++;
-      String extra = d.extra().entrySet().stream().map(e -> e.getKey() + "=" + num(e.getValue()))
+      String extra = d.extra().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).map(e -> e.getKey() + "=" + num(e.getValue()))
           .collect(Collectors.joining(";"));
       w.write(String.join(",", String.valueOf(rank), csv(d.promptId()), d.estimator().id(), num(d.value()),
           num(d.ciLow()), num(d.ciHigh()), num(d.forward()), num(d.reverse()), String.valueOf(d.nSamples()),
@@ -169,12 +174,12 @@ public final class KlOutputs {
     out.flush();
   }
 
-  static String flags(PromptDivergence d) {
+  public static String flags(PromptDivergence d) {
     return d.flags().stream().sorted().map(KlFlag::name).collect(Collectors.joining(" "));
   }
 
   /** 6 significant digits; "inf", "nan". */
-  static String num(double v) {
+  public static String num(double v) {
     if (Double.isNaN(v)) return "nan";
     if (v == Double.POSITIVE_INFINITY) return "inf";
     if (v == Double.NEGATIVE_INFINITY) return "-inf";

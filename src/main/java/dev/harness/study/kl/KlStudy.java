@@ -1,12 +1,20 @@
 package dev.harness.study.kl;
 
-import dev.harness.HarnessException;
+import dev.harness.config.ExperimentConfig;
+import dev.harness.store.KlTables;
 import dev.harness.study.Phase;
 import dev.harness.study.Study;
 import dev.harness.study.StudyContext;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** kl: which prompts make two models (or a model and its fine-tune) diverge most. */
+/**
+ * kl: which prompts make two models (or a model and its fine-tune) diverge most. prepare stores the prompts; run
+ * samples every variant and teacher-forces the pair on each other's samples, then writes the dumps; score runs the
+ * {@code harness kl} comparison on the dumps; analyze summarises and plots; report writes report.md and
+ * kl_ranking.csv.
+ */
 public final class KlStudy implements Study {
   public static final String NAME = "kl";
 
@@ -14,13 +22,53 @@ public final class KlStudy implements Study {
   public String name() { return NAME; }
 
   @Override
-  public Object phaseInputs(Phase phase, StudyContext ctx) { return Map.of(); }
+  public Object phaseInputs(Phase phase, StudyContext ctx) {
+    ExperimentConfig c = ctx.config();
+    Map<String, Object> in = new LinkedHashMap<>();
+    switch (phase) {
+      case PREPARE -> in.put("prompts", c.prompts());
+      case RUN -> {
+        in.put("engines", c.engines());
+        in.put("generation", c.generation());
+        in.put("samples", c.kl().samples());
+        in.put("top_logprobs", c.kl().topLogprobs());
+        in.put("pair", KlUnits.pair(c).nameA() + "," + KlUnits.pair(c).nameB());
+        in.put("cross", KlUnits.needsCross(c));
+      }
+      case SCORE -> {
+        in.put("estimator", c.kl().estimator());
+        in.put("alignment", c.kl().alignment());
+        in.put("min_coverage", c.kl().minCoverage());
+        in.put("bootstrap", c.analysis().bootstrapIters() + "," + c.analysis().ci() + "," + c.analysis().seed());
+      }
+      case ANALYZE -> in.put("top_n", c.kl().topN());
+      case REPORT -> in.put("report", 1);
+    }
+    return in;
+  }
 
   @Override
-  public boolean outputsExist(Phase phase, StudyContext ctx) { return false; }
+  public boolean outputsExist(Phase phase, StudyContext ctx) {
+    KlTables t = new KlTables(ctx.store());
+    return switch (phase) {
+      case PREPARE -> t.count("prompts") > 0;
+      case RUN -> KlRunPhase.missing(ctx) == 0;
+      case SCORE -> t.count("divergences") > 0;
+      case ANALYZE -> t.count("divergence_summary") > 0
+          && KlAnalyze.PLOTS.stream().allMatch(p -> Files.isRegularFile(ctx.runDir().resolve(p)));
+      case REPORT -> Files.isRegularFile(ctx.runDir().resolve("report.md"))
+          && Files.isRegularFile(ctx.runDir().resolve(KlReport.CSV));
+    };
+  }
 
   @Override
   public String execute(Phase phase, StudyContext ctx) {
-    throw new HarnessException("the kl study is not built yet", 1, null);
+    return switch (phase) {
+      case PREPARE -> new KlPrepare(ctx).execute();
+      case RUN -> new KlRunPhase(ctx).execute();
+      case SCORE -> new KlScore(ctx).execute();
+      case ANALYZE -> new KlAnalyze(ctx).execute();
+      case REPORT -> new KlReport(ctx).execute();
+    };
   }
 }

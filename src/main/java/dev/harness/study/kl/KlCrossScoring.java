@@ -1,0 +1,138 @@
+package dev.harness.study.kl;
+
+import dev.harness.config.ConfigException;
+import dev.harness.config.EngineConfig;
+import dev.harness.config.ExperimentConfig;
+import dev.harness.engine.Engine;
+import dev.harness.engine.EngineException;
+import dev.harness.engine.TokenLogprob;
+import dev.harness.engine.TokenScore;
+import dev.harness.engine.local.LocalEngine;
+import dev.harness.store.KlTables;
+import dev.harness.study.Progress;
+import dev.harness.study.StudyContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * run, second part (teacher forcing): every ok sample of A is scored under B and every ok sample of B under A, on
+ * exactly the sampled tokens. Local scorer: {@link LocalEngine#scoreIdsTop} on the prompt's ids plus the sampled ids
+ * (log-probs and top-k as generation computes them). HTTP scorer: {@link Engine#score} (completions echo / vLLM
+ * prompt_logprobs) of the response text after the prompt text; a server that re-tokenises the text into other tokens
+ * is recorded as a failure (RETOKENIZED) rather than misaligned. Each scored sample is committed on its own.
+ */
+final class KlCrossScoring {
+  private final StudyContext ctx;
+  private final KlTables tables;
+
+  KlCrossScoring(StudyContext ctx) {
+    this.ctx = ctx;
+    this.tables = new KlTables(ctx.store());
+  }
+
+  /** The ok samples of {@code sampler} still without ok scores under {@code scorer}. */
+  List<KlTables.SampleRow> todo(String sampler, String scorer) {
+    java.util.Set<String> done = tables.okCrossKeys();
+    return tables.samples().stream()
+        .filter(s -> s.ok() && s.variant().equals(sampler) && !done.contains(s.unitKey() + "|" + scorer)).toList();
+  }
+
+  /**
+   * Token-level estimators need one vocabulary: refuse (exit 2) when both variants' tokenizer fingerprints are known
+   * and differ.
+   */
+  static void checkSameTokenizer(StudyContext ctx) {
+    ExperimentConfig c = ctx.config();
+    KlUnits.Pair p = KlUnits.pair(c);
+    Map<String, String> fp = KlSampling.fingerprints(ctx);
+    String a = fp.get(p.nameA()), b = fp.get(p.nameB());
+    if (a != null && b != null && !a.equals(b)) {
+      throw new ConfigException(ctx.configPath(), "kl.estimator", "'" + c.kl().estimator() + "' is a token-level"
+          + " estimator, but engines[" + p.indexA() + "] '" + p.nameA() + "' (" + p.a().model() + ", vocabulary "
+          + a + ") and engines[" + p.indexB() + "] '" + p.nameB() + "' (" + p.b().model() + ", vocabulary " + b
+          + ") use different tokenizers: token-level KL is undefined across vocabularies. Compare at the text level"
+          + " instead: the per-sequence log-probability of the same response string under each model with its own"
+          + " tokenisation, or word-level first-token distributions");
+    }
+  }
+
+  /** Scores {@code samples} (of another variant) under the open engine of {@code scorer}; returns {ok, failed}. */
+  int[] score(EngineConfig scorer, Engine engine, List<KlTables.SampleRow> samples) {
+    Map<String, KlTables.PromptRow> prompts = new java.util.HashMap<>();
+    tables.prompts().forEach(p -> prompts.put(p.promptId(), p));
+    int ok = 0, failed = 0;
+    String model = engine.info().model();
+    try (Progress progress = new Progress("teacher forcing under " + scorer.name(), samples.size(), ctx.err())) {
+      for (KlTables.SampleRow s : samples) {
+        long t0 = System.nanoTime();
+        List<TokenLogprob> own = KlResponses.tokens(tables.tokens(s.unitKey(), s.variant()));
+        String promptText = prompts.get(s.promptId()).text();
+        KlTables.CrossRow row;
+        List<KlTables.TokenRow> rows = List.of();
+        try {
+          List<TokenLogprob> scored = engine instanceof LocalEngine local
+              ? local(local, scorer, promptText, own) : http(engine, promptText, s.text(), own);
+          String mismatch = mismatch(own, scored);
+          double ms = (System.nanoTime() - t0) / 1e6;
+          if (mismatch != null) {
+            row = new KlTables.CrossRow(s.unitKey(), scorer.name(), "error", model, scored.size(), "RETOKENIZED",
+                mismatch, ms);
+          } else {
+            row = new KlTables.CrossRow(s.unitKey(), scorer.name(), "ok", model, scored.size(), null, null, ms);
+            rows = KlResponses.rows(scored);
+          }
+        } catch (EngineException e) {
+          row = new KlTables.CrossRow(s.unitKey(), scorer.name(), "error", model, null, e.kind().name(),
+              e.getMessage(), (System.nanoTime() - t0) / 1e6);
+        } catch (RuntimeException e) {
+          row = new KlTables.CrossRow(s.unitKey(), scorer.name(), "error", model, null, "ENGINE_ERROR",
+              e.getClass().getSimpleName() + ": " + e.getMessage(), (System.nanoTime() - t0) / 1e6);
+        }
+        tables.recordCross(row, rows);
+        if (row.ok()) ok++;
+        else failed++;
+        progress.step(ok + " ok, " + failed + " failed");
+      }
+    }
+    return new int[] {ok, failed};
+  }
+
+  private List<TokenLogprob> local(LocalEngine local, EngineConfig scorer, String promptText, List<TokenLogprob> own) {
+    int[] context = KlSampling.localPromptIds(ctx.config(), local, promptText, scorer);
+    int[] ids = new int[own.size()];
+    for (int i = 0; i < ids.length; i++) {
+      if (own.get(i).id() < 0) throw new IllegalStateException("sampled token " + i + " has no id");
+      ids[i] = own.get(i).id();
+    }
+    List<TokenLogprob> scored = local.scoreIdsTop(context, ids, ctx.config().kl().topLogprobs());
+    // the same ids decode to the same pieces; keep the sample's own texts so that the dump lines align by text
+    List<TokenLogprob> out = new ArrayList<>(scored.size());
+    for (int i = 0; i < scored.size(); i++) {
+      TokenLogprob t = scored.get(i);
+      out.add(new TokenLogprob(own.get(i).token(), t.id(), t.logprob(), null, t.top()));
+    }
+    return out;
+  }
+
+  private static List<TokenLogprob> http(Engine engine, String promptText, String responseText,
+      List<TokenLogprob> own) {
+    List<TokenScore> scores = engine.score(promptText, responseText);
+    List<TokenLogprob> out = new ArrayList<>(scores.size());
+    for (TokenScore t : scores) out.add(new TokenLogprob(t.token(), t.id(), t.logprob(), null, List.of()));
+    return out;
+  }
+
+  /** Null when the scored tokens are the sampled ones one to one, else what differs. */
+  static String mismatch(List<TokenLogprob> own, List<TokenLogprob> scored) {
+    if (own.size() != scored.size()) {
+      return "the scorer split the response into " + scored.size() + " tokens, the sample has " + own.size();
+    }
+    for (int i = 0; i < own.size(); i++) {
+      if (!own.get(i).token().equals(scored.get(i).token())) {
+        return "token " + i + " differs: sampled '" + own.get(i).token() + "', scored '" + scored.get(i).token() + "'";
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,189 @@
+package dev.harness.study.kl;
+
+import dev.harness.HarnessException;
+import dev.harness.config.EngineConfig;
+import dev.harness.config.ExperimentConfig;
+import dev.harness.metrics.kl.Estimator;
+import dev.harness.metrics.kl.PromptDivergence;
+import dev.harness.report.Markdown;
+import dev.harness.stats.Interval;
+import dev.harness.store.KlTables;
+import dev.harness.study.Phase;
+import dev.harness.study.PhaseException;
+import dev.harness.study.StudyContext;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * report: {@code report.md} (setup, samples and failures per variant, summary with n and intervals, plots, ranking,
+ * the top N prompts with every response of both variants in full, input problems, the estimator's caveats) and
+ * {@code kl_ranking.csv} (written by the same code as {@code harness kl}'s). Everything is read from the store.
+ */
+final class KlReport {
+  static final String CSV = KlOutputs.CSV;
+  private final StudyContext ctx;
+
+  KlReport(StudyContext ctx) { this.ctx = ctx; }
+
+  String execute() {
+    ExperimentConfig c = ctx.config();
+    KlTables t = new KlTables(ctx.store());
+    List<KlTables.DivergenceRow> rows = t.divergences();
+    KlTables.SummaryRow s = t.summary().orElseThrow(() -> new PhaseException(Phase.REPORT, ctx.configPath(),
+        "no divergence summary in " + ctx.store().file() + "; run 'harness analyze -c " + ctx.configPath()
+            + "' first", null));
+    List<PromptDivergence> ds = rows.stream().map(KlScore::divergence).toList();
+    Path csv = ctx.runDir().resolve(CSV);
+    try (Writer w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+      KlOutputs.writeCsv(ds, w);
+    } catch (IOException e) {
+      throw HarnessException.failure("writing " + csv + ": " + e.getMessage(), e);
+    }
+    Markdown md = build(c, t, rows, ds, s);
+    Path report = ctx.runDir().resolve("report.md");
+    try {
+      Files.writeString(report, md.toString(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw HarnessException.failure("writing " + report + ": " + e.getMessage(), e);
+    }
+    return "report.md and " + CSV + " (" + rows.size() + " prompts) in " + ctx.runDir();
+  }
+
+  private Markdown build(ExperimentConfig c, KlTables t, List<KlTables.DivergenceRow> rows,
+      List<PromptDivergence> ds, KlTables.SummaryRow s) {
+    Estimator est = Estimator.parse(s.estimator());
+    KlUnits.Pair pair = KlUnits.pair(c);
+    String pct = KlOutputs.num(s.ciLevel() * 100) + "%";
+    Markdown md = new Markdown();
+    md.heading(1, "kl: where " + s.variantA() + " and " + s.variantB() + " diverge most (" + c.output().expGroupId() + ")");
+    md.bullet("A = `" + pair.nameA() + "`: " + describe(pair.a()));
+    md.bullet("B = `" + pair.nameB() + "`: " + describe(pair.b()));
+    md.bullet("estimator: `" + est.id() + "`" + (est.biased() ? " (**biased**, kept for comparison)" : ""));
+    md.bullet(c.kl().samples() + " samples per prompt and variant at temperature " + c.generation().temperature()
+        + ", top_p " + c.generation().topP() + ", max_tokens " + c.generation().maxTokens() + ", top_logprobs "
+        + c.kl().topLogprobs() + ", seed " + c.generation().seed() + " (one seed per unit)");
+    md.bullet("per prompt: mean over sample pairs of the per-token value (symmetric mean of both directions), " + pct
+        + " percentile-bootstrap CI over samples (" + c.analysis().bootstrapIters() + " resamples, seed "
+        + c.analysis().seed() + ")");
+    md.bullet("prompts: " + t.prompts().size() + " from `" + c.prompts().source() + "` (field `" + c.prompts().field()
+        + "`)");
+
+    md.heading(2, "What the estimator measures");
+    md.paragraph(est.description());
+
+    md.heading(2, "Samples per variant");
+    List<KlTables.SampleRow> samples = t.samples();
+    List<KlTables.CrossRow> cross = t.crossScores();
+    List<List<String>> srows = new ArrayList<>();
+    for (EngineConfig v : c.engines()) {
+      List<KlTables.SampleRow> mine = samples.stream().filter(x -> x.variant().equals(v.name())).toList();
+      long ok = mine.stream().filter(KlTables.SampleRow::ok).count();
+      long missing = mine.stream().filter(x -> KlSampling.MISSING_LOGPROBS.equals(x.errorKind())).count();
+      String providers = mine.stream().map(x -> x.provider() == null ? "-" : x.provider()).distinct().sorted()
+          .collect(Collectors.joining(", "));
+      String models = mine.stream().map(KlTables.SampleRow::model).filter(java.util.Objects::nonNull).distinct()
+          .collect(Collectors.joining(", "));
+      List<KlTables.CrossRow> scoredUnder = cross.stream().filter(x -> x.scorer().equals(v.name())).toList();
+      long crossOk = scoredUnder.stream().filter(KlTables.CrossRow::ok).count();
+      srows.add(List.of(v.name(), models, providers, String.valueOf(mine.size()), String.valueOf(ok),
+          String.valueOf(mine.size() - ok), String.valueOf(missing),
+          scoredUnder.isEmpty() ? "-" : crossOk + " ok, " + (scoredUnder.size() - crossOk) + " failed"));
+    }
+    md.table(List.of("variant", "model", "provider", "samples", "ok", "failed", "without log-probs",
+        "other variant's samples scored under it"), srows);
+    List<KlTables.SampleRow> failed = samples.stream().filter(x -> !x.ok()).toList();
+    if (!failed.isEmpty()) {
+      md.paragraph("**" + failed.size() + " failed samples** (not in the dumps; `harness run` retries them). First "
+          + Math.min(10, failed.size()) + ":");
+      for (KlTables.SampleRow f : failed.subList(0, Math.min(10, failed.size()))) {
+        md.bullet("`" + f.unitKey() + "`: " + f.errorKind() + (f.httpStatus() == null ? "" : " (HTTP " + f.httpStatus()
+            + ")") + ": " + f.errorMessage());
+      }
+    }
+    List<KlTables.CrossRow> crossFailed = cross.stream().filter(x -> !x.ok()).toList();
+    if (!crossFailed.isEmpty()) {
+      md.paragraph("**" + crossFailed.size() + " failed teacher-forced scorings** (those samples have no cross"
+          + " scores). First " + Math.min(10, crossFailed.size()) + ":");
+      for (KlTables.CrossRow f : crossFailed.subList(0, Math.min(10, crossFailed.size()))) {
+        md.bullet("`" + f.unitKey() + "` under " + f.scorer() + ": " + f.errorKind() + ": " + f.errorMessage());
+      }
+    }
+
+    md.heading(2, "Summary");
+    Interval mean = new Interval(s.mean(), s.meanLo(), s.meanHi(), s.nFinite(), s.ciLevel());
+    md.table(List.of("statistic", "value"), List.of(
+        List.of("prompts compared", String.valueOf(s.nPrompts())),
+        List.of("finite values", "n=" + s.nFinite()),
+        List.of("infinite values (flag INFINITE)", String.valueOf(s.nInfinite())),
+        List.of("not comparable", String.valueOf(s.nNan())),
+        List.of("mean, " + pct + " bootstrap CI over prompts", mean.format(4)),
+        List.of("median", KlOutputs.num(s.median()) + " (n=" + s.nFinite() + ")"),
+        List.of("min", KlOutputs.num(s.min()) + " (n=" + s.nFinite() + ")"),
+        List.of("max", KlOutputs.num(s.max()) + " (n=" + s.nFinite() + ")")));
+    md.image("distribution of per-prompt divergence", KlAnalyze.PLOTS.get(0));
+    md.image("top prompts by divergence", KlAnalyze.PLOTS.get(1));
+
+    md.heading(2, "Ranking");
+    md.paragraph("All " + rows.size() + " prompts are in `" + CSV + "`; the first " + Math.min(c.kl().topN(), rows.size())
+        + " here. value and CI are per token; forward = KL(A‖B) along A's samples, reverse = KL(B‖A) along B's.");
+    List<List<String>> rrows = new ArrayList<>();
+    for (PromptDivergence d : ds.subList(0, Math.min(c.kl().topN(), ds.size()))) {
+      rrows.add(List.of(String.valueOf(rows.get(rrows.size()).rank()), "`" + d.promptId() + "`",
+          KlOutputs.num(d.value()) + " [" + KlOutputs.num(d.ciLow()) + ", " + KlOutputs.num(d.ciHigh()) + "] (n="
+              + d.nSamples() + ")", KlOutputs.num(d.forward()), KlOutputs.num(d.reverse()),
+          String.valueOf(d.nTokens()), KlOutputs.num(d.meanCoverage()),
+          "[" + KlOutputs.num(d.tvdLow()) + ", " + KlOutputs.num(d.tvdHigh()) + "]", KlOutputs.flags(d)));
+    }
+    md.table(List.of("rank", "prompt", "value [CI] (n samples)", "forward", "reverse", "tokens", "coverage",
+        "TVD bracket", "flags"), rrows);
+
+    md.heading(2, "Input problems");
+    List<KlTables.IssueRow> issues = t.issues();
+    if (issues.isEmpty()) md.paragraph("None: every dump line was read and paired.");
+    for (KlTables.IssueRow i : issues) {
+      List<String> ex = new ArrayList<>();
+      KlResponses.parse(i.examplesJson()).forEach(n -> ex.add(n.asText()));
+      md.bullet(i.count() + " " + i.label() + "; first: " + String.join(" | ", ex));
+    }
+
+    md.heading(2, "Top " + Math.min(c.kl().topN(), ds.size()) + " prompts in full");
+    Map<String, KlTables.PromptRow> prompts = new HashMap<>();
+    t.prompts().forEach(p -> prompts.put(p.promptId(), p));
+    int rank = 0;
+    for (PromptDivergence d : ds.subList(0, Math.min(c.kl().topN(), ds.size()))) {
+      rank++;
+      md.heading(3, rank + ". " + d.promptId() + " — " + est.id() + " " + KlOutputs.num(d.value()) + " ["
+          + KlOutputs.num(d.ciLow()) + ", " + KlOutputs.num(d.ciHigh()) + "] (n=" + d.nSamples() + ")");
+      if (!d.flags().isEmpty()) md.paragraph("flags: " + KlOutputs.flags(d));
+      md.paragraph("**Prompt**");
+      md.code(prompts.get(d.promptId()) == null ? "(not in the prompts table)" : prompts.get(d.promptId()).text());
+      for (String variant : List.of(pair.nameA(), pair.nameB())) {
+        for (KlTables.SampleRow x : samples) {
+          if (!x.variant().equals(variant) || !x.promptId().equals(d.promptId())) continue;
+          md.paragraph("**" + variant + "**, sample " + x.sampleIndex() + " (" + (x.ok() ? x.completionTokens()
+              + " tokens, finish " + x.finishReason() : "FAILED: " + x.errorKind()) + ")");
+          md.code(x.text() == null ? "(no text)" : x.text());
+        }
+      }
+    }
+    return md;
+  }
+
+  private String describe(EngineConfig e) {
+    StringBuilder sb = new StringBuilder(e.kind()).append(" `").append(e.model()).append('`');
+    if (e.adapter() != null) sb.append(" + adapter `").append(e.adapter()).append('`');
+    if (!"none".equals(e.quantization())) sb.append(", ").append(e.quantization());
+    if (e.isLocal()) sb.append(", ").append(e.dtype());
+    else sb.append(", endpoint ").append(e.endpoint());
+    return sb.toString();
+  }
+
+}

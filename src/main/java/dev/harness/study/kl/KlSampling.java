@@ -1,0 +1,198 @@
+package dev.harness.study.kl;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.harness.config.EngineConfig;
+import dev.harness.config.ExperimentConfig;
+import dev.harness.engine.Completion;
+import dev.harness.engine.CompletionRequest;
+import dev.harness.engine.Engine;
+import dev.harness.engine.EngineException;
+import dev.harness.engine.EngineInfo;
+import dev.harness.engine.Message;
+import dev.harness.engine.Prompt;
+import dev.harness.engine.local.LocalEngine;
+import dev.harness.store.KlTables;
+import dev.harness.store.RunTables;
+import dev.harness.study.Phase;
+import dev.harness.study.PhaseException;
+import dev.harness.study.Progress;
+import dev.harness.study.RunEnvironment;
+import dev.harness.study.StudyContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * run, first part: every variant × prompt × sample index is one unit, sampled at the configured temperature with a
+ * per-unit seed, per-token log-probs and top-k, and committed on its own (a crash loses only units in flight). Stored
+ * ok units are skipped; failed ones are retried. A response without log-probs is a failure (MISSING_LOGPROBS) with
+ * the model and provider as evidence. Variants are opened one at a time.
+ */
+final class KlSampling {
+  static final String MISSING_LOGPROBS = "MISSING_LOGPROBS";
+  private final StudyContext ctx;
+  private final KlTables tables;
+
+  KlSampling(StudyContext ctx) {
+    this.ctx = ctx;
+    this.tables = new KlTables(ctx.store());
+  }
+
+  /** One unit to sample. */
+  record Unit(String key, String variant, KlTables.PromptRow prompt, int sample, long seed) {}
+
+  static List<Unit> units(ExperimentConfig c, List<KlTables.PromptRow> prompts, EngineConfig variant) {
+    List<Unit> out = new ArrayList<>();
+    for (KlTables.PromptRow p : prompts) {
+      for (int s = 0; s < c.kl().samples(); s++) {
+        out.add(new Unit(KlUnits.unitKey(variant.name(), p.promptId(), s), variant.name(), p, s,
+            KlUnits.seed(c.generation().seed(), variant.name(), p.promptId(), s)));
+      }
+    }
+    return out;
+  }
+
+  /** Outcome counts of one variant's sampling. */
+  record Counts(int sent, int ok, int failed, int missingLogprobs) {}
+
+  /** Samples the missing units of one variant with its (open) engine. */
+  Counts sample(EngineConfig variant, Engine engine, List<Unit> todo) {
+    ExperimentConfig c = ctx.config();
+    AtomicInteger ok = new AtomicInteger(), failed = new AtomicInteger(), missing = new AtomicInteger();
+    int threads = engine instanceof LocalEngine ? 1 : variant.concurrency();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (Progress progress = new Progress("run " + variant.name(), todo.size(), ctx.err())) {
+      List<Future<?>> futures = new ArrayList<>();
+      for (Unit u : todo) {
+        futures.add(pool.submit(() -> {
+          KlTables.SampleRow row = sampleOne(c, variant, engine, u);
+          if (row.ok()) ok.incrementAndGet();
+          else {
+            failed.incrementAndGet();
+            if (MISSING_LOGPROBS.equals(row.errorKind())) missing.incrementAndGet();
+          }
+          progress.step(ok.get() + " ok, " + failed.get() + " failed");
+        }));
+      }
+      for (Future<?> f : futures) f.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new PhaseException(Phase.RUN, ctx.configPath(), "worker failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PhaseException(Phase.RUN, ctx.configPath(), "interrupted", e);
+    } finally {
+      pool.shutdownNow();
+      try {
+        pool.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException ignored) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return new Counts(todo.size(), ok.get(), failed.get(), missing.get());
+  }
+
+  /** The prompt as the variant's endpoint sees it: chat messages, or raw text for completions. */
+  static Prompt prompt(EngineConfig variant, String text) {
+    return "completions".equals(variant.endpoint()) ? Prompt.text(text) : Prompt.chat(List.of(Message.user(text)));
+  }
+
+  /**
+   * A local prompt's token ids, cut in the middle to {@code generation.max_prompt_tokens}, else to the window less the
+   * tokens to generate (the same rule for sampling and teacher forcing, so both see the same context).
+   */
+  static int[] localPromptIds(ExperimentConfig c, LocalEngine local, String text, EngineConfig variant) {
+    int[] ids = local.promptIds(prompt(variant, text));
+    Integer max = c.generation().maxPromptTokens();
+    int room = max != null ? max : Math.max(2, local.maxLength() - c.generation().maxTokens() - 1);
+    if (ids.length <= room) return ids;
+    int head = room / 2, tail = room - head;
+    int[] out = new int[room];
+    System.arraycopy(ids, 0, out, 0, head);
+    System.arraycopy(ids, ids.length - tail, out, head, tail);
+    return out;
+  }
+
+  private KlTables.SampleRow sampleOne(ExperimentConfig c, EngineConfig variant, Engine engine, Unit u) {
+    CompletionRequest req = new CompletionRequest(prompt(variant, u.prompt().text()), c.generation().maxTokens(),
+        c.generation().temperature(), c.generation().topP(), u.seed(), List.of(), true, c.kl().topLogprobs(), null);
+    long t0 = System.nanoTime();
+    KlTables.SampleRow row;
+    try {
+      Completion out;
+      boolean cut = false;
+      Integer promptTokens = null;
+      if (engine instanceof LocalEngine local) {
+        int[] ids = localPromptIds(c, local, u.prompt().text(), variant);
+        cut = ids.length < local.promptIds(req.prompt()).length;
+        promptTokens = ids.length;
+        out = local.complete(ids, req);
+      } else {
+        out = engine.complete(req);
+        promptTokens = out.usage().promptTokens() < 0 ? null : out.usage().promptTokens();
+      }
+      double ms = (System.nanoTime() - t0) / 1e6;
+      String model = engine.info().model();
+      Map<String, Object> extra = out.telemetry() == null ? Map.of() : out.telemetry().extra();
+      String provider = extra.get("provider") == null ? null : extra.get("provider").toString();
+      int attempts = out.telemetry() == null ? 1 : out.telemetry().attempts();
+      Integer status = out.telemetry() == null ? null : out.telemetry().httpStatus();
+      if (out.tokens().isEmpty()) {
+        row = new KlTables.SampleRow(u.key(), u.variant(), u.prompt().promptId(), u.sample(), u.seed(), "error", model,
+            provider, out.text(), out.finishReason(), promptTokens, null, cut || out.truncatedPrompt(),
+            MISSING_LOGPROBS, "the response carries no per-token log-probs (model " + model + ", provider "
+                + (provider == null ? "not named" : provider) + ", " + out.text().length() + " characters of text)",
+            status, attempts, ms, null);
+        tables.recordSample(row, List.of());
+        return row;
+      }
+      ObjectNode response = KlResponses.chat(model, provider, out.text(), out.finishReason(), out.tokens(),
+          promptTokens);
+      row = new KlTables.SampleRow(u.key(), u.variant(), u.prompt().promptId(), u.sample(), u.seed(), "ok", model,
+          provider, out.text(), out.finishReason(), promptTokens, out.tokens().size(), cut || out.truncatedPrompt(),
+          null, null, status, attempts, ms, response.toString());
+      tables.recordSample(row, KlResponses.rows(out.tokens()));
+      return row;
+    } catch (EngineException e) {
+      String kind = e.getMessage() != null && e.getMessage().contains("log-probs were requested")
+          ? MISSING_LOGPROBS : e.kind().name();
+      row = new KlTables.SampleRow(u.key(), u.variant(), u.prompt().promptId(), u.sample(), u.seed(), "error",
+          variant.model(), null, null, null, null, null, false, kind, e.getMessage(), e.httpStatus(), e.attempts(),
+          (System.nanoTime() - t0) / 1e6, null);
+    } catch (RuntimeException e) {
+      row = new KlTables.SampleRow(u.key(), u.variant(), u.prompt().promptId(), u.sample(), u.seed(), "error",
+          variant.model(), null, null, null, null, null, false, "ENGINE_ERROR",
+          e.getClass().getSimpleName() + ": " + e.getMessage(), null, 1, (System.nanoTime() - t0) / 1e6, null);
+    }
+    tables.recordSample(row, List.of());
+    return row;
+  }
+
+  /** Records the variant in the shared {@code runs} table, with its tokenizer fingerprint beside the engine info. */
+  void recordRun(EngineConfig variant, EngineInfo info) {
+    ObjectNode infoJson = KlResponses.JSON.valueToTree(info);
+    String fp = TokenizerIdentity.of(info);
+    if (fp != null) infoJson.put("tokenizer_fingerprint", fp);
+    new RunTables(ctx.store()).upsertRun(new RunTables.RunRow(KlUnits.runId(variant.name()), KlStudy.NAME,
+        variant.name(), null, ctx.config().generation().seed(), info.kind(), variant.model(), infoJson.toString(),
+        KlResponses.json(ctx.config()), KlResponses.json(RunEnvironment.capture())));
+  }
+
+  /** Stored tokenizer fingerprints by variant (variants without one are absent). */
+  static Map<String, String> fingerprints(StudyContext ctx) {
+    Map<String, String> out = new java.util.HashMap<>();
+    for (RunTables.RunRow r : new RunTables(ctx.store()).runs()) {
+      if (!KlStudy.NAME.equals(r.study())) continue;
+      String fp = KlResponses.parse(r.engineInfoJson()).path("tokenizer_fingerprint").asText(null);
+      if (fp != null) out.put(r.variant(), fp);
+    }
+    return out;
+  }
+
+  Set<String> okKeys() { return tables.okSampleKeys(); }
+}

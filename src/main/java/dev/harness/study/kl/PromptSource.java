@@ -1,0 +1,206 @@
+package dev.harness.study.kl;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.harness.HarnessException;
+import dev.harness.config.ConfigException;
+import dev.harness.config.PromptsConfig;
+import dev.harness.hub.HubClient;
+import dev.harness.hub.HubException;
+import dev.harness.hub.RepoType;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Supplier;
+
+/**
+ * Reads the kl study's prompts: records from a local {@code .jsonl} / {@code .json} (array) / {@code .csv} file or a
+ * file of a Hub dataset repo ({@code hf://org/name[@rev]/path/file.jsonl}, through {@link HubClient}: cached and
+ * offline-capable). The prompt is the record's {@code field}: a string, or a list of chat messages
+ * ({@code {role, content}}, WildChat's {@code conversation}) whose first {@code user} turn is taken. Ids are the
+ * {@code id_field} value, else {@code h} + 16 hex of the text's SHA-256, so they are stable across runs and sources.
+ * {@code limit} keeps the first records read; {@code n} draws a seeded sample of them (kept in source order). A second
+ * record with the same id (the same text) is dropped and counted.
+ */
+public final class PromptSource {
+  public static final String HF = "hf://";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A prompt with its stable id and its index among the source's records. */
+  public record Prompt(String id, int sourceIndex, String text) {}
+
+  /** The prompts selected, how many records were read, how many were duplicates. */
+  public record Selection(List<Prompt> prompts, int recordsRead, int duplicates, String source) {}
+
+  private PromptSource() {}
+
+  public static Selection read(PromptsConfig cfg, String configPath, Supplier<HubClient> hub) {
+    Path file = resolve(cfg.source(), configPath, hub);
+    List<JsonNode> records = records(file, cfg.source(), cfg.limit());
+    Map<String, Prompt> byId = new LinkedHashMap<>();
+    int dups = 0;
+    for (int i = 0; i < records.size(); i++) {
+      JsonNode rec = records.get(i);
+      String text = text(rec, cfg.field());
+      if (text == null) {
+        throw new ConfigException(configPath, "prompts.field", cfg.source() + " record " + i + " has no prompt in field '"
+            + cfg.field() + "' (a string, or chat messages with a user turn); its fields: " + fieldNames(rec));
+      }
+      String id;
+      if (cfg.idField() != null) {
+        JsonNode v = rec.get(cfg.idField());
+        if (v == null || !v.isValueNode() || v.isNull() || v.asText().isBlank()) {
+          throw new ConfigException(configPath, "prompts.id_field", cfg.source() + " record " + i + " has no id in field '"
+              + cfg.idField() + "'; its fields: " + fieldNames(rec));
+        }
+        id = v.asText();
+      } else {
+        id = contentId(text);
+      }
+      if (byId.containsKey(id)) {
+        dups++;
+        continue;
+      }
+      byId.put(id, new Prompt(id, i, text));
+    }
+    List<Prompt> all = new ArrayList<>(byId.values());
+    if (all.isEmpty()) throw new ConfigException(configPath, "prompts.source", cfg.source() + ": no records");
+    List<Prompt> chosen = all;
+    if (cfg.n() != null && cfg.n() < all.size()) {
+      List<Prompt> shuffled = new ArrayList<>(all);
+      Collections.shuffle(shuffled, new Random(cfg.seed()));
+      chosen = new ArrayList<>(shuffled.subList(0, cfg.n()));
+      chosen.sort(java.util.Comparator.comparingInt(Prompt::sourceIndex));
+    }
+    return new Selection(List.copyOf(chosen), records.size(), dups, cfg.source());
+  }
+
+  /** {@code h} + the first 16 hex digits of the text's SHA-256. */
+  public static String contentId(String text) { return "h" + sha256(text).substring(0, 16); }
+
+  public static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The prompt of a record: a string field, or the first user turn of a list of chat messages; null when none. */
+  static String text(JsonNode rec, String field) {
+    JsonNode v = rec.get(field);
+    if (v == null || v.isNull()) return null;
+    if (v.isTextual()) return v.asText().isEmpty() ? null : v.asText();
+    if (v.isArray()) {
+      for (JsonNode m : v) {
+        if ("user".equals(m.path("role").asText()) && m.path("content").isTextual()) {
+          String t = m.path("content").asText();
+          return t.isEmpty() ? null : t;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static Path resolve(String source, String configPath, Supplier<HubClient> hub) {
+    if (!source.startsWith(HF)) {
+      Path p = Path.of(source);
+      if (!Files.isRegularFile(p)) {
+        throw new ConfigException(configPath, "prompts.source", "file not found: " + p.toAbsolutePath());
+      }
+      return p;
+    }
+    String ref = source.substring(HF.length());
+    String[] parts = ref.split("/", 3);
+    if (parts.length < 2 || parts[0].isBlank() || parts[1].isBlank()) {
+      throw new ConfigException(configPath, "prompts.source", "expected hf://org/name[@revision]/path/file.jsonl, got '"
+          + source + "'");
+    }
+    String name = parts[1];
+    String revision = "main";
+    int at = name.indexOf('@');
+    if (at >= 0) {
+      revision = name.substring(at + 1);
+      name = name.substring(0, at);
+    }
+    String repo = parts[0] + "/" + name;
+    if (parts.length < 3 || parts[2].isBlank()) {
+      throw new ConfigException(configPath, "prompts.source", "name the file inside the dataset repo: hf://" + repo
+          + "/<path>.jsonl (or .json / .csv). Parquet shards (how allenai/WildChat is published) are not readable by"
+          + " this build; export a JSONL of the records (field conversation gives the first user turn) or use a local"
+          + " file such as ../shared/data/wildchat/wildchat_users.json");
+    }
+    String path = parts[2];
+    String lower = path.toLowerCase(Locale.ROOT);
+    if (!(lower.endsWith(".jsonl") || lower.endsWith(".json") || lower.endsWith(".csv"))) {
+      throw new ConfigException(configPath, "prompts.source", "expected a .jsonl, .json or .csv file in the repo, got '"
+          + path + "'" + (lower.endsWith(".parquet") ? " (Parquet is not readable by this build)" : ""));
+    }
+    try {
+      return hub.get().file(RepoType.DATASET, repo, revision, path);
+    } catch (HubException e) {
+      throw new HarnessException(configPath + ": prompts.source '" + source + "': " + e.getMessage(), 1, e);
+    }
+  }
+
+  private static List<JsonNode> records(Path file, String label, Integer limit) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    int max = limit == null ? Integer.MAX_VALUE : limit;
+    List<JsonNode> out = new ArrayList<>();
+    try {
+      if (name.endsWith(".jsonl")) {
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+          int lineNo = 0;
+          for (String line; out.size() < max && (line = r.readLine()) != null; ) {
+            lineNo++;
+            if (lineNo == 1 && line.startsWith("\uFEFF")) line = line.substring(1);
+            if (line.isBlank()) continue;
+            out.add(object(JSON.readTree(line), label + " line " + lineNo));
+          }
+        }
+      } else if (name.endsWith(".json")) {
+        JsonNode root = JSON.readTree(file.toFile());
+        if (root == null || !root.isArray()) throw new HarnessException(label + ": expected a JSON array of records", 2);
+        for (int i = 0; i < root.size() && out.size() < max; i++) out.add(object(root.get(i), label + " item " + i));
+      } else {
+        CsvMapper csv = new CsvMapper();
+        try (MappingIterator<Map<String, String>> it = csv.readerFor(Map.class)
+            .with(CsvSchema.emptySchema().withHeader()).readValues(file.toFile())) {
+          while (out.size() < max && it.hasNextValue()) out.add(JSON.valueToTree(it.nextValue()));
+        }
+      }
+    } catch (JsonProcessingException e) {
+      throw new HarnessException(label + ": invalid " + (name.endsWith(".csv") ? "CSV" : "JSON") + " at line "
+          + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ": " + e.getOriginalMessage(), 2, e);
+    } catch (IOException e) {
+      throw HarnessException.failure("reading " + file + ": " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  private static JsonNode object(JsonNode n, String where) {
+    if (n == null || !n.isObject()) throw new HarnessException(where + ": expected a JSON object (a record)", 2);
+    return n;
+  }
+
+  private static String fieldNames(JsonNode rec) {
+    List<String> names = new ArrayList<>();
+    rec.fieldNames().forEachRemaining(names::add);
+    return names.isEmpty() ? "none" : String.join(", ", names);
+  }
+}
