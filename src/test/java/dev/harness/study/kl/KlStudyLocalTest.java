@@ -1,0 +1,200 @@
+package dev.harness.study.kl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.harness.cli.Main;
+import dev.harness.stats.Interval;
+import dev.harness.store.KlTables;
+import dev.harness.store.Store;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The kl study end to end on the local engine: tiny-llama-gqa against itself (two variants, independent seeds), mc
+ * with teacher forcing. One {@code all} run is shared by the ordered tests (artifacts, counts, numbers recomputed from
+ * the store, {@code harness kl} on the dumps, skip on a second {@code all}, resume after losing units).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KlStudyLocalTest {
+  static final Path GQA = Path.of("../shared/models/tiny-llama-gqa");
+  static final Path RANDOM_LLAMA = Path.of("../shared/models/tiny-random-llama");
+  static final int PROMPTS = 3, SAMPLES = 2;
+  @TempDir static Path dir;
+  static Path cfg, runDir;
+  static String firstErr;
+
+  static int run(StringWriter out, StringWriter err, String... args) {
+    return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+  }
+
+  static Path writeConfig(Path dir, String id, String modelB, String estimator, int prompts, int samples)
+      throws Exception {
+    Path prompts_ = dir.resolve("prompts_" + id + ".jsonl");
+    StringBuilder sb = new StringBuilder();
+    String[] texts = {"Tell me a story about a cat.", "What is the capital of France?", "Write a haiku about rain.",
+        "Explain recursion briefly.", "List three colours."};
+    for (int i = 0; i < texts.length; i++) sb.append("{\"id\": \"q").append(i).append("\", \"text\": \"")
+        .append(texts[i]).append("\"}\n");
+    Files.writeString(prompts_, sb.toString());
+    Path c = dir.resolve(id + ".yaml");
+    Files.writeString(c, """
+        study: kl
+        output: {exp_group_id: %s, root: %s}
+        engines:
+          - {name: a, kind: local, model: %s, endpoint: completions, concurrency: 1}
+          - {name: b, kind: local, model: %s, endpoint: completions, concurrency: 1}
+        prompts: {source: %s, field: text, id_field: id, limit: %d}
+        generation: {max_tokens: 6, temperature: 1.0, top_p: 1.0, seed: 3, max_prompt_tokens: 32}
+        kl: {samples: %d, estimator: %s, top_logprobs: 5, top_n: 2}
+        analysis: {bootstrap_iters: 200, seed: 11}
+        """.formatted(id, dir.resolve("runs"), GQA, modelB, prompts_, prompts, samples, estimator));
+    return c;
+  }
+
+  @BeforeAll
+  static void runAll() throws Exception {
+    Assumptions.assumeTrue(Files.isDirectory(GQA), "SKIPPED: " + GQA.toAbsolutePath() + " is absent");
+    cfg = writeConfig(dir, "same", GQA.toString(), "mc", PROMPTS, SAMPLES);
+    runDir = dir.resolve("runs/same");
+    StringWriter err = new StringWriter();
+    assertEquals(0, run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
+    firstErr = err.toString();
+  }
+
+  @Test
+  @Order(1)
+  void everyArtifactAndRowCount() throws Exception {
+    for (String f : List.of("report.md", "kl_ranking.csv", "plots/kl_hist.png", "plots/kl_top.png", "dumps/a.jsonl",
+        "dumps/b.jsonl", "kl.sqlite")) {
+      assertTrue(Files.isRegularFile(runDir.resolve(f)) && Files.size(runDir.resolve(f)) > 0, f);
+    }
+    assertEquals(PROMPTS * SAMPLES, Files.readAllLines(runDir.resolve("dumps/a.jsonl")).size());
+    assertEquals(PROMPTS * SAMPLES, Files.readAllLines(runDir.resolve("dumps/b.jsonl")).size());
+    assertTrue(Files.readString(runDir.resolve("dumps/a.jsonl")).contains("\"cross\":{\"model\""), "teacher-forced");
+    try (Store s = Store.open(runDir.resolve("kl.sqlite"))) {
+      KlTables t = new KlTables(s);
+      assertEquals(PROMPTS, t.count("prompts"));
+      assertEquals(List.of("q0", "q1", "q2"), t.prompts().stream().map(KlTables.PromptRow::promptId).toList());
+      assertEquals(2 * PROMPTS * SAMPLES, t.count("samples"));
+      assertTrue(t.samples().stream().allMatch(KlTables.SampleRow::ok));
+      long tokens = t.samples().stream().mapToLong(KlTables.SampleRow::completionTokens).sum();
+      assertEquals(2 * tokens, t.count("token_logprobs"), "own + teacher-forced row per sampled token");
+      assertEquals(2 * PROMPTS * SAMPLES, t.count("cross_scores"));
+      assertEquals(PROMPTS, t.count("divergences"));
+      assertEquals(2, t.count("runs"));
+      // a unit's seed is its own: same prompt and index, other variant, other seed
+      KlTables.SampleRow a0 = t.samples().stream().filter(x -> x.variant().equals("a")).findFirst().orElseThrow();
+      KlTables.SampleRow b0 = t.samples().stream().filter(x -> x.variant().equals("b")
+          && x.promptId().equals(a0.promptId()) && x.sampleIndex() == a0.sampleIndex()).findFirst().orElseThrow();
+      assertFalse(a0.seed() == b0.seed());
+      assertEquals(KlUnits.seed(3, "a", a0.promptId(), a0.sampleIndex()), a0.seed());
+    }
+  }
+
+  @Test
+  @Order(2)
+  void identicalModelsGiveZeroAndTheReportIsRecomputableFromTheStore() throws Exception {
+    String report = Files.readString(runDir.resolve("report.md"));
+    try (Store s = Store.open(runDir.resolve("kl.sqlite"))) {
+      KlTables t = new KlTables(s);
+      List<KlTables.DivergenceRow> rows = t.divergences();
+      for (KlTables.DivergenceRow r : rows) {
+        assertTrue(Math.abs(r.value()) < 1e-6, "same model, teacher-forced: " + r);
+        assertTrue(r.ciLow() <= r.value() && r.value() <= r.ciHigh(), r.toString());
+        assertEquals(SAMPLES, r.nSamples());
+      }
+      KlTables.SummaryRow sum = t.summary().orElseThrow();
+      double mean = rows.stream().mapToDouble(KlTables.DivergenceRow::value).average().orElseThrow();
+      assertEquals(mean, sum.mean(), 1e-15);
+      assertEquals(PROMPTS, sum.nFinite());
+      Interval ci = new Interval(sum.mean(), sum.meanLo(), sum.meanHi(), sum.nFinite(), sum.ciLevel());
+      assertTrue(report.contains(ci.format(4)), "summary line: " + ci.format(4));
+      assertTrue(report.contains("| max | " + KlOutputs.num(sum.max()) + " (n=" + PROMPTS + ") |"), report);
+      // the CSV is the store's rows through the tool's writer
+      StringWriter csv = new StringWriter();
+      KlOutputs.writeCsv(rows.stream().map(KlScore::divergence).toList(), csv);
+      assertEquals(csv.toString(), Files.readString(runDir.resolve("kl_ranking.csv")));
+      // both variants' responses in full for the top prompts
+      for (KlTables.SampleRow x : t.samples()) {
+        if (x.promptId().equals(rows.get(0).promptId())) assertTrue(report.contains(x.text()), x.unitKey());
+      }
+    }
+  }
+
+  @Test
+  @Order(3)
+  void harnessKlOnTheStudysDumpsGivesTheStudysNumbers() throws Exception {
+    Path out = dir.resolve("kl_tool");
+    StringWriter err = new StringWriter();
+    int code = run(new StringWriter(), err, "kl", "--a", runDir.resolve("dumps/a.jsonl").toString(), "--b",
+        runDir.resolve("dumps/b.jsonl").toString(), "--estimator", "mc", "--seed", "11", "--bootstrap-iters", "200",
+        "--out", out.toString());
+    assertEquals(0, code, err.toString());
+    assertEquals(Files.readString(runDir.resolve("kl_ranking.csv")), Files.readString(out.resolve("kl_ranking.csv")));
+  }
+
+  @Test
+  @Order(4)
+  void secondAllSkipsEveryPhase() {
+    StringWriter err = new StringWriter();
+    assertEquals(0, run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
+    for (String p : List.of("prepare", "run", "score", "analyze", "report")) {
+      assertTrue(err.toString().contains("[" + p + "] skipped"), p + ": " + err);
+    }
+    assertFalse(err.toString().contains("started"), err.toString());
+  }
+
+  @Test
+  @Order(5)
+  void resumeSendsOnlyTheMissingUnits() throws Exception {
+    try (Store s = Store.open(runDir.resolve("kl.sqlite"))) {
+      s.transaction(c -> {
+        try (Statement st = c.createStatement()) {
+          // a crash after some units: two samples of b and one teacher-forced scoring of a's never made it
+          st.executeUpdate("DELETE FROM samples WHERE variant = 'b' AND prompt_id = 'q1'");
+          st.executeUpdate("DELETE FROM cross_scores WHERE unit_key = 'kl|a|q0|s=1'");
+        }
+      });
+    }
+    StringWriter err = new StringWriter();
+    assertEquals(0, run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
+    String log = err.toString();
+    assertTrue(log.contains("[prepare] skipped"), log);
+    // 2 samples of b; then 2 + 1 scorings: b's two new samples under a, a's q0/s=1 under b
+    assertTrue(log.contains("2 samples sent (2 ok, 0 failed, 0 without log-probs); 3 samples scored"), log);
+    try (Store s = Store.open(runDir.resolve("kl.sqlite"))) {
+      KlTables t = new KlTables(s);
+      assertEquals(2 * PROMPTS * SAMPLES, t.count("samples"));
+      assertEquals(2 * PROMPTS * SAMPLES, t.count("cross_scores"));
+    }
+  }
+
+  @Test
+  @Order(6)
+  void differentTokenizersAreRefusedWithTheTextLevelAlternative() throws Exception {
+    Assumptions.assumeTrue(Files.isDirectory(RANDOM_LLAMA), "SKIPPED: tiny-random-llama is absent");
+    Path c = writeConfig(dir, "vocab", RANDOM_LLAMA.toString(), "mc", 1, 1);
+    StringWriter err = new StringWriter();
+    assertEquals(2, run(new StringWriter(), err, "all", "-c", c.toString()), err.toString());
+    String e = err.toString();
+    assertTrue(e.contains("kl.estimator: 'mc' is a token-level estimator"), e);
+    assertTrue(e.contains("different tokenizers") && e.contains("text level"), e);
+    try (Store s = Store.open(dir.resolve("runs/vocab/kl.sqlite"))) {
+      assertEquals(0, new KlTables(s).count("cross_scores"), "refused before any teacher forcing");
+    }
+  }
+
+}
