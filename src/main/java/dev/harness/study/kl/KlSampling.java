@@ -36,6 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class KlSampling {
   static final String MISSING_LOGPROBS = "MISSING_LOGPROBS";
+  /** The provider an OpenAI-compatible engine names in its error (OpenRouter), e.g. "(provider Foo)". */
+  private static final java.util.regex.Pattern PROVIDER = java.util.regex.Pattern.compile("\\(provider ([^)]+)\\)");
   private final StudyContext ctx;
   private final KlTables tables;
 
@@ -161,8 +163,10 @@ final class KlSampling {
     } catch (EngineException e) {
       String kind = e.getMessage() != null && e.getMessage().contains("log-probs were requested")
           ? MISSING_LOGPROBS : e.kind().name();
+      java.util.regex.Matcher m = PROVIDER.matcher(e.getMessage() == null ? "" : e.getMessage());
       row = new KlTables.SampleRow(u.key(), u.variant(), u.prompt().promptId(), u.sample(), u.seed(), "error",
-          variant.model(), null, null, null, null, null, false, kind, e.getMessage(), e.httpStatus(), e.attempts(),
+          variant.model(), m.find() ? m.group(1) : null, null, null, null, null, false, kind, e.getMessage(),
+          e.httpStatus(), e.attempts(),
           (System.nanoTime() - t0) / 1e6, null);
     } catch (RuntimeException e) {
       row = new KlTables.SampleRow(u.key(), u.variant(), u.prompt().promptId(), u.sample(), u.seed(), "error",
