@@ -60,6 +60,16 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--kv-policy", defaultValue = "snapkv", paramLabel = "P",
       description = "Compression policy: snapkv, streaming_llm, h2o, knorm, random, full (--kv).")
   String kvPolicy;
+  @Option(names = "--kl", description = "Also measure harness kl on generated dumps (see --kl-prompts, --kl-samples, --kl-tokens, --kl-top).")
+  boolean kl;
+  @Option(names = "--kl-prompts", defaultValue = "1000", paramLabel = "N", description = "Prompts in the generated dumps (--kl; a tenth is measured too).")
+  int klPrompts;
+  @Option(names = "--kl-samples", defaultValue = "5", paramLabel = "N", description = "Samples per prompt (--kl).")
+  int klSamples;
+  @Option(names = "--kl-tokens", defaultValue = "200", paramLabel = "N", description = "Tokens per sample (--kl).")
+  int klTokens;
+  @Option(names = "--kl-top", defaultValue = "20", paramLabel = "K", description = "Top log-probs per position (--kl).")
+  int klTop;
   @Option(names = "--shape", defaultValue = "bench", hidden = true,
       description = "Generated shape: bench, or tiny (tests: tiny model and small machine probes).")
   String shape;
@@ -89,7 +99,9 @@ public final class BenchCommand implements Callable<Integer> {
     };
     BenchConfig cfg;
     try {
-      List<BenchStage> stages = kv ? List.of(new KvBenchStage(kvContext, kvBudgets, kvPolicy, log)) : List.of();
+      List<BenchStage> stages = new java.util.ArrayList<>();
+      if (kv) stages.add(new KvBenchStage(kvContext, kvBudgets, kvPolicy, log));
+      if (kl) stages.add(new dev.harness.bench.KlBenchStage(klPrompts, klSamples, klTokens, klTop, log));
       cfg = new BenchConfig(model, s, seed, prefillTokens, decodeTokens, repeats, threads, dtype, device, keep,
           s.name().equals("tiny") ? MachineProbe.Sizes.small() : MachineProbe.Sizes.full(), stages);
     } catch (IllegalArgumentException e) {
