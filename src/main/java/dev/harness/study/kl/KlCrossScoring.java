@@ -63,7 +63,21 @@ final class KlCrossScoring {
     tables.prompts().forEach(p -> prompts.put(p.promptId(), p));
     int ok = 0, failed = 0;
     String model = engine.info().model();
+    boolean batched = engine instanceof LocalEngine && "mc".equals(ctx.config().kl().estimator());
     try (Progress progress = new Progress("teacher forcing under " + scorer.name(), samples.size(), ctx.err())) {
+      if (batched) {
+        Map<String, List<KlTables.SampleRow>> byPrompt = new java.util.LinkedHashMap<>();
+        for (KlTables.SampleRow s : samples) byPrompt.computeIfAbsent(s.promptId(), k -> new ArrayList<>()).add(s);
+        for (List<KlTables.SampleRow> group : byPrompt.values()) {
+          for (KlTables.CrossRow row : localBatch((LocalEngine) engine, scorer, prompts.get(group.get(0).promptId())
+              .text(), group, model)) {
+            if (row.ok()) ok++;
+            else failed++;
+            progress.step(ok + " ok, " + failed + " failed");
+          }
+        }
+        return new int[] {ok, failed};
+      }
       for (KlTables.SampleRow s : samples) {
         long t0 = System.nanoTime();
         List<TokenLogprob> own = KlResponses.tokens(tables.tokens(s.unitKey(), s.variant()));
@@ -98,14 +112,65 @@ final class KlCrossScoring {
     return new int[] {ok, failed};
   }
 
-  private List<TokenLogprob> local(LocalEngine local, EngineConfig scorer, String promptText, List<TokenLogprob> own) {
-    int[] context = KlSampling.localPromptIds(ctx.config(), local, promptText, scorer);
+  /**
+   * mc needs only the scorer's log-prob of each sampled token: the samples of one prompt are teacher-forced in one
+   * left-padded batch ({@link LocalEngine#scoreIdsBatch}), without top-k.
+   */
+  private List<KlTables.CrossRow> localBatch(LocalEngine local, EngineConfig scorer, String promptText,
+      List<KlTables.SampleRow> group, String model) {
+    long t0 = System.nanoTime();
+    List<KlTables.CrossRow> out = new ArrayList<>();
+    try {
+      int[] context = KlSampling.localPromptIds(ctx.config(), local, promptText, scorer);
+      List<List<TokenLogprob>> owns = new ArrayList<>();
+      List<int[]> contexts = new ArrayList<>(), conts = new ArrayList<>();
+      for (KlTables.SampleRow s : group) {
+        List<TokenLogprob> own = KlResponses.tokens(tables.tokens(s.unitKey(), s.variant()));
+        owns.add(own);
+        contexts.add(context);
+        conts.add(ids(own));
+      }
+      List<List<TokenScore>> scores = local.scoreIdsBatch(contexts, conts);
+      double ms = (System.nanoTime() - t0) / 1e6;
+      for (int i = 0; i < group.size(); i++) {
+        List<TokenLogprob> own = owns.get(i);
+        List<TokenLogprob> scored = new ArrayList<>(own.size());
+        List<TokenScore> sc = scores.get(i);
+        for (int t = 0; t < sc.size(); t++) {
+          scored.add(new TokenLogprob(own.get(t).token(), sc.get(t).id(), sc.get(t).logprob(), null, List.of()));
+        }
+        String mismatch = mismatch(own, scored);
+        KlTables.CrossRow row = mismatch == null
+            ? new KlTables.CrossRow(group.get(i).unitKey(), scorer.name(), "ok", model, scored.size(), null, null, ms)
+            : new KlTables.CrossRow(group.get(i).unitKey(), scorer.name(), "error", model, scored.size(),
+                "RETOKENIZED", mismatch, ms);
+        tables.recordCross(row, row.ok() ? KlResponses.rows(scored) : List.of());
+        out.add(row);
+      }
+    } catch (RuntimeException e) {
+      String kind = e instanceof EngineException ee ? ee.kind().name() : "ENGINE_ERROR";
+      for (KlTables.SampleRow s : group.subList(out.size(), group.size())) {
+        KlTables.CrossRow row = new KlTables.CrossRow(s.unitKey(), scorer.name(), "error", model, null, kind,
+            e.getClass().getSimpleName() + ": " + e.getMessage(), (System.nanoTime() - t0) / 1e6);
+        tables.recordCross(row, List.of());
+        out.add(row);
+      }
+    }
+    return out;
+  }
+
+  private static int[] ids(List<TokenLogprob> own) {
     int[] ids = new int[own.size()];
     for (int i = 0; i < ids.length; i++) {
       if (own.get(i).id() < 0) throw new IllegalStateException("sampled token " + i + " has no id");
       ids[i] = own.get(i).id();
     }
-    List<TokenLogprob> scored = local.scoreIdsTop(context, ids, ctx.config().kl().topLogprobs());
+    return ids;
+  }
+
+  private List<TokenLogprob> local(LocalEngine local, EngineConfig scorer, String promptText, List<TokenLogprob> own) {
+    int[] context = KlSampling.localPromptIds(ctx.config(), local, promptText, scorer);
+    List<TokenLogprob> scored = local.scoreIdsTop(context, ids(own), ctx.config().kl().topLogprobs());
     // the same ids decode to the same pieces; keep the sample's own texts so that the dump lines align by text
     List<TokenLogprob> out = new ArrayList<>(scored.size());
     for (int i = 0; i < scored.size(); i++) {

@@ -71,16 +71,22 @@ final class KlSampling {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try (Progress progress = new Progress("run " + variant.name(), todo.size(), ctx.err())) {
       List<Future<?>> futures = new ArrayList<>();
-      for (Unit u : todo) {
-        futures.add(pool.submit(() -> {
-          KlTables.SampleRow row = sampleOne(c, variant, engine, u);
-          if (row.ok()) ok.incrementAndGet();
-          else {
-            failed.incrementAndGet();
-            if (MISSING_LOGPROBS.equals(row.errorKind())) missing.incrementAndGet();
-          }
-          progress.step(ok.get() + " ok, " + failed.get() + " failed");
-        }));
+      java.util.function.Consumer<KlTables.SampleRow> count = row -> {
+        if (row.ok()) ok.incrementAndGet();
+        else {
+          failed.incrementAndGet();
+          if (MISSING_LOGPROBS.equals(row.errorKind())) missing.incrementAndGet();
+        }
+        progress.step(ok.get() + " ok, " + failed.get() + " failed");
+      };
+      if (engine instanceof LocalEngine local) {
+        Map<String, List<Unit>> byPrompt = new java.util.LinkedHashMap<>();
+        for (Unit u : todo) byPrompt.computeIfAbsent(u.prompt().promptId(), k -> new ArrayList<>()).add(u);
+        for (List<Unit> group : byPrompt.values()) {
+          futures.add(pool.submit(() -> sampleLocal(c, variant, local, group).forEach(count)));
+        }
+      } else {
+        for (Unit u : todo) futures.add(pool.submit(() -> count.accept(sampleOne(c, variant, engine, u))));
       }
       for (Future<?> f : futures) f.get();
     } catch (java.util.concurrent.ExecutionException e) {
@@ -120,58 +126,95 @@ final class KlSampling {
     return out;
   }
 
-  private KlTables.SampleRow sampleOne(ExperimentConfig c, EngineConfig variant, Engine engine, Unit u) {
-    CompletionRequest req = new CompletionRequest(prompt(variant, u.prompt().text()), c.generation().maxTokens(),
+  private CompletionRequest request(ExperimentConfig c, EngineConfig variant, Unit u) {
+    return new CompletionRequest(prompt(variant, u.prompt().text()), c.generation().maxTokens(),
         c.generation().temperature(), c.generation().topP(), u.seed(), List.of(), true, c.kl().topLogprobs(), null);
+  }
+
+  /** HTTP: one request per unit (the pool runs several at once). */
+  private KlTables.SampleRow sampleOne(ExperimentConfig c, EngineConfig variant, Engine engine, Unit u) {
     long t0 = System.nanoTime();
-    KlTables.SampleRow row;
     try {
-      Completion out;
-      boolean cut = false;
-      Integer promptTokens = null;
-      if (engine instanceof LocalEngine local) {
-        int[] ids = localPromptIds(c, local, u.prompt().text(), variant);
-        cut = ids.length < local.promptIds(req.prompt()).length;
-        promptTokens = ids.length;
-        out = local.complete(ids, req);
-      } else {
-        out = engine.complete(req);
-        promptTokens = out.usage().promptTokens() < 0 ? null : out.usage().promptTokens();
-      }
-      double ms = (System.nanoTime() - t0) / 1e6;
-      String model = engine.info().model();
-      Map<String, Object> extra = out.telemetry() == null ? Map.of() : out.telemetry().extra();
-      String provider = extra.get("provider") == null ? null : extra.get("provider").toString();
-      int attempts = out.telemetry() == null ? 1 : out.telemetry().attempts();
-      Integer status = out.telemetry() == null ? null : out.telemetry().httpStatus();
-      if (out.tokens().isEmpty()) {
-        row = new KlTables.SampleRow(u.key(), u.variant(), u.prompt().promptId(), u.sample(), u.seed(), "error", model,
-            provider, out.text(), out.finishReason(), promptTokens, null, cut || out.truncatedPrompt(),
-            MISSING_LOGPROBS, "the response carries no per-token log-probs (model " + model + ", provider "
-                + (provider == null ? "not named" : provider) + ", " + out.text().length() + " characters of text)",
-            status, attempts, ms, null);
-        tables.recordSample(row, List.of());
-        return row;
-      }
-      ObjectNode response = KlResponses.chat(model, provider, out.text(), out.finishReason(), out.tokens(),
-          promptTokens);
-      row = new KlTables.SampleRow(u.key(), u.variant(), u.prompt().promptId(), u.sample(), u.seed(), "ok", model,
-          provider, out.text(), out.finishReason(), promptTokens, out.tokens().size(), cut || out.truncatedPrompt(),
-          null, null, status, attempts, ms, response.toString());
-      tables.recordSample(row, KlResponses.rows(out.tokens()));
-      return row;
-    } catch (EngineException e) {
-      String kind = e.getMessage() != null && e.getMessage().contains("log-probs were requested")
-          ? MISSING_LOGPROBS : e.kind().name();
-      java.util.regex.Matcher m = PROVIDER.matcher(e.getMessage() == null ? "" : e.getMessage());
-      row = new KlTables.SampleRow(u.key(), u.variant(), u.prompt().promptId(), u.sample(), u.seed(), "error",
-          variant.model(), m.find() ? m.group(1) : null, null, null, null, null, false, kind, e.getMessage(),
-          e.httpStatus(), e.attempts(),
-          (System.nanoTime() - t0) / 1e6, null);
+      Completion out = engine.complete(request(c, variant, u));
+      Integer promptTokens = out.usage().promptTokens() < 0 ? null : out.usage().promptTokens();
+      return record(u, engine, out, promptTokens, out.truncatedPrompt(), (System.nanoTime() - t0) / 1e6);
     } catch (RuntimeException e) {
+      return recordError(u, variant, e, (System.nanoTime() - t0) / 1e6);
+    }
+  }
+
+  /**
+   * Local: the units of one prompt in one batched generation ({@link LocalEngine#completeBatch}, each with its own
+   * seed), on the prompt's ids cut as {@link #localPromptIds} says.
+   */
+  private List<KlTables.SampleRow> sampleLocal(ExperimentConfig c, EngineConfig variant, LocalEngine local,
+      List<Unit> units) {
+    long t0 = System.nanoTime();
+    List<KlTables.SampleRow> rows = new ArrayList<>();
+    try {
+      String text = units.get(0).prompt().text();
+      int[] ids = localPromptIds(c, local, text, variant);
+      boolean cut = ids.length < local.promptIds(prompt(variant, text)).length;
+      List<int[]> prompts = new ArrayList<>();
+      List<CompletionRequest> reqs = new ArrayList<>();
+      for (Unit u : units) {
+        prompts.add(ids);
+        reqs.add(request(c, variant, u));
+      }
+      List<Completion> outs = local.completeBatch(prompts, reqs);
+      double ms = (System.nanoTime() - t0) / 1e6;
+      for (int i = 0; i < units.size(); i++) {
+        rows.add(record(units.get(i), local, outs.get(i), ids.length, cut || outs.get(i).truncatedPrompt(), ms));
+      }
+    } catch (RuntimeException e) {
+      for (Unit u : units.subList(rows.size(), units.size())) {
+        rows.add(recordError(u, variant, e, (System.nanoTime() - t0) / 1e6));
+      }
+    }
+    return rows;
+  }
+
+  /** Stores a completion: ok with its tokens, or MISSING_LOGPROBS when it carries none. */
+  private KlTables.SampleRow record(Unit u, Engine engine, Completion out, Integer promptTokens, boolean cut,
+      double ms) {
+    String model = engine.info().model();
+    Map<String, Object> extra = out.telemetry() == null ? Map.of() : out.telemetry().extra();
+    String provider = extra.get("provider") == null ? null : extra.get("provider").toString();
+    int attempts = out.telemetry() == null ? 1 : out.telemetry().attempts();
+    Integer status = out.telemetry() == null ? null : out.telemetry().httpStatus();
+    KlTables.SampleRow row;
+    if (out.tokens().isEmpty()) {
+      row = new KlTables.SampleRow(u.key(), u.variant(), u.prompt().promptId(), u.sample(), u.seed(), "error", model,
+          provider, out.text(), out.finishReason(), promptTokens, null, cut, MISSING_LOGPROBS,
+          "the response carries no per-token log-probs (model " + model + ", provider "
+              + (provider == null ? "not named" : provider) + ", " + out.text().length() + " characters of text)",
+          status, attempts, ms, null);
+      tables.recordSample(row, List.of());
+      return row;
+    }
+    ObjectNode response = KlResponses.chat(model, provider, out.text(), out.finishReason(), out.tokens(),
+        promptTokens);
+    row = new KlTables.SampleRow(u.key(), u.variant(), u.prompt().promptId(), u.sample(), u.seed(), "ok", model,
+        provider, out.text(), out.finishReason(), promptTokens, out.tokens().size(), cut, null, null, status,
+        attempts, ms, response.toString());
+    tables.recordSample(row, KlResponses.rows(out.tokens()));
+    return row;
+  }
+
+  /** Stores a failed unit with its evidence (the engine's error; the provider when the message names one). */
+  private KlTables.SampleRow recordError(Unit u, EngineConfig variant, RuntimeException e, double ms) {
+    KlTables.SampleRow row;
+    if (e instanceof EngineException ee) {
+      String kind = ee.getMessage() != null && ee.getMessage().contains("log-probs were requested")
+          ? MISSING_LOGPROBS : ee.kind().name();
+      java.util.regex.Matcher m = PROVIDER.matcher(ee.getMessage() == null ? "" : ee.getMessage());
+      row = new KlTables.SampleRow(u.key(), u.variant(), u.prompt().promptId(), u.sample(), u.seed(), "error",
+          variant.model(), m.find() ? m.group(1) : null, null, null, null, null, false, kind, ee.getMessage(),
+          ee.httpStatus(), ee.attempts(), ms, null);
+    } else {
       row = new KlTables.SampleRow(u.key(), u.variant(), u.prompt().promptId(), u.sample(), u.seed(), "error",
           variant.model(), null, null, null, null, null, false, "ENGINE_ERROR",
-          e.getClass().getSimpleName() + ": " + e.getMessage(), null, 1, (System.nanoTime() - t0) / 1e6, null);
+          e.getClass().getSimpleName() + ": " + e.getMessage(), null, 1, ms, null);
     }
     tables.recordSample(row, List.of());
     return row;
