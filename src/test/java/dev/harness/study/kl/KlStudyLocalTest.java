@@ -197,4 +197,28 @@ class KlStudyLocalTest {
     }
   }
 
+  @Test
+  @Order(7)
+  void topkRestTeacherForcesTheTopkOnLocalVariants() throws Exception {
+    Path c = writeConfig(dir, "rest", GQA.toString(), "topk_rest", 2, 2);
+    StringWriter err = new StringWriter();
+    assertEquals(0, run(new StringWriter(), err, "all", "-c", c.toString()), err.toString());
+    Path rd = dir.resolve("runs/rest");
+    String dump = Files.readString(rd.resolve("dumps/a.jsonl"));
+    com.fasterxml.jackson.databind.JsonNode line = KlResponses.parse(dump.lines().findFirst().orElseThrow());
+    com.fasterxml.jackson.databind.JsonNode crossTop = line.path("cross").path("response").path("choices").path(0)
+        .path("logprobs").path("content").path(0).path("top_logprobs");
+    assertEquals(5, crossTop.size(), "the scorer's top-5 at the sample's first position: " + line);
+    try (Store s = Store.open(rd.resolve("kl.sqlite"))) {
+      List<KlTables.DivergenceRow> rows = new KlTables(s).divergences();
+      assertEquals(2, rows.size());
+      for (KlTables.DivergenceRow r : rows) {
+        // the same model's top-5 on the same prefix: the coarsened KL is ~0, both top-k lists cover the same mass
+        assertTrue(r.value() >= 0 && r.value() < 1e-6, r.toString());
+        assertTrue(r.meanCoverage() > 0 && r.meanCoverage() <= 1 + 1e-9, r.toString());
+        assertTrue(r.tvdLow() < 1e-4, r.toString());
+        assertFalse(r.flags().contains("POSITIONAL_ALIGNMENT"), r.flags());
+      }
+    }
+  }
 }
