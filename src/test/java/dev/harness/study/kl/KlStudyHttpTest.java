@@ -125,4 +125,84 @@ class KlStudyHttpTest {
     assertTrue(dumpA.contains("\"provider\":\"ProvA\""), dumpA);
     assertEquals(2, Files.readString(runDir.resolve("dumps/b.jsonl")).lines().count());
   }
+
+  /** Legacy completions: sampling returns " yes no" with the model's log-probs; echo scores the prompt's words. */
+  static MockResponse completions(String body) {
+    boolean a = body.contains("\"model\":\"model-a\"");
+    double yes = a ? 0.6 : 0.5, no = a ? 0.3 : 0.4;
+    String json;
+    if (body.contains("\"echo\":true")) {
+      String prompt = KlResponses.parse(body).path("prompt").asText();
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s?\\S+").matcher(prompt);
+      StringBuilder toks = new StringBuilder(), lps = new StringBuilder(), offs = new StringBuilder();
+      boolean first = true;
+      while (m.find()) {
+        String t = m.group();
+        double lp = t.equals(" yes") ? Math.log(yes) : t.equals(" no") ? Math.log(no) : Math.log(0.1);
+        if (!first) {
+          toks.append(',');
+          lps.append(',');
+          offs.append(',');
+        }
+        toks.append('"').append(t).append('"');
+        lps.append(first ? "null" : String.valueOf(lp));
+        offs.append(m.start());
+        first = false;
+      }
+      json = "{\"object\":\"text_completion\",\"model\":\"m\",\"choices\":[{\"index\":0,\"text\":\"" + prompt
+          + "\",\"logprobs\":{\"tokens\":[" + toks + "],\"token_logprobs\":[" + lps + "],\"text_offset\":[" + offs
+          + "]},\"finish_reason\":\"length\"}]}";
+    } else {
+      String top = "{\" yes\":" + Math.log(yes) + ",\" no\":" + Math.log(no) + "}";
+      json = "{\"object\":\"text_completion\",\"model\":\"m\",\"choices\":[{\"index\":0,\"text\":\" yes no\","
+          + "\"logprobs\":{\"tokens\":[\" yes\",\" no\"],\"token_logprobs\":[" + Math.log(yes) + "," + Math.log(no)
+          + "],\"top_logprobs\":[" + top + "," + top + "],\"text_offset\":[0,4]},\"finish_reason\":\"stop\"}],"
+          + "\"usage\":{\"prompt_tokens\":2,\"completion_tokens\":2}}";
+    }
+    return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json").body(json).build();
+  }
+
+  @Test
+  void mcOverHttpScoresEachSampleUnderTheOtherModelByCompletionsEcho() throws Exception {
+    server.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest r) {
+        return completions(r.getBody() == null ? "" : r.getBody().utf8());
+      }
+    });
+    Path prompts = dir.resolve("p.jsonl");
+    Files.writeString(prompts, "{\"user\": \"hello there\"}\n");
+    Path cfg = dir.resolve("mc.yaml");
+    String url = server.url("/v1").toString();
+    Files.writeString(cfg, """
+        study: kl
+        output: {exp_group_id: mc, root: %s}
+        engines:
+          - {name: a, kind: openai, model: model-a, base_url: %s, endpoint: completions, max_retries: 0}
+          - {name: b, kind: openai, model: model-b, base_url: %s, endpoint: completions, max_retries: 0}
+        prompts: {source: %s, field: user}
+        generation: {max_tokens: 4, temperature: 1.0}
+        kl: {samples: 3, estimator: mc, top_logprobs: 2}
+        analysis: {bootstrap_iters: 200}
+        """.formatted(dir.resolve("runs"), url, url, prompts));
+    StringWriter err = new StringWriter();
+    assertEquals(0, KlStudyLocalTest.run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
+    try (Store s = Store.open(dir.resolve("runs/mc/kl.sqlite"))) {
+      KlTables t = new KlTables(s);
+      assertEquals(6, t.count("cross_scores"));
+      assertTrue(t.crossScores().stream().allMatch(KlTables.CrossRow::ok), t.crossScores().toString());
+      // per token (r - 1) - log r with r = b / a, averaged over the two tokens, each direction
+      double fwd = (k3(0.6, 0.5) + k3(0.3, 0.4)) / 2, rev = (k3(0.5, 0.6) + k3(0.4, 0.3)) / 2;
+      KlTables.DivergenceRow d = t.divergences().get(0);
+      assertEquals(fwd, d.forward(), 1e-9);
+      assertEquals(rev, d.reverse(), 1e-9);
+      assertEquals((fwd + rev) / 2, d.value(), 1e-9);
+      assertEquals(3, d.nSamples());
+    }
+  }
+
+  static double k3(double a, double b) {
+    double r = b / a;
+    return (r - 1) - Math.log(r);
+  }
 }
