@@ -61,4 +61,26 @@ class PromptSourceTest {
     assertEquals(10, limited.recordsRead());
     assertEquals("r9", limited.prompts().get(9).id());
   }
+
+  @Test
+  void aJsonlFileOfAHubDatasetRepoThroughTheCacheThenOffline() throws Exception {
+    String jsonl = "{\"conversation\": [{\"role\": \"user\", \"content\": \"from the hub\"}]}\n";
+    dev.harness.hub.FakeHub hub = new dev.harness.hub.FakeHub().add("datasets/", "org/chats", "data/part0.jsonl",
+        jsonl.getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
+    try (mockwebserver3.MockWebServer server = new mockwebserver3.MockWebServer()) {
+      server.setDispatcher(hub);
+      server.start();
+      dev.harness.hub.HubSettings settings = new dev.harness.hub.HubSettings(server.url("/").toString(), null,
+          dir.resolve("hf"), false);
+      PromptsConfig cfg = new PromptsConfig("hf://org/chats/data/part0.jsonl", "conversation", null, null, null, 0L);
+      PromptSource.Selection online = PromptSource.read(cfg, "c.yaml", () -> new dev.harness.hub.HubClient(settings));
+      assertEquals(List.of(new PromptSource.Prompt(PromptSource.contentId("from the hub"), 0, "from the hub")),
+          online.prompts());
+      assertEquals(List.of("/datasets/org/chats/resolve/main/data/part0.jsonl"), hub.paths);
+      PromptSource.Selection offline = PromptSource.read(cfg, "c.yaml",
+          () -> new dev.harness.hub.HubClient(settings.withOffline(true)));
+      assertEquals(online.prompts(), offline.prompts());
+      assertEquals(1, hub.paths.size(), "served from the cache");
+    }
+  }
 }
