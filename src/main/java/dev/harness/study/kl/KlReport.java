@@ -174,6 +174,12 @@ final class KlReport {
         }
       }
     }
+    md.heading(2, "Effective configuration");
+    try {
+      md.code(KlResponses.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(c));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
     return md;
   }
 
