@@ -45,16 +45,17 @@ class ControlEndToEndTest {
         output: {exp_group_id: oc, root: %s}
         engines:
           - {name: base, kind: local, model: %s}
+          - {name: again, kind: local, model: %s}
         grid: {cases: [given_words, random_words], variants: [plain], train_pairs: 2}
         control: {prompt_format: chat}
         analysis: {bootstrap_iters: 300}
-        """.formatted(dir.resolve("runs"), GQA));
+        """.formatted(dir.resolve("runs"), GQA, GQA));
     StringWriter err = new StringWriter();
     assertEquals(0, run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
     assertTrue(err.toString().contains("relaxed to one token with a leading space"), err.toString());
 
     Path runDir = dir.resolve("runs/oc");
-    for (String f : List.of("report.md", "output_control_results_base.json", "output_control_combined_results.json",
+    for (String f : List.of("report.md", "output_control_results_base.json", "output_control_results_again.json", "output_control_combined_results.json",
         "output_control_results.csv", "output_control_simple_metrics.csv", "plots/calibration.png",
         "plots/tvd_by_case.png", "control_train.jsonl")) {
       assertTrue(Files.isRegularFile(runDir.resolve(f)) && Files.size(runDir.resolve(f)) > 0, f);
@@ -70,8 +71,16 @@ class ControlEndToEndTest {
       assertEquals(200, eval, "200 items per variant");
       assertEquals(100, items.values().stream().filter(r -> r.split().equals("eval") && r.caseName().equals("given_words")).count());
       List<ControlTables.ResponseRow> responses = t.responses();
-      assertEquals(200, responses.size());
+      assertEquals(400, responses.size(), "two engine variants × 200 items");
+      Map<String, String> firstVariant = new HashMap<>();
       for (ControlTables.ResponseRow r : responses) {
+        if (r.engineVariant().equals("base")) firstVariant.put(r.itemId(), r.distributionJson());
+      }
+      for (ControlTables.ResponseRow r : responses) {
+        if (r.engineVariant().equals("again")) {
+          assertEquals(firstVariant.get(r.itemId()), r.distributionJson(), "same model, same distribution: " + r.itemId());
+          continue;
+        }
         assertTrue(r.ok(), r.unitKey());
         assertTrue(r.fullVocabulary(), "local engine: the full vocabulary");
         ControlTables.ItemRow it = items.get(r.itemId());
@@ -87,9 +96,10 @@ class ControlEndToEndTest {
     // the per-item CSV equals the recomputation
     List<String> lines = Files.readAllLines(runDir.resolve("output_control_results.csv"));
     List<String> header = List.of(lines.get(0).split(","));
-    assertEquals(201, lines.size());
+    assertEquals(401, lines.size());
     int passes = 0;
     double tvdSum = 0;
+    lines = lines.stream().filter(l -> !l.startsWith("again,")).toList();
     for (String line : lines.subList(1, lines.size())) {
       String[] f = line.split(",", -1);
       double[] exp = recomputed.get(f[header.indexOf("item_id")]);
@@ -109,7 +119,8 @@ class ControlEndToEndTest {
     JsonNode perModel = JSON.readTree(runDir.resolve("output_control_results_base.json").toFile());
     assertEquals(200, perModel.path("items").size());
     JsonNode combined = JSON.readTree(runDir.resolve("output_control_combined_results.json").toFile());
-    assertTrue(combined.path("models").has("base"));
+    assertTrue(combined.path("models").has("base") && combined.path("models").has("again"));
+    assertEquals(200, JSON.readTree(runDir.resolve("output_control_results_again.json").toFile()).path("items").size());
     String report = Files.readString(runDir.resolve("report.md"));
     assertTrue(report.contains("(n=200)") && report.contains("(n=100)"), report);
 
