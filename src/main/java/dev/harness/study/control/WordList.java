@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -62,7 +61,7 @@ final class WordList {
     return out;
   }
 
-  /** Candidates in order: distinct (case-folded), not blocklisted, single words (no inner whitespace). */
+  /** Candidates in order, as written: distinct (case-folded; the first spelling wins), not blocklisted, no inner whitespace. */
   static List<String> candidates(List<String> words, List<String> blocklist) {
     Set<String> blocked = new HashSet<>();
     for (String b : blocklist) blocked.add(Words.normalize(b));
@@ -71,7 +70,7 @@ final class WordList {
     for (String w : words) {
       String n = Words.normalize(w);
       if (n.isEmpty() || blocked.contains(n) || w.strip().chars().anyMatch(Character::isWhitespace)) continue;
-      if (seen.add(n)) out.add(w.strip().toLowerCase(Locale.ROOT).equals(n) ? n : w.strip());
+      if (seen.add(n)) out.add(w.strip());
     }
     return out;
   }
