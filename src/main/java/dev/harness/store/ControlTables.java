@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * output_control tables: {@code control_words} (the filtered word list), {@code control_items} (the grid),
  * {@code control_responses} (one stored next-token distribution per engine variant × item), {@code control_results}
- * (scores) and {@code control_summary} (aggregates with intervals).
+ * (scores) and {@code control_summary} (aggregates with intervals), {@code control_comparisons} (variants against the first).
  */
 public final class ControlTables {
   private final Store store;
@@ -40,6 +40,14 @@ public final class ControlTables {
   public record SummaryRow(String engineVariant, String grouping, String caseName, String variant, Integer p,
       Integer r, int n, int passes, double passRate, double passLo, double passHi, double meanTvd, double tvdLo,
       double tvdHi, double meanP1, double p1Lo, double p1Hi) {}
+
+  /**
+   * An engine variant against the baseline (the first variant) on the items both answered: pass counts, discordant
+   * pairs and McNemar's exact p, and the paired-bootstrap interval of mean(TVD variant − TVD baseline).
+   */
+  public record ComparisonRow(String engineVariant, String baseline, String caseName, String variant, int n,
+      int baselinePasses, int passes, int onlyBaseline, int onlyVariant, double mcnemarP, double tvdDiff,
+      double tvdDiffLo, double tvdDiffHi) {}
 
   /**
    * Replaces the word list and the grid in one transaction. Items that keep their id and content keep their responses
@@ -280,6 +288,51 @@ public final class ControlTables {
           out.add(new SummaryRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
               (Integer) rs.getObject(5), (Integer) rs.getObject(6), rs.getInt(7), rs.getInt(8), num(rs, 9), num(rs, 10),
               num(rs, 11), num(rs, 12), num(rs, 13), num(rs, 14), num(rs, 15), num(rs, 16), num(rs, 17)));
+        }
+      }
+      return out;
+    });
+  }
+
+  public void replaceComparisons(List<ComparisonRow> rows) {
+    store.transaction(c -> {
+      try (Statement s = c.createStatement()) {
+        s.executeUpdate("DELETE FROM control_comparisons");
+      }
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO control_comparisons(engine_variant, baseline, "
+          + "case_name, variant, n, baseline_passes, passes, only_baseline, only_variant, mcnemar_p, tvd_diff, "
+          + "tvd_diff_lo, tvd_diff_hi) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+        for (ComparisonRow r : rows) {
+          ps.setString(1, r.engineVariant());
+          ps.setString(2, r.baseline());
+          ps.setString(3, r.caseName());
+          ps.setString(4, r.variant());
+          ps.setInt(5, r.n());
+          ps.setInt(6, r.baselinePasses());
+          ps.setInt(7, r.passes());
+          ps.setInt(8, r.onlyBaseline());
+          ps.setInt(9, r.onlyVariant());
+          ps.setDouble(10, r.mcnemarP());
+          setNum(ps, 11, r.tvdDiff());
+          setNum(ps, 12, r.tvdDiffLo());
+          setNum(ps, 13, r.tvdDiffHi());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    });
+  }
+
+  public List<ComparisonRow> comparisons() {
+    return store.query(c -> {
+      List<ComparisonRow> out = new ArrayList<>();
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT engine_variant, baseline, case_name, "
+          + "variant, n, baseline_passes, passes, only_baseline, only_variant, mcnemar_p, tvd_diff, tvd_diff_lo, "
+          + "tvd_diff_hi FROM control_comparisons ORDER BY rowid")) {
+        while (rs.next()) {
+          out.add(new ComparisonRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+              rs.getInt(6), rs.getInt(7), rs.getInt(8), rs.getInt(9), rs.getDouble(10), num(rs, 11), num(rs, 12),
+              num(rs, 13)));
         }
       }
       return out;

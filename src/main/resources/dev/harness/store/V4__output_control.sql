@@ -74,3 +74,19 @@ CREATE TABLE control_summary (
   p1_lo           REAL,
   p1_hi           REAL
 );
+
+CREATE TABLE control_comparisons (
+  engine_variant  TEXT NOT NULL,
+  baseline        TEXT NOT NULL,
+  case_name       TEXT NOT NULL,
+  variant         TEXT NOT NULL,
+  n               INTEGER NOT NULL,
+  baseline_passes INTEGER NOT NULL,
+  passes          INTEGER NOT NULL,
+  only_baseline   INTEGER NOT NULL,
+  only_variant    INTEGER NOT NULL,
+  mcnemar_p       REAL NOT NULL,
+  tvd_diff        REAL,
+  tvd_diff_lo     REAL,
+  tvd_diff_hi     REAL
+);

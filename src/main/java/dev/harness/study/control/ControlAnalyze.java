@@ -20,7 +20,8 @@ import java.util.function.Function;
  * analyze: pass rate (Wilson) and mean TVD and mean P1 (percentile bootstrap) per engine variant × grouping —
  * {@code model} (all items), {@code case} (case × prompt variant), {@code p} and {@code r} (per case, prompt variants
  * pooled) — into {@code control_summary}; plots {@code plots/calibration.png} (achieved P(w1) on given words against
- * the target p, one series per engine variant) and {@code plots/tvd_by_case.png}.
+ * the target p, one series per engine variant) and {@code plots/tvd_by_case.png}; every other variant against the
+ * first ({@link ControlComparison}) into {@code control_comparisons}.
  */
 final class ControlAnalyze {
   static final List<String> PLOTS = List.of("plots/calibration.png", "plots/tvd_by_case.png");
@@ -54,9 +55,14 @@ final class ControlAnalyze {
       rows.addAll(group(e.label(), "p", mine, s -> List.of(s.item().caseName(), ALL, s.item().p()), a));
       rows.addAll(group(e.label(), "r", mine, s -> List.of(s.item().caseName(), ALL, s.item().r()), a));
     }
-    new ControlTables(ctx.store()).replaceSummary(rows);
+    List<ControlTables.ComparisonRow> comparisons = ControlComparison.compare(
+        ctx.config().variants().stream().map(EngineConfig::label).toList(), all, a);
+    ControlTables tables = new ControlTables(ctx.store());
+    tables.replaceSummary(rows);
+    tables.replaceComparisons(comparisons);
     plots(rows);
-    return rows.size() + " summary rows over " + all.size() + " scored items; plots " + PLOTS;
+    return rows.size() + " summary rows, " + comparisons.size() + " comparisons with the first variant, over "
+        + all.size() + " scored items; plots " + PLOTS;
   }
 
   private static List<ControlTables.SummaryRow> group(String engine, String grouping, List<Scored> items,

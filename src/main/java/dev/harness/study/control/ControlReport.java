@@ -76,9 +76,26 @@ final class ControlReport {
       models.put(e.label(), brief);
     }
     combined.put("models", models);
+    List<Map<String, Object>> comps = new ArrayList<>();
+    for (ControlTables.ComparisonRow r : t.comparisons()) {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("model", r.engineVariant());
+      x.put("baseline", r.baseline());
+      x.put("case", r.caseName());
+      x.put("variant", r.variant());
+      x.put("n", r.n());
+      x.put("baseline_passes", r.baselinePasses());
+      x.put("passes", r.passes());
+      x.put("only_baseline_passes", r.onlyBaseline());
+      x.put("only_model_passes", r.onlyVariant());
+      x.put("mcnemar_exact_p", r.mcnemarP());
+      x.put("tvd_diff", interval(r.tvdDiff(), r.tvdDiffLo(), r.tvdDiffHi()));
+      comps.add(x);
+    }
+    combined.put("comparisons", comps);
     write(ctx.runDir().resolve(COMBINED), combined);
 
-    writeText(ctx.runDir().resolve("report.md"), markdown(c, summary, responses, t.words()));
+    writeText(ctx.runDir().resolve("report.md"), markdown(c, summary, t.comparisons(), responses, t.words()));
     return "report.md, " + COMBINED + ", " + RESULTS_CSV + ", " + SIMPLE_CSV + " and " + c.variants().size()
         + " per-model JSON files (" + scored.size() + " scored items)";
   }
@@ -168,7 +185,8 @@ final class ControlReport {
   }
 
   private String markdown(ExperimentConfig c, List<ControlTables.SummaryRow> summary,
-      List<ControlTables.ResponseRow> responses, List<ControlTables.WordRow> words) {
+      List<ControlTables.ComparisonRow> comparisons, List<ControlTables.ResponseRow> responses,
+      List<ControlTables.WordRow> words) {
     Markdown md = new Markdown();
     md.heading(1, "output_control: " + c.output().expGroupId());
     String level = pctLevel(c.analysis().ci());
@@ -195,6 +213,24 @@ final class ControlReport {
           r == null ? "n/a (n=0)" : tvd(r).format(3), Long.toString(failed)));
     }
     md.table(List.of("model", "engine", "pass rate", "mean TVD", "failed units"), rows);
+
+    if (!comparisons.isEmpty()) {
+      md.heading(2, "Against " + comparisons.get(0).baseline());
+      md.paragraph("Paired on the items both variants answered. Pass rates with " + level + " Wilson intervals; "
+          + "McNemar's exact test on the paired pass/fail outcomes (b: only the baseline passes, c: only the variant "
+          + "passes); ΔTVD = mean(TVD variant − TVD baseline) with a " + level + " paired-bootstrap interval (negative: "
+          + "the variant is closer to the targets).");
+      List<List<String>> cr = new ArrayList<>();
+      double ci = c.analysis().ci();
+      for (ControlTables.ComparisonRow r : comparisons) {
+        cr.add(List.of(r.engineVariant(), r.caseName(), r.variant(),
+            dev.harness.stats.Wilson.interval(r.baselinePasses(), r.n(), ci).format(3),
+            dev.harness.stats.Wilson.interval(r.passes(), r.n(), ci).format(3),
+            r.onlyBaseline() + " / " + r.onlyVariant(), String.format(java.util.Locale.ROOT, "%.4f", r.mcnemarP()),
+            new Interval(r.tvdDiff(), r.tvdDiffLo(), r.tvdDiffHi(), r.n(), ci).format(3)));
+      }
+      md.table(List.of("model", "case", "variant", "baseline pass rate", "pass rate", "b / c", "McNemar p", "ΔTVD"), cr);
+    }
 
     md.heading(2, "By case and prompt variant");
     rows = new ArrayList<>();

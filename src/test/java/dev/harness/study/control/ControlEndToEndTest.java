@@ -91,6 +91,17 @@ class ControlEndToEndTest {
         }
       }
       assertEquals("leading_space", t.words().get(0).filterLevel());
+      // the second variant against the first: identical outcomes → no discordant pair, p = 1, ΔTVD exactly 0
+      ControlTables.ComparisonRow all = t.comparisons().stream().filter(r -> r.caseName().equals("all")).findFirst().orElseThrow();
+      assertEquals("again", all.engineVariant());
+      assertEquals("base", all.baseline());
+      assertEquals(200, all.n());
+      assertEquals(0, all.onlyBaseline() + all.onlyVariant());
+      assertEquals(1.0, all.mcnemarP());
+      assertEquals(0.0, all.tvdDiff());
+      assertEquals(0.0, all.tvdDiffLo());
+      assertEquals(0.0, all.tvdDiffHi());
+      assertEquals(3, t.comparisons().size(), "all + given_words/plain + random_words/plain");
     }
 
     // the per-item CSV equals the recomputation
@@ -123,6 +134,8 @@ class ControlEndToEndTest {
     assertEquals(200, JSON.readTree(runDir.resolve("output_control_results_again.json").toFile()).path("items").size());
     String report = Files.readString(runDir.resolve("report.md"));
     assertTrue(report.contains("(n=200)") && report.contains("(n=100)"), report);
+    assertTrue(report.contains("## Against base"), report);
+    assertEquals(3, combined.path("comparisons").size());
 
     // training split: 2 pairs × 5 p × 2 r × 1 variant, words disjoint from the evaluation pairs' pairs
     List<String> train = Files.readAllLines(runDir.resolve("control_train.jsonl"));
