@@ -62,6 +62,18 @@ final class ControlValidation {
       fail(file, "control.top_logprobs", "expected an integer in [5, 20] (the API's limit), got " + k.topLogprobs());
     }
     if (k.storeTop() < 1) fail(file, "control.store_top", "expected an integer >= 1, got " + k.storeTop());
+    for (int i = 0; i < c.variants().size(); i++) {
+      EngineConfig e = c.variants().get(i);
+      if (e.isLocal()) continue;
+      if ("chat".equals(k.promptFormat()) && "completions".equals(e.endpoint())) {
+        fail(file, c.variantPath(i) + ".endpoint", "control.prompt_format chat needs endpoint chat for an openai engine "
+            + "(the completions endpoint cannot apply the server's chat template); or set control.prompt_format: plain");
+      }
+      if ("plain".equals(k.promptFormat()) && "chat".equals(e.endpoint())) {
+        fail(file, c.variantPath(i) + ".endpoint", "control.prompt_format plain needs endpoint completions for an openai "
+            + "engine (a chat endpoint would wrap the text as a user message and lose the prefill)");
+      }
+    }
     for (int i = 0; i < k.blocklist().size(); i++) {
       String b = k.blocklist().get(i);
       if (b == null || b.isBlank()) fail(file, "control.blocklist[" + i + "]", "expected a non-empty word");

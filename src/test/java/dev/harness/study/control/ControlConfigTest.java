@@ -51,4 +51,24 @@ class ControlConfigTest {
     assertTrue(msg.contains(expected), msg);
     assertFalse(Files.exists(dir.resolve("runs/bad/output_control.sqlite")), "nothing written");
   }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "chat  | completions | engines[1].endpoint | needs endpoint chat",
+      "plain | chat        | engines[1].endpoint | needs endpoint completions",
+  })
+  void promptFormatMustSuitTheHttpEndpoint(String format, String endpoint, String path, String expected) throws Exception {
+    Path cfg = dir.resolve("http.yaml");
+    Files.writeString(cfg, """
+        study: output_control
+        output: {exp_group_id: bad, root: %s}
+        engines:
+          - {name: local, kind: local, model: ../shared/models/tiny-llama-gqa}
+          - {name: api, kind: openai, model: m, base_url: "http://127.0.0.1:9/v1", endpoint: %s}
+        control: {prompt_format: %s}
+        """.formatted(dir.resolve("runs"), endpoint, format));
+    StringWriter err = new StringWriter();
+    assertEquals(2, ControlEndToEndTest.run(new StringWriter(), err, "prepare", "-c", cfg.toString()), err.toString());
+    assertTrue(err.toString().contains(path) && err.toString().contains(expected), err.toString());
+  }
 }
