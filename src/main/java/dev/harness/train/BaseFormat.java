@@ -1,0 +1,26 @@
+package dev.harness.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.harness.engine.local.weights.Checkpoint;
+
+/** How the frozen base projections are stored: float32, float16, or NF4 (QLoRA). */
+public enum BaseFormat {
+  FLOAT32, FLOAT16, NF4;
+
+  public static BaseFormat of(String quantization, String dtype) {
+    if ("nf4".equals(quantization)) return NF4;
+    return "float16".equals(dtype) ? FLOAT16 : FLOAT32;
+  }
+
+  /** Reads {@code <module>.weight} [out, in] (and {@code .bias} when asked) into a frozen projection. */
+  FrozenLinear load(Checkpoint ckpt, NDManager weights, String module, int out, int in, boolean bias) {
+    NDArray b = bias ? ckpt.load(weights, module + ".bias", DataType.FLOAT32, out) : null;
+    return switch (this) {
+      case FLOAT32 -> new FloatLinear(ckpt.load(weights, module + ".weight", DataType.FLOAT32, out, in), b);
+      case FLOAT16 -> new FloatLinear(ckpt.load(weights, module + ".weight", DataType.FLOAT16, out, in), b);
+      case NF4 -> throw new UnsupportedOperationException("nf4 base not available yet");
+    };
+  }
+}
