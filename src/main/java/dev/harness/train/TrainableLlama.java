@@ -226,12 +226,16 @@ public final class TrainableLlama implements AutoCloseable {
     return x.mul(cosSin[0]).add(rotated.mul(cosSin[1]));
   }
 
-  /** Additive causal mask [group·T, T] (query row r is position r mod T). */
+  /**
+   * Additive causal mask [group·T, T] (query row r is position r mod T). Hidden entries get −1e9, not −∞: with −∞
+   * libtorch's CPU softmax backward turned the LoRA gradients NaN after a few steps (seen on tiny-llama-gqa); exp(−1e9)
+   * is exactly 0 in float32, so the forward is unchanged.
+   */
   private static NDArray causalMask(NDManager m, int t, long group) {
     float[] mask = new float[(int) (group * t * t)];
     for (int g = 0; g < group; g++) {
       for (int i = 0; i < t; i++) {
-        for (int j = i + 1; j < t; j++) mask[(g * t + i) * t + j] = Float.NEGATIVE_INFINITY;
+        for (int j = i + 1; j < t; j++) mask[(g * t + i) * t + j] = -1e9f;
       }
     }
     return m.create(mask, new Shape(group * t, t));
