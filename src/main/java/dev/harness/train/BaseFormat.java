@@ -3,9 +3,13 @@ package dev.harness.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.harness.engine.local.quant.Nf4Weight;
 import dev.harness.engine.local.weights.Checkpoint;
 
-/** How the frozen base projections are stored: float32, float16, or NF4 (QLoRA). */
+/**
+ * How the frozen base projections are stored: float32, float16, or NF4 with double quantization (QLoRA's recipe;
+ * block 64, absmax re-quantized to 8 bits per 256 blocks). Embeddings, norms and lm_head stay float32.
+ */
 public enum BaseFormat {
   FLOAT32, FLOAT16, NF4;
 
@@ -20,7 +24,11 @@ public enum BaseFormat {
     return switch (this) {
       case FLOAT32 -> new FloatLinear(ckpt.load(weights, module + ".weight", DataType.FLOAT32, out, in), b);
       case FLOAT16 -> new FloatLinear(ckpt.load(weights, module + ".weight", DataType.FLOAT16, out, in), b);
-      case NF4 -> throw new UnsupportedOperationException("nf4 base not available yet");
+      case NF4 -> {
+        float[][] w = new float[1][];
+        ckpt.read(weights, module + ".weight", DataType.FLOAT32, new long[] {out, in}, a -> w[0] = a.toFloatArray());
+        yield new Nf4Linear(Nf4Weight.quantize(weights, w[0], out, in, true, DataType.FLOAT32), b);
+      }
     };
   }
 }
