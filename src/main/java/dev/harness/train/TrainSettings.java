@@ -48,6 +48,12 @@ public record TrainSettings(
     adamEps = adamEps == null ? 1e-8 : adamEps;
   }
 
+  /** A copy with another eval_every. */
+  public TrainSettings withEvalEvery(int every) {
+    return new TrainSettings(objective, lr, weightDecay, schedule, warmupRatio, warmupSteps, epochs, maxSteps, batchSize,
+        gradAccum, maxGradNorm, seed, evalSplit, every, saveEvery, resume, maxLength, adamBeta1, adamBeta2, adamEps);
+  }
+
   public static TrainSettings defaults() {
     return new TrainSettings(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
         null, null, null, null, null);

@@ -241,10 +241,17 @@ public final class TrainableLlama implements AutoCloseable {
     return m.create(mask, new Shape(group * t, t));
   }
 
-  /** Frozen base arrays, for tests that check training leaves them bit-identical. */
-  float[] baseWeightSnapshot(int layer, int projection) {
-    FrozenLinear f = layers.get(layer).proj()[projection];
-    return f instanceof FloatLinear fl ? fl.weight().toType(DataType.FLOAT32, true).toFloatArray() : null;
+  /** Every frozen float array (embedding, head, norms, float projection weights): for tests of frozenness. */
+  List<NDArray> frozenArrays() {
+    List<NDArray> out = new ArrayList<>(List.of(embed, lmHead, finalNorm));
+    for (Layer l : layers) {
+      out.add(l.inputNorm());
+      out.add(l.postNorm());
+      if (l.qNorm() != null) out.add(l.qNorm());
+      if (l.kNorm() != null) out.add(l.kNorm());
+      for (FrozenLinear f : l.proj()) if (f instanceof FloatLinear fl) out.add(fl.weight());
+    }
+    return out;
   }
 
   @Override
