@@ -82,6 +82,7 @@ final class ControlRun {
     int failedTotal = 0;
     int skipped = 0;
     String firstError = null;
+    AtomicInteger cut = new AtomicInteger();
     for (EngineConfig e : c.variants()) {
       List<Unit> all = units(ctx, e);
       List<Unit> todo = all.stream().filter(u -> !done.contains(u.key())).toList();
@@ -96,12 +97,13 @@ final class ControlRun {
         AtomicInteger failed = new AtomicInteger();
         AtomicReference<String> err = new AtomicReference<>();
         int threads = engine instanceof LocalEngine ? 1 : e.concurrency();
+        int maxLength = engine instanceof LocalEngine l ? l.maxLength() : Integer.MAX_VALUE;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (Progress progress = new Progress("run " + e.label(), todo.size(), ctx.err())) {
           List<Future<?>> futures = new ArrayList<>();
           for (Unit u : todo) {
             futures.add(pool.submit(() -> {
-              boolean success = runUnit(engine, u, tables, err);
+              boolean success = runUnit(engine, u, tables, err, maxLength, cut);
               (success ? ok : failed).incrementAndGet();
               progress.step(ok.get() + " ok, " + failed.get() + " failed");
             }));
@@ -134,16 +136,23 @@ final class ControlRun {
       throw new PhaseException(Phase.RUN, ctx.configPath(), "every request failed (" + failedTotal + "/" + sent
           + "); first error: " + firstError, null);
     }
-    return sent + " units sent (" + okTotal + " ok, " + failedTotal + " failed), " + skipped + " skipped as already done";
+    if (cut.get() > 0) {
+      ctx.log("[run] " + cut.get() + " prompts were longer than the model's context window and lost their start "
+          + "(see control_responses.prompt_tokens)");
+    }
+    return sent + " units sent (" + okTotal + " ok, " + failedTotal + " failed), " + skipped + " skipped as already done"
+        + (cut.get() > 0 ? "; " + cut.get() + " prompts cut to the context window" : "");
   }
 
-  private boolean runUnit(Engine engine, Unit u, ControlTables tables, AtomicReference<String> firstError) {
+  private boolean runUnit(Engine engine, Unit u, ControlTables tables, AtomicReference<String> firstError,
+      int maxLength, AtomicInteger cut) {
     ExperimentConfig c = ctx.config();
     Prompt prompt = ControlPrompts.prompt(u.item(), c.control().promptFormat());
     long t0 = System.nanoTime();
     try {
       boolean local = engine instanceof LocalEngine;
       Integer promptTokens = local ? ((LocalEngine) engine).promptIds(prompt).length : null;
+      if (promptTokens != null && promptTokens > maxLength) cut.incrementAndGet();
       NextToken nt = engine.nextToken(prompt, local ? 0 : c.control().topLogprobs());
       List<String> extra = new ArrayList<>(c.control().blocklist());
       if (u.item().givenWords()) {
