@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The research loop through the CLI: prepare (writes the training split) → finetune (objective tvd, a few steps) →
- * all with the base model and base + that adapter. No threshold is asserted for a tiny random model: the files, the
+ * all with the base model, base + that adapter, and the NF4 base (one study, three variants). No threshold is asserted for a tiny random model: the files, the
  * held-out comparison with intervals, and numbers recomputable from the stored distributions.
  */
 class ControlAdapterLoopTest {
@@ -40,11 +40,12 @@ class ControlAdapterLoopTest {
         engines:
           - {name: base, kind: local, model: %s}
           - {name: tvd_adapter, kind: local, model: %s, adapter: %s}
+          - {name: base_nf4, kind: local, model: %s, quantization: nf4}
         grid: {cases: [given_words, random_words], ps: [30, 70], rs: [20], n_pairs: 4, n_seeds: 2, variants: [plain],
                train_pairs: 2}
         control: {prompt_format: chat}
         analysis: {bootstrap_iters: 300}
-        """.formatted(runs, GQA, GQA, adapter));
+        """.formatted(runs, GQA, GQA, adapter, GQA));
     Path trainFile = runs.resolve("loop/control_train.jsonl");
     Path finetune = dir.resolve("ft.yaml");
     Files.writeString(finetune, """
@@ -76,7 +77,7 @@ class ControlAdapterLoopTest {
       Map<String, String> base = new HashMap<>();
       int differ = 0;
       List<ControlTables.ResponseRow> responses = t.responses();
-      assertEquals(24, responses.size(), "2 variants × (4 pairs + 2 seeds) × 2 p × 1 r held-out items");
+      assertEquals(36, responses.size(), "3 variants × (4 pairs + 2 seeds) × 2 p × 1 r held-out items");
       for (ControlTables.ResponseRow r : responses) {
         assertTrue(r.ok(), r.unitKey());
         recomputed.put(r.engineVariant() + "|" + r.itemId(), ControlEndToEndTest.referenceTvd(
@@ -87,6 +88,7 @@ class ControlAdapterLoopTest {
         if (r.engineVariant().equals("tvd_adapter") && !r.distributionJson().equals(base.get(r.itemId()))) differ++;
       }
       assertTrue(differ > 0, "the trained adapter changes the distributions");
+      assertEquals(2, t.comparisons().stream().filter(c -> c.caseName().equals("all")).count(), "adapter and NF4 vs base");
       ControlTables.ComparisonRow all = t.comparisons().stream().filter(c -> c.caseName().equals("all")).findFirst().orElseThrow();
       assertEquals("tvd_adapter", all.engineVariant());
       assertEquals(12, all.n());
@@ -104,7 +106,7 @@ class ControlAdapterLoopTest {
     }
     List<String> lines = Files.readAllLines(runDir.resolve("output_control_results.csv"));
     List<String> header = List.of(lines.get(0).split(","));
-    assertEquals(25, lines.size());
+    assertEquals(37, lines.size());
     for (String line : lines.subList(1, lines.size())) {
       String[] f = line.split(",", -1);
       double[] exp = recomputed.get(f[0] + "|" + f[header.indexOf("item_id")]);
@@ -112,7 +114,8 @@ class ControlAdapterLoopTest {
     }
     String report = Files.readString(runDir.resolve("report.md"));
     assertTrue(report.contains("## Against base"), report);
-    assertTrue(report.contains("| tvd_adapter | all | all |"), report);
+    assertTrue(report.contains("| tvd_adapter | all | all |") && report.contains("| base_nf4 | all | all |"), report);
+    assertTrue(Files.isRegularFile(runDir.resolve("output_control_results_base_nf4.json")));
     JsonNode combined = JSON.readTree(runDir.resolve("output_control_combined_results.json").toFile());
     assertEquals("base", combined.path("comparisons").get(0).path("baseline").asText());
   }
