@@ -201,8 +201,13 @@ final class ControlReport {
     long train = words.stream().filter(w -> "train".equals(w.role())).count();
     md.paragraph("Word list: " + words.size() + " words after the tokenizer filter `" + filter + "` (" + eval
         + " in evaluation pairs, " + train + " in training pairs)."
-        + ("strict".equals(filter) ? "" : " The strict filter (one token with and without a leading space) was relaxed: "
-            + "see docs/output-control.md."));
+        + switch (filter) {
+          case "strict" -> " Every word is one token after the prefill, with and without a leading space.";
+          case "leading_space" -> " The strict filter (one token with and without a leading space) left too few words "
+              + "for this tokenizer and was relaxed to one token with a leading space.";
+          default -> " The list is used unfiltered (no tokenizer known, or fewer than two single-token words): a given "
+              + "word that is several tokens cannot get its probability from one next token.";
+        });
 
     md.heading(2, "Overall");
     List<List<String>> rows = new ArrayList<>();
