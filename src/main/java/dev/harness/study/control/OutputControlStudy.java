@@ -1,9 +1,15 @@
 package dev.harness.study.control;
 
-import dev.harness.HarnessException;
+import dev.harness.config.EngineConfig;
+import dev.harness.config.ExperimentConfig;
+import dev.harness.store.ControlTables;
 import dev.harness.study.Phase;
 import dev.harness.study.Study;
 import dev.harness.study.StudyContext;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** output_control: can a model make its next-token distribution match a stated target (TVD). */
@@ -14,13 +20,54 @@ public final class OutputControlStudy implements Study {
   public String name() { return NAME; }
 
   @Override
-  public Object phaseInputs(Phase phase, StudyContext ctx) { return Map.of(); }
+  public Object phaseInputs(Phase phase, StudyContext ctx) {
+    ExperimentConfig c = ctx.config();
+    Map<String, Object> in = new LinkedHashMap<>();
+    switch (phase) {
+      case PREPARE -> {
+        in.put("grid", c.grid());
+        in.put("words", c.words());
+        in.put("blocklist", c.control().blocklist());
+        List<String> toks = new ArrayList<>();
+        for (EngineConfig e : c.variants()) toks.add(e.isLocal() ? e.model() : e.tokenizer());
+        in.put("tokenizers", toks);
+      }
+      case RUN -> {
+        in.put("engines", c.variants());
+        in.put("prompt_format", c.control().promptFormat());
+        in.put("top_logprobs", c.control().topLogprobs());
+        in.put("store_top", c.control().storeTop());
+      }
+      case SCORE -> {
+        in.put("scorer", c.control().scorer());
+        in.put("blocklist", c.control().blocklist());
+      }
+      case ANALYZE -> in.put("analysis", c.analysis());
+      case REPORT -> in.put("report", 1);
+    }
+    return in;
+  }
 
   @Override
-  public boolean outputsExist(Phase phase, StudyContext ctx) { return false; }
+  public boolean outputsExist(Phase phase, StudyContext ctx) {
+    return switch (phase) {
+      case PREPARE -> !ControlRun.evalItems(ctx).isEmpty()
+          && (ctx.config().grid().trainPairs() == 0 || Files.isRegularFile(ControlPrepare.trainFile(ctx)));
+      case RUN -> ControlRun.unanswered(ctx) == 0;
+      case SCORE -> new ControlTables(ctx.store()).resultCount() == ControlScoring.scorable(ctx);
+      case ANALYZE -> ControlAnalyze.PLOTS.stream().allMatch(p -> Files.isRegularFile(ctx.runDir().resolve(p)));
+      case REPORT -> ControlReport.files(ctx.config()).stream().allMatch(f -> Files.isRegularFile(ctx.runDir().resolve(f)));
+    };
+  }
 
   @Override
   public String execute(Phase phase, StudyContext ctx) {
-    throw new HarnessException("the output_control study is not built yet", 1, null);
+    return switch (phase) {
+      case PREPARE -> new ControlPrepare(ctx).execute();
+      case RUN -> new ControlRun(ctx).execute();
+      case SCORE -> new ControlScoring(ctx).execute();
+      case ANALYZE -> new ControlAnalyze(ctx).execute();
+      case REPORT -> new ControlReport(ctx).execute();
+    };
   }
 }

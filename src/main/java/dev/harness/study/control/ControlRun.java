@@ -1,0 +1,188 @@
+package dev.harness.study.control;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harness.config.EngineConfig;
+import dev.harness.config.ExperimentConfig;
+import dev.harness.engine.Engine;
+import dev.harness.engine.EngineException;
+import dev.harness.engine.EngineInfo;
+import dev.harness.engine.NextToken;
+import dev.harness.engine.Prompt;
+import dev.harness.engine.local.LocalEngine;
+import dev.harness.metrics.control.Distribution;
+import dev.harness.store.ControlTables;
+import dev.harness.store.RunTables;
+import dev.harness.study.Phase;
+import dev.harness.study.PhaseException;
+import dev.harness.study.Progress;
+import dev.harness.study.RunEnvironment;
+import dev.harness.study.StudyContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * run: for every engine variant and evaluation item, the next-token distribution after the prompt and its prefill —
+ * the full vocabulary on the local engine, {@code control.top_logprobs} alternatives on an OpenAI-compatible one — kept
+ * as a {@link StoredDistribution}. Each unit ({@code output_control|<variant>|<item>}) is committed on its own; units
+ * with an ok response are skipped, failed ones are retried.
+ */
+final class ControlRun {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final StudyContext ctx;
+
+  ControlRun(StudyContext ctx) { this.ctx = ctx; }
+
+  record Unit(String key, String variant, ControlItem item) {}
+
+  static String unitKey(String variant, String itemId) {
+    return OutputControlStudy.NAME + "|" + variant + "|" + itemId;
+  }
+
+  static List<ControlItem> evalItems(StudyContext ctx) {
+    List<ControlItem> out = new ArrayList<>();
+    for (ControlTables.ItemRow r : new ControlTables(ctx.store()).items()) {
+      if ("eval".equals(r.split())) {
+        out.add(new ControlItem(r.itemId(), r.caseName(), r.variant(), r.pairIndex(), r.word1(), r.word2(), r.seed(),
+            r.p(), r.r(), r.split()));
+      }
+    }
+    return out;
+  }
+
+  static List<Unit> units(StudyContext ctx, EngineConfig e) {
+    return evalItems(ctx).stream().map(i -> new Unit(unitKey(e.label(), i.itemId()), e.label(), i)).toList();
+  }
+
+  /** Units without any stored response (failed ones count as answered: {@code harness run} retries them). */
+  static long unanswered(StudyContext ctx) {
+    Set<String> done = new ControlTables(ctx.store()).respondedKeys(false);
+    long n = 0;
+    for (EngineConfig e : ctx.config().variants()) n += units(ctx, e).stream().filter(u -> !done.contains(u.key())).count();
+    return n;
+  }
+
+  String execute() {
+    ExperimentConfig c = ctx.config();
+    if (evalItems(ctx).isEmpty()) {
+      throw new PhaseException(Phase.RUN, ctx.configPath(), "no prepared items in " + ctx.store().file()
+          + "; run 'harness prepare -c " + ctx.configPath() + "' first", null);
+    }
+    ControlTables tables = new ControlTables(ctx.store());
+    Set<String> done = tables.respondedKeys(true);
+    int sent = 0;
+    int okTotal = 0;
+    int failedTotal = 0;
+    int skipped = 0;
+    String firstError = null;
+    AtomicInteger cut = new AtomicInteger();
+    for (EngineConfig e : c.variants()) {
+      List<Unit> all = units(ctx, e);
+      List<Unit> todo = all.stream().filter(u -> !done.contains(u.key())).toList();
+      skipped += all.size() - todo.size();
+      if (todo.isEmpty()) continue;
+      try (Engine engine = ctx.engines().open(e, c.kv(), ctx.configPath())) {
+        EngineInfo info = engine.info();
+        new RunTables(ctx.store()).upsertRun(new RunTables.RunRow(OutputControlStudy.NAME + ":" + e.label(),
+            OutputControlStudy.NAME, e.label(), null, null, info.kind(), e.model(), json(info), json(c),
+            json(RunEnvironment.capture())));
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicReference<String> err = new AtomicReference<>();
+        int threads = engine instanceof LocalEngine ? 1 : e.concurrency();
+        int maxLength = engine instanceof LocalEngine l ? l.maxLength() : Integer.MAX_VALUE;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (Progress progress = new Progress("run " + e.label(), todo.size(), ctx.err())) {
+          List<Future<?>> futures = new ArrayList<>();
+          for (Unit u : todo) {
+            futures.add(pool.submit(() -> {
+              boolean success = runUnit(engine, u, tables, err, maxLength, cut);
+              (success ? ok : failed).incrementAndGet();
+              progress.step(ok.get() + " ok, " + failed.get() + " failed");
+            }));
+          }
+          for (Future<?> f : futures) {
+            try {
+              f.get();
+            } catch (java.util.concurrent.ExecutionException ex) {
+              throw new PhaseException(Phase.RUN, ctx.configPath(), "worker failed: " + ex.getCause(), ex.getCause());
+            }
+          }
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          throw new PhaseException(Phase.RUN, ctx.configPath(), "interrupted", ex);
+        } finally {
+          pool.shutdownNow();
+          try {
+            pool.awaitTermination(30, TimeUnit.SECONDS);
+          } catch (InterruptedException ignored) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        sent += todo.size();
+        okTotal += ok.get();
+        failedTotal += failed.get();
+        if (firstError == null) firstError = err.get();
+      }
+    }
+    if (sent > 0 && okTotal == 0) {
+      throw new PhaseException(Phase.RUN, ctx.configPath(), "every request failed (" + failedTotal + "/" + sent
+          + "); first error: " + firstError, null);
+    }
+    if (cut.get() > 0) {
+      ctx.log("[run] " + cut.get() + " prompts were longer than the model's context window and lost their start "
+          + "(see control_responses.prompt_tokens)");
+    }
+    return sent + " units sent (" + okTotal + " ok, " + failedTotal + " failed), " + skipped + " skipped as already done"
+        + (cut.get() > 0 ? "; " + cut.get() + " prompts cut to the context window" : "");
+  }
+
+  private boolean runUnit(Engine engine, Unit u, ControlTables tables, AtomicReference<String> firstError,
+      int maxLength, AtomicInteger cut) {
+    ExperimentConfig c = ctx.config();
+    Prompt prompt = ControlPrompts.prompt(u.item(), c.control().promptFormat());
+    long t0 = System.nanoTime();
+    try {
+      boolean local = engine instanceof LocalEngine;
+      Integer promptTokens = local ? ((LocalEngine) engine).promptIds(prompt).length : null;
+      if (promptTokens != null && promptTokens > maxLength) cut.incrementAndGet();
+      NextToken nt = engine.nextToken(prompt, local ? 0 : c.control().topLogprobs());
+      List<String> extra = new ArrayList<>(c.control().blocklist());
+      if (u.item().givenWords()) {
+        extra.add(u.item().word1());
+        extra.add(u.item().word2());
+      }
+      Distribution d = StoredDistribution.select(nt, c.control().storeTop(), extra);
+      tables.putResponse(new ControlTables.ResponseRow(u.key(), u.variant(), u.item().itemId(), "ok", promptTokens,
+          nt.vocabSize() < 0 ? null : nt.vocabSize(), nt.fullVocabulary(), StoredDistribution.toJson(d), d.restMass(),
+          null, null, (System.nanoTime() - t0) / 1e6));
+      return true;
+    } catch (EngineException e) {
+      firstError.compareAndSet(null, e.kind() + ": " + e.getMessage());
+      tables.putResponse(new ControlTables.ResponseRow(u.key(), u.variant(), u.item().itemId(), "error", null, null,
+          null, null, null, e.kind().name(), e.getMessage(), (System.nanoTime() - t0) / 1e6));
+      return false;
+    } catch (RuntimeException e) {
+      String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
+      firstError.compareAndSet(null, "ENGINE_ERROR: " + msg);
+      tables.putResponse(new ControlTables.ResponseRow(u.key(), u.variant(), u.item().itemId(), "error", null, null,
+          null, null, null, "ENGINE_ERROR", msg, (System.nanoTime() - t0) / 1e6));
+      return false;
+    }
+  }
+
+  static String json(Object o) {
+    try {
+      return JSON.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
