@@ -1,0 +1,178 @@
+package dev.harness.study.mc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harness.config.EngineConfig;
+import dev.harness.config.ExperimentConfig;
+import dev.harness.engine.Engine;
+import dev.harness.engine.EngineException;
+import dev.harness.engine.EngineInfo;
+import dev.harness.engine.TokenScore;
+import dev.harness.engine.local.LocalEngine;
+import dev.harness.store.McTables;
+import dev.harness.store.RunTables;
+import dev.harness.study.Phase;
+import dev.harness.study.PhaseException;
+import dev.harness.study.Progress;
+import dev.harness.study.RunEnvironment;
+import dev.harness.study.StudyContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * run: the log-likelihood of every choice of every item, per variant, through the engine's {@code score} (lm-eval's
+ * split). Requests of one document share a context and go to the local engine together ({@code scoreBatch}, up to
+ * {@code mc.batch_size} requests a forward pass); each batch is committed on its own, so an interrupted run resumes.
+ *
+ * <p>Seeds: a zero-shot log-likelihood does not depend on a seed, so each request is scored once and the result is
+ * recorded under every seed's unit key with {@code scored_with_seed} = the first seed (never re-scored to pretend
+ * variance). A stored result counts as done only if it was made by the same variant settings (variant hash).
+ */
+final class McRun {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final StudyContext ctx;
+
+  McRun(StudyContext ctx) { this.ctx = ctx; }
+
+  /** One (context, continuation) request: a choice of an item. */
+  record Request(String task, int docId, int choice, String context, String continuation) {}
+
+  /** The requests of a variant that lack a result (for any seed, or made with other variant settings). */
+  static List<Request> todo(StudyContext ctx, EngineConfig v) {
+    ExperimentConfig c = ctx.config();
+    McTables tables = new McTables(ctx.store());
+    Map<String, String> have = tables.resultHashes(v.label());
+    String hash = McVariants.hash(v);
+    List<Integer> seeds = McVariants.seeds(c);
+    List<Request> out = new ArrayList<>();
+    for (String task : c.tasks()) {
+      for (McTables.ItemRow it : tables.items(task)) {
+        for (McTables.ChoiceRow ch : it.choices()) {
+          boolean done = seeds.stream().allMatch(s -> hash.equals(have.get(McVariants.unitKey(v, task, it.docId(), ch.index(), s))));
+          if (!done) out.add(new Request(task, it.docId(), ch.index(), it.context(), ch.continuation()));
+        }
+      }
+    }
+    return out;
+  }
+
+  static long unanswered(StudyContext ctx) {
+    long n = 0;
+    for (EngineConfig v : ctx.config().variants()) n += todo(ctx, v).size();
+    return n;
+  }
+
+  /** Consecutive requests in batches of at most {@code size}; a new document starts a new batch when it does not fit. */
+  static List<List<Request>> batches(List<Request> requests, int size) {
+    List<List<Request>> out = new ArrayList<>();
+    List<Request> cur = new ArrayList<>();
+    int i = 0;
+    while (i < requests.size()) {
+      int j = i;
+      while (j < requests.size() && sameDoc(requests.get(j), requests.get(i))) j++;
+      List<Request> doc = requests.subList(i, j);
+      if (!cur.isEmpty() && cur.size() + doc.size() > size) {
+        out.add(cur);
+        cur = new ArrayList<>();
+      }
+      for (Request r : doc) {
+        if (cur.size() == size) {
+          out.add(cur);
+          cur = new ArrayList<>();
+        }
+        cur.add(r);
+      }
+      i = j;
+    }
+    if (!cur.isEmpty()) out.add(cur);
+    return out;
+  }
+
+  private static boolean sameDoc(Request a, Request b) { return a.task().equals(b.task()) && a.docId() == b.docId(); }
+
+  String execute() {
+    ExperimentConfig c = ctx.config();
+    McTables tables = new McTables(ctx.store());
+    for (String task : c.tasks()) {
+      if (tables.itemCount(task) == 0) {
+        throw new PhaseException(Phase.RUN, ctx.configPath(), "no prepared items for task " + task + " in "
+            + ctx.store().file() + "; run 'harness prepare -c " + ctx.configPath() + "' first", null);
+      }
+    }
+    List<Integer> seeds = McVariants.seeds(c);
+    List<String> parts = new ArrayList<>();
+    long total = 0;
+    for (int vi = 0; vi < c.variants().size(); vi++) {
+      EngineConfig v = c.variants().get(vi);
+      List<Request> todo = todo(ctx, v);
+      if (todo.isEmpty()) {
+        parts.add(v.label() + ": all done");
+        continue;
+      }
+      String hash = McVariants.hash(v);
+      try (Engine engine = ctx.engines().open(v, c.kv(), ctx.configPath())) {
+        EngineInfo info = engine.info();
+        RunTables runs = new RunTables(ctx.store());
+        String configJson = json(c);
+        String envJson = json(RunEnvironment.capture());
+        for (int s : seeds) {
+          runs.upsertRun(new RunTables.RunRow(McVariants.runId(v, s), McEvalStudy.NAME, v.label(), null, (long) s,
+              info.kind(), v.model(), json(info), configJson, envJson));
+        }
+        int batchSize = c.mc().batchSize();
+        try (Progress progress = new Progress("run " + v.label(), todo.size(), ctx.err())) {
+          for (List<Request> batch : batches(todo, batchSize)) {
+            List<List<TokenScore>> scores = score(engine, batch, v);
+            List<McTables.ResultRow> rows = new ArrayList<>();
+            for (int k = 0; k < batch.size(); k++) {
+              Request r = batch.get(k);
+              List<TokenScore> ts = scores.get(k);
+              double ll = 0;
+              boolean greedy = true;
+              for (TokenScore t : ts) {
+                ll += t.logprob();
+                greedy &= t.greedy();
+              }
+              for (int s : seeds) {
+                rows.add(new McTables.ResultRow(McVariants.unitKey(v, r.task(), r.docId(), r.choice(), s),
+                    McVariants.runId(v, s), v.label(), hash, r.task(), r.docId(), r.choice(), s, ll, greedy, ts.size(),
+                    seeds.get(0), batchSize));
+              }
+              progress.step(v.label());
+            }
+            tables.recordResults(rows);
+          }
+        }
+      }
+      total += todo.size();
+      parts.add(v.label() + ": " + todo.size() + " choices scored");
+    }
+    return total + " requests scored (" + String.join("; ", parts) + "); seeds " + seeds
+        + " share each request's score (zero-shot log-likelihoods do not depend on a seed)";
+  }
+
+  private List<List<TokenScore>> score(Engine engine, List<Request> batch, EngineConfig v) {
+    try {
+      if (engine instanceof LocalEngine local && batch.size() > 1) {
+        return local.scoreBatch(batch.stream().map(Request::context).toList(),
+            batch.stream().map(Request::continuation).toList());
+      }
+      List<List<TokenScore>> out = new ArrayList<>();
+      for (Request r : batch) out.add(engine.score(r.context(), r.continuation()));
+      return out;
+    } catch (EngineException | IllegalArgumentException e) {
+      Request r = batch.get(0);
+      throw new PhaseException(Phase.RUN, ctx.configPath(), "variant " + v.label() + ", task " + r.task() + ", doc "
+          + r.docId() + ": scoring failed: " + e.getMessage() + " (results so far are kept; 'harness run' resumes)", e);
+    }
+  }
+
+  static String json(Object o) {
+    try {
+      return JSON.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
