@@ -60,6 +60,13 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--kv-policy", defaultValue = "snapkv", paramLabel = "P",
       description = "Compression policy: snapkv, streaming_llm, h2o, knorm, random, full (--kv).")
   String kvPolicy;
+  @Option(names = "--mc", description = "Also measure multiple-choice log-likelihood throughput (choices/s) for "
+      + "ARC-Easy-shaped requests, unbatched and with shared-context batching (see --mc-docs, --mc-batch).")
+  boolean mc;
+  @Option(names = "--mc-docs", defaultValue = "32", paramLabel = "N", description = "Documents of 4 choices each (--mc).")
+  int mcDocs;
+  @Option(names = "--mc-batch", defaultValue = "8", paramLabel = "N", description = "Requests per batched forward pass (--mc).")
+  int mcBatch;
   @Option(names = "--shape", defaultValue = "bench", hidden = true,
       description = "Generated shape: bench, or tiny (tests: tiny model and small machine probes).")
   String shape;
@@ -89,7 +96,9 @@ public final class BenchCommand implements Callable<Integer> {
     };
     BenchConfig cfg;
     try {
-      List<BenchStage> stages = kv ? List.of(new KvBenchStage(kvContext, kvBudgets, kvPolicy, log)) : List.of();
+      List<BenchStage> stages = new java.util.ArrayList<>();
+      if (kv) stages.add(new KvBenchStage(kvContext, kvBudgets, kvPolicy, log));
+      if (mc) stages.add(new dev.harness.bench.McBenchStage(mcDocs, mcBatch, log));
       cfg = new BenchConfig(model, s, seed, prefillTokens, decodeTokens, repeats, threads, dtype, device, keep,
           s.name().equals("tiny") ? MachineProbe.Sizes.small() : MachineProbe.Sizes.full(), stages);
     } catch (IllegalArgumentException e) {
