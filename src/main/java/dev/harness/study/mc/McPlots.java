@@ -46,8 +46,7 @@ final class McPlots {
       series.add(new PlotSeries(v.label(), y, lo, hi));
     }
     int n = summary.stream().filter(s -> s.seed().equals(McAnalyze.ALL_SEEDS)).mapToInt(McTables.SummaryRow::n).max().orElse(0);
-    Plots.bars(dir.resolve("metrics_by_variant.png"), "Multiple-choice metrics by variant (seed-averaged, up to n=" + n
-        + " docs per task)", "task and metric", "mean with " + pct(c) + " bootstrap CI", cats, series);
+    Plots.bars(dir.resolve("metrics_by_variant.png"), "MC metrics by variant (seed-averaged, n<=" + n + " docs/task)", "task and metric", "mean with " + pct(c) + " bootstrap CI", cats, series);
 
     String truth = c.tasks().contains("truthfulqa_mc2") ? "truthfulqa_mc2" : c.tasks().contains("truthfulqa_mc1") ? "truthfulqa_mc1" : null;
     String arc = c.tasks().contains("arc_easy") ? "arc_easy" : c.tasks().contains("arc_challenge") ? "arc_challenge" : null;

@@ -2,6 +2,7 @@ package dev.harness.study.mc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harness.config.ConfigException;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.engine.Engine;
@@ -111,7 +112,7 @@ final class McRun {
         continue;
       }
       String hash = McVariants.hash(v);
-      try (Engine engine = ctx.engines().open(v, c.kv(), ctx.configPath())) {
+      try (Engine engine = open(v, vi)) {
         EngineInfo info = engine.info();
         RunTables runs = new RunTables(ctx.store());
         String configJson = json(c);
@@ -150,6 +151,20 @@ final class McRun {
     }
     return total + " requests scored (" + String.join("; ", parts) + "); seeds " + seeds
         + " share each request's score (zero-shot log-likelihoods do not depend on a seed)";
+  }
+
+  /** Opens a variant's engine; a config error about {@code engine.*} is reported at the variant's own path. */
+  private Engine open(EngineConfig v, int index) {
+    ExperimentConfig c = ctx.config();
+    try {
+      return ctx.engines().open(v, c.kv(), ctx.configPath());
+    } catch (ConfigException e) {
+      String path = e.fieldPath();
+      if (path == null || !path.startsWith("engine") || c.engines().isEmpty()) throw e;
+      String prefix = (e.file() == null ? "" : e.file() + ": ") + path + ": ";
+      String msg = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
+      throw new ConfigException(e.file(), c.variantPath(index) + path.substring("engine".length()), msg);
+    }
   }
 
   private List<List<TokenScore>> score(Engine engine, List<Request> batch, EngineConfig v) {
