@@ -112,6 +112,25 @@ class McReaderTest {
   }
 
   @Test
+  void readsAJsonlFileOfAHubDatasetRepo() throws Exception {
+    String line = "{\"id\":\"x1\",\"question\":\"Which?\",\"choices\":{\"text\":[\"a\",\"b\"],"
+        + "\"label\":[\"1\",\"2\"]},\"answerKey\":\"2\"}\n";
+    dev.harness.hub.FakeHub hub = new dev.harness.hub.FakeHub().add("datasets/", "org/arc-json", "data/test.jsonl",
+        line.getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
+    try (mockwebserver3.MockWebServer server = new mockwebserver3.MockWebServer()) {
+      server.setDispatcher(hub);
+      server.start();
+      dev.harness.hub.HubClient client = new dev.harness.hub.HubClient(new dev.harness.hub.HubSettings(
+          server.url("/").toString(), null, dir.resolve("hf"), false));
+      List<McDoc> docs = McReader.read(McTask.ARC_EASY, "hf://org/arc-json/data/test.jsonl", client);
+      assertEquals(1, docs.size());
+      assertEquals(1, docs.get(0).gold());
+      assertEquals("/datasets/org/arc-json/resolve/main/data/test.jsonl", hub.paths.get(0));
+      McReader.read(McTask.ARC_EASY, "hf://org/arc-json@main/data/test.jsonl", client);
+    }
+  }
+
+  @Test
   void hubParquetIsAClearError() {
     DataException e = assertThrows(DataException.class, () -> McReader.read(McTask.ARC_EASY, "hf://allenai/ai2_arc", null));
     assertTrue(e.getMessage().startsWith("hf://allenai/ai2_arc: the Hub serves arc_easy as "
