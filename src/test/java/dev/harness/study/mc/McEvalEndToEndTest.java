@@ -48,7 +48,7 @@ class McEvalEndToEndTest {
         %s
         tasks: [arc_easy, truthfulqa_mc1, truthfulqa_mc2]
         seeds: [0, 1]
-        limit: 3
+        limit: 2
         mc:
           sources: {arc_easy: %s, truthfulqa_mc1: %s, truthfulqa_mc2: %s}
           batch_size: %d
@@ -84,7 +84,7 @@ class McEvalEndToEndTest {
       JsonNode res = JSON.readTree(results.toFile());
       String time = results.getFileName().toString().substring("results_".length()).replace(".json", "");
       assertTrue(time.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d-\\d\\d-\\d\\d\\.\\d{6}"), time);
-      assertEquals(3, res.at("/n-samples/arc_easy/effective").asInt());
+      assertEquals(2, res.at("/n-samples/arc_easy/effective").asInt());
       assertEquals(2376, res.at("/n-samples/arc_easy/original").asInt());
       assertEquals("[0,1]", res.at("/config/seeds").toString());
       for (String task : List.of("arc_easy", "truthfulqa_mc1", "truthfulqa_mc2")) {
@@ -108,7 +108,7 @@ class McEvalEndToEndTest {
         assertEquals(0.0, r.delta(), 0);
         assertEquals(0.0, r.lo(), 0);
         assertEquals(0.0, r.hi(), 0);
-        assertEquals(3, r.n());
+        assertEquals(2, r.n());
         if (!r.task().equals("truthfulqa_mc2")) {
           assertEquals(0, r.b());
           assertEquals(0, r.c());
@@ -119,7 +119,7 @@ class McEvalEndToEndTest {
       }
       // seeds share one scoring: every result row was made with seed 0; both seeds present
       List<McTables.ResultRow> rows = t.results("base", "arc_easy");
-      assertEquals(2 * 3 * 4, rows.size(), "2 seeds x 3 docs x 4 choices");
+      assertEquals(2 * 2 * 4, rows.size(), "2 seeds x 2 docs x 4 choices");
       assertTrue(rows.stream().allMatch(r -> r.scoredWithSeed() == 0 && r.loglik() < 0 && r.nTokens() > 0));
       for (McTables.ResultRow r : rows) {
         if (r.seed() == 1) {
@@ -162,7 +162,7 @@ class McEvalEndToEndTest {
           compared++;
         }
       }
-      assertTrue(compared > 40, "compared " + compared);
+      assertTrue(compared >= 16, "compared " + compared);
       assertTrue(worst < 1e-5, "max |Δ loglik| between batch 4 and batch 1: " + worst);
     }
   }
@@ -178,7 +178,7 @@ class McEvalEndToEndTest {
   /** Recomputes each line's metrics from its filtered_resps and doc; checks them; returns the means. */
   private static Map<String, Double> rescore(String task, Path samples) throws Exception {
     List<String> lines = Files.readAllLines(samples);
-    assertEquals(3, lines.size(), samples.toString());
+    assertEquals(2, lines.size(), samples.toString());
     Map<String, List<Double>> vals = new HashMap<>();
     for (String line : lines) {
       JsonNode n = JSON.readTree(line);
