@@ -24,7 +24,8 @@ import java.util.Map;
 /**
  * run: the log-likelihood of every choice of every item, per variant, through the engine's {@code score} (lm-eval's
  * split). Requests of one document share a context and go to the local engine together ({@code scoreBatch}, up to
- * {@code mc.batch_size} requests a forward pass); each batch is committed on its own, so an interrupted run resumes.
+ * {@code mc.batch_size} requests a forward pass; an openai variant sends a batch's requests with up to
+ * {@code concurrency} in flight); each batch is committed on its own, so an interrupted run resumes.
  *
  * <p>Seeds: a zero-shot log-likelihood does not depend on a seed, so each request is scored once and the result is
  * recorded under every seed's unit key with {@code scored_with_seed} = the first seed (never re-scored to pretend
@@ -122,9 +123,11 @@ final class McRun {
               info.kind(), v.model(), json(info), configJson, envJson));
         }
         int batchSize = c.mc().batchSize();
+        java.util.concurrent.ExecutorService pool = engine instanceof LocalEngine || v.concurrency() <= 1 ? null
+            : java.util.concurrent.Executors.newFixedThreadPool(v.concurrency());
         try (Progress progress = new Progress("run " + v.label(), todo.size(), ctx.err())) {
           for (List<Request> batch : batches(todo, batchSize)) {
-            List<List<TokenScore>> scores = score(engine, batch, v);
+            List<List<TokenScore>> scores = score(engine, batch, v, pool);
             List<McTables.ResultRow> rows = new ArrayList<>();
             for (int k = 0; k < batch.size(); k++) {
               Request r = batch.get(k);
@@ -144,6 +147,8 @@ final class McRun {
             }
             tables.recordResults(rows);
           }
+        } finally {
+          if (pool != null) pool.shutdownNow();
         }
       }
       total += todo.size();
@@ -167,20 +172,43 @@ final class McRun {
     }
   }
 
-  private List<List<TokenScore>> score(Engine engine, List<Request> batch, EngineConfig v) {
+  /**
+   * Scores a batch: one left-padded forward pass on the local engine ({@code scoreBatch}); otherwise one
+   * {@code score} call per request, up to the variant's {@code concurrency} in flight (results in request order).
+   */
+  private List<List<TokenScore>> score(Engine engine, List<Request> batch, EngineConfig v,
+      java.util.concurrent.ExecutorService pool) {
     try {
       if (engine instanceof LocalEngine local && batch.size() > 1) {
         return local.scoreBatch(batch.stream().map(Request::context).toList(),
             batch.stream().map(Request::continuation).toList());
       }
+      if (pool == null || batch.size() == 1) {
+        List<List<TokenScore>> out = new ArrayList<>();
+        for (Request r : batch) out.add(engine.score(r.context(), r.continuation()));
+        return out;
+      }
+      List<java.util.concurrent.Future<List<TokenScore>>> futures = new ArrayList<>();
+      for (Request r : batch) futures.add(pool.submit(() -> engine.score(r.context(), r.continuation())));
       List<List<TokenScore>> out = new ArrayList<>();
-      for (Request r : batch) out.add(engine.score(r.context(), r.continuation()));
+      for (var f : futures) out.add(f.get());
       return out;
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof EngineException || cause instanceof IllegalArgumentException) throw failed(batch, v, (RuntimeException) cause);
+      throw new PhaseException(Phase.RUN, ctx.configPath(), "variant " + v.label() + ": worker failed: " + cause, cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PhaseException(Phase.RUN, ctx.configPath(), "interrupted", e);
     } catch (EngineException | IllegalArgumentException e) {
-      Request r = batch.get(0);
-      throw new PhaseException(Phase.RUN, ctx.configPath(), "variant " + v.label() + ", task " + r.task() + ", doc "
-          + r.docId() + ": scoring failed: " + e.getMessage() + " (results so far are kept; 'harness run' resumes)", e);
+      throw failed(batch, v, e);
     }
+  }
+
+  private PhaseException failed(List<Request> batch, EngineConfig v, RuntimeException e) {
+    Request r = batch.get(0);
+    return new PhaseException(Phase.RUN, ctx.configPath(), "variant " + v.label() + ", task " + r.task() + ", doc "
+        + r.docId() + ": scoring failed: " + e.getMessage() + " (results so far are kept; 'harness run' resumes)", e);
   }
 
   static String json(Object o) {
