@@ -27,6 +27,9 @@ import dev.harness.engine.local.kv.KvCache;
 import dev.harness.engine.local.kv.KvPolicies;
 import dev.harness.engine.local.kv.KvPolicy;
 import dev.harness.engine.local.kv.LayerCache;
+import dev.harness.engine.local.lora.LoraApplier;
+import dev.harness.engine.local.lora.LoraException;
+import dev.harness.engine.local.lora.PeftAdapter;
 import dev.harness.engine.local.model.CausalLM;
 import dev.harness.engine.local.model.ModelConfig;
 import dev.harness.engine.local.model.Models;
@@ -68,7 +71,12 @@ public final class LocalEngine implements dev.harness.engine.Engine {
   private final PromptRenderer renderer;
   private final Set<Integer> eosIds;
   private final int maxLength;
-  private final ReentrantLock lock = new ReentrantLock();
+  private final ReentrantLock lock;
+  /** The loaded base and its adapters, shared by every view ({@link #withAdapter}); closed with the last view. */
+  private final Base base;
+  /** The adapter this view applies (null: the base model, or the merged adapter when one was merged). */
+  private final String adapter;
+  private boolean closed;
 
   private LocalEngine(Path dir, LocalOptions options, NDManager root, CausalLM model, HfTokenizer tokenizer,
       Set<Integer> eosIds, int maxLength) {
@@ -80,7 +88,38 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     this.renderer = new PromptRenderer(tokenizer.chatTemplate());
     this.eosIds = eosIds;
     this.maxLength = maxLength;
+    this.lock = new ReentrantLock();
+    this.base = new Base(WeightBytes.of(model));
+    this.adapter = null;
   }
+
+  /** A view of {@code of}'s loaded base that applies {@code adapter}. */
+  private LocalEngine(LocalEngine of, String adapter) {
+    this.dir = of.dir;
+    this.options = of.options;
+    this.root = of.root;
+    this.model = of.model;
+    this.tokenizer = of.tokenizer;
+    this.renderer = of.renderer;
+    this.eosIds = of.eosIds;
+    this.maxLength = of.maxLength;
+    this.lock = of.lock;
+    this.base = of.base;
+    this.adapter = adapter;
+  }
+
+  /** State shared by the views of one loaded base (guarded by the engine lock). */
+  private static final class Base {
+    final WeightBytes bytes;
+    final Map<String, LoadedAdapter> adapters = new LinkedHashMap<>();
+    LoadedAdapter merged;
+    int refs = 1;
+
+    Base(WeightBytes bytes) { this.bytes = bytes; }
+  }
+
+  /** An adapter on this base: its name, directory and the bytes of its matrices as held. */
+  public record LoadedAdapter(String name, Path dir, long bytes, boolean merged) {}
 
   /**
    * Opens a model directory (config.json, model.safetensors or a sharded index, tokenizer.json, optional
@@ -95,7 +134,7 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     try {
       root = NDManager.newBaseManager(device(opts.device()));
       DataType type = opts.dtype().equals("float16") ? DataType.FLOAT16 : DataType.FLOAT32;
-      CausalLM model = Models.load(modelDir, cfg, root, type);
+      CausalLM model = Models.load(modelDir, cfg, root, type, opts.quant());
       settleHeap();
       int window = opts.maxLength() != null ? opts.maxLength() : cfg.maxPositions();
       return new LocalEngine(modelDir, opts, root, model, tok, eosIds(modelDir, cfg, tok), window);
@@ -146,6 +185,106 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     if (ids.isEmpty()) ids.addAll(cfg.eosTokenIds());
     if (ids.isEmpty() && tok.specialTokens().eosId() != null) ids.add(tok.specialTokens().eosId());
     return ids;
+  }
+
+  // ---------------------------------------------------------------- adapters
+
+  /**
+   * Loads a PEFT adapter onto this base, unmerged, under {@code name} (idempotent for the same name and directory),
+   * without changing what this view applies; select it with {@link #withAdapter}. Throws {@link CheckpointException}
+   * (a {@link LoraException}) naming the adapter file and the module when it does not fit the base.
+   */
+  public String addAdapter(String name, Path adapterDir) {
+    return withLock(() -> {
+      Path d = adapterDir.toAbsolutePath().normalize();
+      LoadedAdapter old = base.adapters.get(name);
+      if (old != null) {
+        if (old.dir().equals(d)) return name;
+        throw new IllegalArgumentException("adapter name '" + name + "' is already used for " + old.dir());
+      }
+      if (base.merged != null) {
+        throw new LoraException(d + ": cannot add an adapter to a base with a merged adapter (" + base.merged.dir() + ")");
+      }
+      PeftAdapter a = PeftAdapter.load(d);
+      long bytes = LoraApplier.attach(model, name, a);
+      base.adapters.put(name, new LoadedAdapter(name, d, bytes, false));
+      return name;
+    });
+  }
+
+  /**
+   * Folds a PEFT adapter into the dense weights (W' = W + scaling·B·A): from now on every view of this base runs the
+   * merged model. Only on a float (not NF4) base without other adapters.
+   */
+  public void mergeAdapter(Path adapterDir) {
+    withLock(() -> {
+      Path d = adapterDir.toAbsolutePath().normalize();
+      if (!base.adapters.isEmpty() || base.merged != null) {
+        throw new LoraException(d + ": a merged adapter must be the only adapter of its base");
+      }
+      if (options.quant().nf4()) {
+        throw new LoraException(d + ": cannot merge an adapter into NF4 weights; apply it unmerged (as QLoRA does)");
+      }
+      LoraApplier.merge(model, PeftAdapter.load(d));
+      base.merged = new LoadedAdapter(d.getFileName().toString(), d, 0, true);
+      return null;
+    });
+  }
+
+  /**
+   * A view of this engine's loaded base that applies adapter {@code name} (null: no adapter) to every call; it shares
+   * the weights, the tokenizer and the lock. Each view is closed on its own; the base goes with the last one.
+   */
+  public LocalEngine withAdapter(String name) {
+    return withLock(() -> {
+      if (name != null && !base.adapters.containsKey(name)) {
+        throw new IllegalArgumentException("no adapter '" + name + "' on this base (loaded: " + base.adapters.keySet() + ")");
+      }
+      base.refs++;
+      return new LocalEngine(this, name);
+    });
+  }
+
+  /** Whether the shared base is still loaded (some view is open). */
+  public boolean alive() {
+    lock.lock();
+    try {
+      return base.refs > 0;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether this engine and {@code other} are views of the same loaded weights. */
+  public boolean sharesBaseWith(LocalEngine other) { return other != null && base == other.base; }
+
+  /** The adapter this view applies (null: none, or the merged one — see {@link #adapters}). */
+  public String adapterName() { return adapter; }
+
+  /** The adapters loaded on this base (a merged one included). */
+  public List<LoadedAdapter> adapters() {
+    return withLock(() -> {
+      List<LoadedAdapter> out = new ArrayList<>(base.adapters.values());
+      if (base.merged != null) out.add(base.merged);
+      return out;
+    });
+  }
+
+  /** Bytes of the linear layers as loaded (NF4 or float) and as they would be in the model dtype and in float16. */
+  public WeightBytes weightBytes() { return base.bytes; }
+
+  private void alive0() {
+    if (base.refs <= 0) throw new IllegalStateException("local engine " + dir + " is closed");
+  }
+
+  private <T> T withLock(Supplier<T> work) {
+    lock.lock();
+    try {
+      alive0();
+      return work.get();
+    } finally {
+      lock.unlock();
+    }
   }
 
   // ---------------------------------------------------------------- helpers other code calls
@@ -235,6 +374,8 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("device", root.getDevice().toString());
     extra.put("dtype", options.dtype());
+    if (!options.quant().equals(dev.harness.engine.local.quant.Quantization.NONE)) extra.put("quantization", options.quantization());
+    if (adapter != null) extra.put("adapter", adapter);
     Generation g = new Generation(r, prompt);
     try (NDManager seq = root.newSubManager(); KvCache cache = model.newCache(seq)) {
       KvOutcome kv = policy == null ? null : new KvOutcome();
@@ -755,13 +896,27 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     details.put("layers", Integer.toString(c.numLayers()));
     details.put("vocab_size", Integer.toString(c.vocabSize()));
     details.put("max_length", Integer.toString(maxLength));
+    details.put("quantization", options.quantization());
+    WeightBytes wb = base.bytes;
+    details.put("linear_weight_bytes", Long.toString(wb.linear()));
+    details.put("linear_weight_bytes_unquantized", Long.toString(wb.unquantized()));
+    LoadedAdapter a = adapter != null ? base.adapters.get(adapter) : base.merged;
+    if (a != null) {
+      details.put("adapter", a.dir().toString());
+      details.put("adapter_name", a.name());
+      details.put("lora", a.merged() ? "merged" : "unmerged");
+    }
     return new EngineInfo("local", dir.toString(), null, options.dtype(), dir.resolve("tokenizer.json").toString(), CAPABILITIES, details);
   }
 
+  /** Closes this view; the loaded base (weights, tokenizer) is released with the last open view. */
   @Override
   public void close() {
     lock.lock();
     try {
+      if (closed) return;
+      closed = true;
+      if (--base.refs > 0) return;
       model.close();
       tokenizer.close();
       root.close();
@@ -800,6 +955,8 @@ public final class LocalEngine implements dev.harness.engine.Engine {
   private <T> T locked(Supplier<T> work) {
     lock.lock();
     try {
+      if (closed || base.refs <= 0) throw new EngineException(ErrorKind.ENGINE_ERROR, "local engine " + dir + " is closed");
+      model.activeAdapter().set(adapter);
       return guard(work);
     } finally {
       lock.unlock();

@@ -5,6 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.harness.engine.local.kv.BatchKvCache;
 import dev.harness.engine.local.kv.KvCache;
+import dev.harness.engine.local.linear.ActiveAdapter;
+import dev.harness.engine.local.linear.Projection;
+import java.util.List;
 
 /** A loaded decoder-only model: a forward pass over new tokens that reads and extends a KV cache. Not thread-safe. */
 public interface CausalLM extends AutoCloseable {
@@ -13,6 +16,15 @@ public interface CausalLM extends AutoCloseable {
 
   /** The manager that owns the weights (adapters that add weights put them here; never close it directly). */
   NDManager weights();
+
+  /**
+   * The linear projections in load order (per layer q|k|v, o, gate|up, down; GPT-2 c_attn, c_proj, c_fc, c_proj):
+   * every linear layer except embeddings and lm_head. Adapters and NF4 act on these.
+   */
+  List<Projection> projections();
+
+  /** The adapter the LoRA projections apply on the next forward pass (set by the engine under its lock). */
+  ActiveAdapter activeAdapter();
 
   /** The dtype weights and activations use (FLOAT32 or FLOAT16). */
   DataType dataType();

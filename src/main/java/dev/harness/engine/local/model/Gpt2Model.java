@@ -10,6 +10,9 @@ import dev.harness.engine.local.kv.BatchKvCache;
 import dev.harness.engine.local.kv.KvCache;
 import dev.harness.engine.local.kv.LayerCache;
 import dev.harness.engine.local.kv.PrefillCapture;
+import dev.harness.engine.local.linear.ActiveAdapter;
+import dev.harness.engine.local.linear.Projection;
+import dev.harness.engine.local.quant.Quantization;
 import dev.harness.engine.local.weights.Checkpoint;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +24,8 @@ import java.util.List;
  */
 public final class Gpt2Model implements CausalLM {
 
-  record Layer(NDArray ln1W, NDArray ln1B, NDArray attnW, NDArray attnB, NDArray projW, NDArray projB,
-      NDArray ln2W, NDArray ln2B, NDArray fcW, NDArray fcB, NDArray mlpProjW, NDArray mlpProjB) {}
+  record Layer(NDArray ln1W, NDArray ln1B, Projection attnW, NDArray attnB, Projection projW, NDArray projB,
+      NDArray ln2W, NDArray ln2B, Projection fcW, NDArray fcB, Projection mlpProjW, NDArray mlpProjB) {}
 
   private final ModelConfig cfg;
   private final DataType type;
@@ -33,9 +36,11 @@ public final class Gpt2Model implements CausalLM {
   private final NDArray lnFW;
   private final NDArray lnFB;
   private final List<Layer> layers;
+  private final List<Projection> projections;
+  private final ActiveAdapter active;
 
   private Gpt2Model(ModelConfig cfg, DataType type, NDManager weights, NDArray wte, NDArray wpe, NDArray lmHeadT,
-      NDArray lnFW, NDArray lnFB, List<Layer> layers) {
+      NDArray lnFW, NDArray lnFB, List<Layer> layers, List<Projection> projections, ActiveAdapter active) {
     this.cfg = cfg;
     this.type = type;
     this.weights = weights;
@@ -45,10 +50,12 @@ public final class Gpt2Model implements CausalLM {
     this.lnFW = lnFW;
     this.lnFB = lnFB;
     this.layers = layers;
+    this.projections = List.copyOf(projections);
+    this.active = active;
   }
 
-  static Gpt2Model load(ModelConfig c, Checkpoint ckpt, NDManager weights, DataType type) {
-    WeightLoader w = new WeightLoader(ckpt, weights, type);
+  static Gpt2Model load(ModelConfig c, Checkpoint ckpt, NDManager weights, DataType type, Quantization quant) {
+    WeightLoader w = new WeightLoader(ckpt, weights, type, quant);
     String pre = ckpt.has("transformer.wte.weight") ? "transformer." : "";
     long e = c.hiddenSize();
     long inner = c.intermediateSize();
@@ -59,15 +66,17 @@ public final class Gpt2Model implements CausalLM {
     List<Layer> layers = new ArrayList<>();
     for (int i = 0; i < c.numLayers(); i++) {
       String p = pre + "h." + i + ".";
+      String mod = "transformer.h." + i + "."; // PEFT's module path inside GPT2LMHeadModel, whatever the tensor prefix
       layers.add(new Layer(
           w.plain(p + "ln_1.weight", e), w.plain(p + "ln_1.bias", e),
-          w.plain(p + "attn.c_attn.weight", e, 3 * e), w.plain(p + "attn.c_attn.bias", 3 * e),
-          w.plain(p + "attn.c_proj.weight", e, e), w.plain(p + "attn.c_proj.bias", e),
+          w.conv1d(p + "attn.c_attn.weight", mod + "attn.c_attn", e, 3 * e), w.plain(p + "attn.c_attn.bias", 3 * e),
+          w.conv1d(p + "attn.c_proj.weight", mod + "attn.c_proj", e, e), w.plain(p + "attn.c_proj.bias", e),
           w.plain(p + "ln_2.weight", e), w.plain(p + "ln_2.bias", e),
-          w.plain(p + "mlp.c_fc.weight", e, inner), w.plain(p + "mlp.c_fc.bias", inner),
-          w.plain(p + "mlp.c_proj.weight", inner, e), w.plain(p + "mlp.c_proj.bias", e)));
+          w.conv1d(p + "mlp.c_fc.weight", mod + "mlp.c_fc", e, inner), w.plain(p + "mlp.c_fc.bias", inner),
+          w.conv1d(p + "mlp.c_proj.weight", mod + "mlp.c_proj", inner, e), w.plain(p + "mlp.c_proj.bias", e)));
     }
-    return new Gpt2Model(c, type, weights, wte, wpe, lmHeadT, w.plain(pre + "ln_f.weight", e), w.plain(pre + "ln_f.bias", e), layers);
+    return new Gpt2Model(c, type, weights, wte, wpe, lmHeadT, w.plain(pre + "ln_f.weight", e), w.plain(pre + "ln_f.bias", e),
+        layers, w.projections(), new ActiveAdapter());
   }
 
   @Override
@@ -78,6 +87,12 @@ public final class Gpt2Model implements CausalLM {
 
   @Override
   public NDManager weights() { return weights; }
+
+  @Override
+  public List<Projection> projections() { return projections; }
+
+  @Override
+  public ActiveAdapter activeAdapter() { return active; }
 
   @Override
   public NDArray forward(NDManager step, int[] ids, KvCache cache, int logitsFrom) {
@@ -123,7 +138,7 @@ public final class Gpt2Model implements CausalLM {
     int d = cfg.headDim();
     double eps = cfg.normEps();
     NDArray h = Ops.layerNorm(x, l.ln1W(), l.ln1B(), eps);
-    NDArray qkv = h.matMul(l.attnW()).addi(l.attnB());
+    NDArray qkv = l.attnW().apply(step, h).addi(l.attnB());
     NDList parts = qkv.split(3, 1);
     NDArray q = parts.get(0).reshape(t, heads, d).transpose(1, 0, 2);
     NDArray k = parts.get(1).reshape(t, heads, d).transpose(1, 0, 2);
@@ -132,9 +147,9 @@ public final class Gpt2Model implements CausalLM {
     if (capture != null) capture.queries(index, q, positions);
     NDArray attn = Ops.attention(q, lc.keys(step), lc.values(step), mask, heads,
         capture != null && capture.wantsProbs() ? p -> capture.probs(index, p, heads) : null);
-    x.addi(attn.matMul(l.projW()).addi(l.projB()));
+    x.addi(l.projW().apply(step, attn).addi(l.projB()));
     NDArray h2 = Ops.layerNorm(x, l.ln2W(), l.ln2B(), eps);
-    NDArray m = Ops.geluNew(h2.matMul(l.fcW()).addi(l.fcB())).matMul(l.mlpProjW()).addi(l.mlpProjB());
+    NDArray m = l.mlpProjW().apply(step, Ops.geluNew(l.fcW().apply(step, h2).addi(l.fcB()))).addi(l.mlpProjB());
     x.addi(m);
   }
 
@@ -181,19 +196,19 @@ public final class Gpt2Model implements CausalLM {
     int d = cfg.headDim();
     double eps = cfg.normEps();
     NDArray h = Ops.layerNorm(x, l.ln1W(), l.ln1B(), eps);
-    NDArray qkv = h.matMul(l.attnW()).addi(l.attnB());
+    NDArray qkv = l.attnW().apply(step, h).addi(l.attnB());
     NDList parts = qkv.split(3, 1);
     NDArray q = parts.get(0).reshape(b, t, heads, d).transpose(0, 2, 1, 3);
     NDArray k = parts.get(1).reshape(b, t, heads, d).transpose(0, 2, 1, 3);
     NDArray v = parts.get(2).reshape(b, t, heads, d).transpose(0, 2, 1, 3);
     cache.append(index, k, v);
     NDArray attn = BatchOps.attention(q, cache.keys(index, step), cache.values(index, step), mask, heads);
-    x.addi(attn.matMul(l.projW()).addi(l.projB()));
+    x.addi(l.projW().apply(step, attn).addi(l.projB()));
     NDArray h2 = Ops.layerNorm(x, l.ln2W(), l.ln2B(), eps);
-    NDArray m = Ops.geluNew(h2.matMul(l.fcW()).addi(l.fcB())).matMul(l.mlpProjW()).addi(l.mlpProjB());
+    NDArray m = l.mlpProjW().apply(step, Ops.geluNew(l.fcW().apply(step, h2).addi(l.fcB()))).addi(l.mlpProjB());
     x.addi(m);
   }
 
   @Override
-  public void close() { weights.close(); }
+  public void close() { weights.close(); } // owns every projection's arrays, adapters' included
 }

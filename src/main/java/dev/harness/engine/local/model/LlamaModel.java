@@ -10,6 +10,9 @@ import dev.harness.engine.local.kv.BatchKvCache;
 import dev.harness.engine.local.kv.KvCache;
 import dev.harness.engine.local.kv.LayerCache;
 import dev.harness.engine.local.kv.PrefillCapture;
+import dev.harness.engine.local.linear.ActiveAdapter;
+import dev.harness.engine.local.linear.Projection;
+import dev.harness.engine.local.quant.Quantization;
 import dev.harness.engine.local.weights.Checkpoint;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +24,8 @@ import java.util.List;
 public final class LlamaModel implements CausalLM {
 
   /** One decoder layer's weights, linear ones pre-transposed and fused. Nullable: biases, q/k norms. */
-  record Layer(NDArray inputNorm, NDArray qkvT, NDArray qkvBias, NDArray qNorm, NDArray kNorm, NDArray oT,
-      NDArray oBias, NDArray postNorm, NDArray gateUpT, NDArray gateUpBias, NDArray downT, NDArray downBias) {}
+  record Layer(NDArray inputNorm, Projection qkv, NDArray qkvBias, NDArray qNorm, NDArray kNorm, Projection o,
+      NDArray oBias, NDArray postNorm, Projection gateUp, NDArray gateUpBias, Projection down, NDArray downBias) {}
 
   private final ModelConfig cfg;
   private final DataType type;
@@ -32,9 +35,11 @@ public final class LlamaModel implements CausalLM {
   private final NDArray finalNorm;
   private final List<Layer> layers;
   private final Rope rope;
+  private final List<Projection> projections;
+  private final ActiveAdapter active;
 
   private LlamaModel(ModelConfig cfg, DataType type, NDManager weights, NDArray embed, NDArray lmHeadT,
-      NDArray finalNorm, List<Layer> layers) {
+      NDArray finalNorm, List<Layer> layers, List<Projection> projections, ActiveAdapter active) {
     this.cfg = cfg;
     this.type = type;
     this.weights = weights;
@@ -43,10 +48,12 @@ public final class LlamaModel implements CausalLM {
     this.finalNorm = finalNorm;
     this.layers = layers;
     this.rope = new Rope(cfg.headDim(), cfg.ropeTheta(), cfg.ropeScaling());
+    this.projections = List.copyOf(projections);
+    this.active = active;
   }
 
-  static LlamaModel load(ModelConfig c, Checkpoint ckpt, NDManager weights, DataType type) {
-    WeightLoader w = new WeightLoader(ckpt, weights, type);
+  static LlamaModel load(ModelConfig c, Checkpoint ckpt, NDManager weights, DataType type, Quantization quant) {
+    WeightLoader w = new WeightLoader(ckpt, weights, type, quant);
     long h = c.hiddenSize();
     long q = c.qDim();
     long kv = c.kvDim();
@@ -58,21 +65,25 @@ public final class LlamaModel implements CausalLM {
       String p = "model.layers." + i + ".";
       String a = p + "self_attn.";
       String m = p + "mlp.";
-      NDArray qkvT = w.linearT(h, new String[] {a + "q_proj.weight", a + "k_proj.weight", a + "v_proj.weight"}, new long[] {q, kv, kv});
+      Projection qkv = w.linear(h, new String[] {a + "q_proj.weight", a + "k_proj.weight", a + "v_proj.weight"},
+          new String[] {a + "q_proj", a + "k_proj", a + "v_proj"}, new long[] {q, kv, kv});
       NDArray qkvBias = c.attentionBias()
           ? w.vectors(new String[] {a + "q_proj.bias", a + "k_proj.bias", a + "v_proj.bias"}, new long[] {q, kv, kv}) : null;
       boolean qkNorm = c.architecture() == Architecture.QWEN3;
       NDArray qNorm = qkNorm ? w.plain(a + "q_norm.weight", c.headDim()) : null;
       NDArray kNorm = qkNorm ? w.plain(a + "k_norm.weight", c.headDim()) : null;
       NDArray oBias = c.attentionBias() && c.architecture() == Architecture.LLAMA ? w.plain(a + "o_proj.bias", h) : null;
-      NDArray gateUpT = w.linearT(h, new String[] {m + "gate_proj.weight", m + "up_proj.weight"}, new long[] {inter, inter});
+      Projection gateUp = w.linear(h, new String[] {m + "gate_proj.weight", m + "up_proj.weight"},
+          new String[] {m + "gate_proj", m + "up_proj"}, new long[] {inter, inter});
       NDArray gateUpBias = c.mlpBias() ? w.vectors(new String[] {m + "gate_proj.bias", m + "up_proj.bias"}, new long[] {inter, inter}) : null;
       NDArray downBias = c.mlpBias() ? w.plain(m + "down_proj.bias", h) : null;
-      layers.add(new Layer(w.plain(p + "input_layernorm.weight", h), qkvT, qkvBias, qNorm, kNorm,
-          w.linearT(q, a + "o_proj.weight", h), oBias, w.plain(p + "post_attention_layernorm.weight", h),
-          gateUpT, gateUpBias, w.linearT(inter, m + "down_proj.weight", h), downBias));
+      Projection o = w.linear(q, new String[] {a + "o_proj.weight"}, new String[] {a + "o_proj"}, new long[] {h});
+      Projection down = w.linear(inter, new String[] {m + "down_proj.weight"}, new String[] {m + "down_proj"}, new long[] {h});
+      layers.add(new Layer(w.plain(p + "input_layernorm.weight", h), qkv, qkvBias, qNorm, kNorm, o, oBias,
+          w.plain(p + "post_attention_layernorm.weight", h), gateUp, gateUpBias, down, downBias));
     }
-    return new LlamaModel(c, type, weights, embed, lmHeadT, w.plain("model.norm.weight", h), layers);
+    return new LlamaModel(c, type, weights, embed, lmHeadT, w.plain("model.norm.weight", h), layers, w.projections(),
+        new ActiveAdapter());
   }
 
   @Override
@@ -83,6 +94,12 @@ public final class LlamaModel implements CausalLM {
 
   @Override
   public NDManager weights() { return weights; }
+
+  @Override
+  public List<Projection> projections() { return projections; }
+
+  @Override
+  public ActiveAdapter activeAdapter() { return active; }
 
   @Override
   public NDArray forward(NDManager step, int[] ids, KvCache cache, int logitsFrom) {
@@ -127,7 +144,7 @@ public final class LlamaModel implements CausalLM {
     int t = positions.length;
     double eps = cfg.normEps();
     NDArray h = Ops.rmsNorm(x, l.inputNorm(), eps);
-    NDArray qkv = h.matMul(l.qkvT());
+    NDArray qkv = l.qkv().apply(step, h);
     h.close();
     if (l.qkvBias() != null) qkv.addi(l.qkvBias());
     NDList parts = qkv.split(new long[] {cfg.qDim(), cfg.qDim() + cfg.kvDim()}, 1);
@@ -147,19 +164,19 @@ public final class LlamaModel implements CausalLM {
         capture != null && capture.wantsProbs() ? p -> capture.probs(index, p, cfg.numHeads()) : null);
     q.close();
     qkv.close();
-    NDArray o = attn.matMul(l.oT());
+    NDArray o = l.o().apply(step, attn);
     attn.close();
     if (l.oBias() != null) o.addi(l.oBias());
     x.addi(o);
     o.close();
     NDArray h2 = Ops.rmsNorm(x, l.postNorm(), eps);
-    NDArray gu = h2.matMul(l.gateUpT());
+    NDArray gu = l.gateUp().apply(step, h2);
     h2.close();
     if (l.gateUpBias() != null) gu.addi(l.gateUpBias());
     NDList gateUp = gu.split(2, 1);
     NDArray act = Ops.siluGlu(gateUp.get(0), gateUp.get(1));
     gu.close();
-    NDArray mlp = act.matMul(l.downT());
+    NDArray mlp = l.down().apply(step, act);
     act.close();
     if (l.downBias() != null) mlp.addi(l.downBias());
     x.addi(mlp);
@@ -201,7 +218,7 @@ public final class LlamaModel implements CausalLM {
     int n = b * t;
     double eps = cfg.normEps();
     NDArray h = Ops.rmsNorm(x, l.inputNorm(), eps);
-    NDArray qkv = h.matMul(l.qkvT());
+    NDArray qkv = l.qkv().apply(step, h);
     if (l.qkvBias() != null) qkv.addi(l.qkvBias());
     NDList parts = qkv.split(new long[] {cfg.qDim(), cfg.qDim() + cfg.kvDim()}, 1);
     NDArray q = parts.get(0).reshape(n, cfg.numHeads(), cfg.headDim());
@@ -215,18 +232,18 @@ public final class LlamaModel implements CausalLM {
     k = Rope.apply(k, cosSin[0], cosSin[1]).reshape(b, t, cfg.numKvHeads(), cfg.headDim()).transpose(0, 2, 1, 3);
     cache.append(index, k, v.transpose(0, 2, 1, 3));
     NDArray attn = BatchOps.attention(q, cache.keys(index, step), cache.values(index, step), mask, cfg.numKvHeads());
-    NDArray o = attn.matMul(l.oT());
+    NDArray o = l.o().apply(step, attn);
     if (l.oBias() != null) o.addi(l.oBias());
     x.addi(o);
     NDArray h2 = Ops.rmsNorm(x, l.postNorm(), eps);
-    NDArray gu = h2.matMul(l.gateUpT());
+    NDArray gu = l.gateUp().apply(step, h2);
     if (l.gateUpBias() != null) gu.addi(l.gateUpBias());
     NDList gateUp = gu.split(2, 1);
-    NDArray mlp = Ops.silu(gateUp.get(0)).muli(gateUp.get(1)).matMul(l.downT());
+    NDArray mlp = l.down().apply(step, Ops.silu(gateUp.get(0)).muli(gateUp.get(1)));
     if (l.downBias() != null) mlp.addi(l.downBias());
     x.addi(mlp);
   }
 
   @Override
-  public void close() { weights.close(); }
+  public void close() { weights.close(); } // owns every projection's arrays, adapters' included
 }

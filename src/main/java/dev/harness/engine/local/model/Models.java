@@ -2,6 +2,7 @@ package dev.harness.engine.local.model;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.harness.engine.local.quant.Quantization;
 import dev.harness.engine.local.weights.Checkpoint;
 import java.nio.file.Path;
 
@@ -11,12 +12,17 @@ public final class Models {
 
   /** Weights live in a new sub-manager of {@code parent}, released by {@link CausalLM#close()}. */
   public static CausalLM load(Path dir, ModelConfig cfg, NDManager parent, DataType type) {
+    return load(dir, cfg, parent, type, Quantization.NONE);
+  }
+
+  /** As {@link #load(Path, ModelConfig, NDManager, DataType)}, with every projection stored as {@code quant} asks. */
+  public static CausalLM load(Path dir, ModelConfig cfg, NDManager parent, DataType type, Quantization quant) {
     if (type != DataType.FLOAT32 && type != DataType.FLOAT16) throw new IllegalArgumentException("dtype must be float32 or float16, got " + type);
     NDManager weights = parent.newSubManager();
     try (Checkpoint ckpt = Checkpoint.open(dir)) {
       return switch (cfg.architecture()) {
-        case LLAMA, QWEN2, QWEN3 -> LlamaModel.load(cfg, ckpt, weights, type);
-        case GPT2 -> Gpt2Model.load(cfg, ckpt, weights, type);
+        case LLAMA, QWEN2, QWEN3 -> LlamaModel.load(cfg, ckpt, weights, type, quant);
+        case GPT2 -> Gpt2Model.load(cfg, ckpt, weights, type, quant);
       };
     } catch (RuntimeException e) {
       weights.close();

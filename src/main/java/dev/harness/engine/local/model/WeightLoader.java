@@ -5,27 +5,88 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.harness.engine.local.linear.DenseLinear;
+import dev.harness.engine.local.linear.Nf4Linear;
+import dev.harness.engine.local.linear.Projection;
+import dev.harness.engine.local.quant.Nf4Weight;
+import dev.harness.engine.local.quant.Quantization;
 import dev.harness.engine.local.weights.Checkpoint;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Copies checkpoint tensors into the layouts the forward passes want, in the model's dtype, owned by the weights
  * manager: linear weights transposed to [in, out] (so the pass computes x.matMul(wT)) and fused along the output
  * axis (q|k|v, gate|up); vectors concatenated (fused biases). Each checkpoint tensor is copied straight from its
  * mapping into its slot of the preallocated destination and unmapped before the next one is read, so loading holds
- * the model's copies plus at most one source tensor.
+ * the model's copies plus at most one source tensor. With NF4 the projections are quantized instead (W [out, in]
+ * row-major, as bitsandbytes does), from a float copy of one fused projection at a time.
  */
 final class WeightLoader {
   private final Checkpoint ckpt;
   private final NDManager weights;
   private final DataType type;
+  private final Quantization quant;
+  private final List<Projection> projections = new ArrayList<>();
 
-  WeightLoader(Checkpoint ckpt, NDManager weights, DataType type) {
+  WeightLoader(Checkpoint ckpt, NDManager weights, DataType type, Quantization quant) {
     this.ckpt = ckpt;
     this.weights = weights;
     this.type = type;
+    this.quant = quant;
   }
 
   boolean has(String name) { return ckpt.has(name); }
+
+  /** Every projection made so far, in load order. */
+  List<Projection> projections() { return projections; }
+
+  /** nn.Linear weights [out_i, in] → one projection over their fused output; {@code modules} are the PEFT paths. */
+  Projection linear(long in, String[] names, String[] modules, long[] outs) {
+    Projection p;
+    if (quant.nf4()) {
+      long total = 0;
+      for (long o : outs) total += o;
+      float[] w = new float[Math.toIntExact(total * in)];
+      int at = 0;
+      for (int i = 0; i < names.length; i++) {
+        int from = at;
+        ckpt.read(weights, names[i], DataType.FLOAT32, new long[] {outs[i], in}, a -> {
+          float[] v = a.toFloatArray();
+          System.arraycopy(v, 0, w, from, v.length);
+        });
+        at += Math.toIntExact(outs[i] * in);
+      }
+      p = new Projection(List.of(modules), outs, in, nf4(w, (int) total, (int) in));
+    } else {
+      p = new Projection(List.of(modules), outs, in, new DenseLinear(linearT(in, names, outs)));
+    }
+    projections.add(p);
+    return p;
+  }
+
+  /** A GPT-2 Conv1D weight, stored [in, out] (already Wᵀ). */
+  Projection conv1d(String name, String module, long in, long out) {
+    Projection p;
+    if (quant.nf4()) {
+      float[] w = new float[Math.toIntExact(in * out)];
+      ckpt.read(weights, name, DataType.FLOAT32, new long[] {in, out}, a -> {
+        float[] v = a.toFloatArray();
+        for (int i = 0; i < in; i++) {
+          for (int o = 0; o < out; o++) w[(int) (o * in + i)] = v[(int) (i * out + o)];
+        }
+      });
+      p = new Projection(List.of(module), new long[] {out}, in, nf4(w, (int) out, (int) in));
+    } else {
+      p = new Projection(List.of(module), new long[] {out}, in, new DenseLinear(plain(name, in, out)));
+    }
+    projections.add(p);
+    return p;
+  }
+
+  private Nf4Linear nf4(float[] w, int out, int in) {
+    return new Nf4Linear(Nf4Weight.quantize(weights, w, out, in, quant == Quantization.NF4_DQ, type));
+  }
 
   /** nn.Linear weights [out_i, in] → one contiguous [in, Σ out_i]. */
   NDArray linearT(long in, String[] names, long[] outs) {

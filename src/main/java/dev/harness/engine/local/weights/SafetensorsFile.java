@@ -126,6 +126,40 @@ public final class SafetensorsFile implements AutoCloseable {
     }
   }
 
+  /** The tensor's values as floats in Java (F32 as stored, F16 and BF16 widened); for small tensors such as adapters. */
+  public float[] floats(TensorEntry e) {
+    if (e.elements() > Integer.MAX_VALUE) throw CheckpointException.of(path, e.name(), "too large to read into a Java array");
+    ByteBuffer b = map(e);
+    try {
+      int n = (int) e.elements();
+      float[] out = new float[n];
+      for (int i = 0; i < n; i++) {
+        out[i] = switch (e.dtype()) {
+          case F32 -> b.getFloat(i * 4);
+          case F16 -> halfToFloat(b.getShort(i * 2));
+          case BF16 -> Float.intBitsToFloat((b.getShort(i * 2) & 0xffff) << 16);
+        };
+      }
+      return out;
+    } finally {
+      BufferRelease.release(b);
+    }
+  }
+
+  /** IEEE half → float (exact). */
+  static float halfToFloat(short h) {
+    int bits = h & 0xffff;
+    int sign = (bits & 0x8000) << 16;
+    int exp = (bits >>> 10) & 0x1f;
+    int mant = bits & 0x3ff;
+    if (exp == 0x1f) return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+    if (exp == 0) {
+      float v = mant * 0x1p-24f;
+      return sign == 0 ? v : -v;
+    }
+    return Float.intBitsToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
+  }
+
   private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
     while (buf.hasRemaining()) {
       int n = ch.read(buf, pos);

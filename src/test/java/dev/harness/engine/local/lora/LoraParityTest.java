@@ -1,0 +1,129 @@
+package dev.harness.engine.local.lora;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.harness.engine.Completion;
+import dev.harness.engine.CompletionRequest;
+import dev.harness.engine.Prompt;
+import dev.harness.engine.TokenLogprob;
+import dev.harness.engine.local.LocalEngine;
+import dev.harness.engine.local.LocalOptions;
+import dev.harness.engine.local.LogProbs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PEFT parity: ../shared/models/tiny-llama-gqa-lora (made by PEFT 0.10 on tiny-llama-gqa) reproduces PEFT's golden
+ * logits and greedy ids unmerged and merged; one base serves the base model and the adapter, switched per call.
+ */
+class LoraParityTest {
+  static final Path BASE = Path.of("../shared/models/tiny-llama-gqa");
+  static final Path ADAPTER = LoraConfigTest.SHARED;
+
+  static LocalEngine base;
+  static LocalEngine lora;
+  static GoldenLogits baseGolden;
+  static GoldenLogits loraGolden;
+
+  @BeforeAll
+  static void open() throws Exception {
+    Assumptions.assumeTrue(Files.isDirectory(ADAPTER) && Files.isDirectory(BASE), "SKIPPED: ../shared/models absent");
+    baseGolden = GoldenLogits.load(BASE.resolve("golden.json"));
+    loraGolden = GoldenLogits.load(ADAPTER.resolve("golden.json"));
+    base = LocalEngine.open(BASE, LocalOptions.cpu());
+    base.addAdapter("peft", ADAPTER);
+    lora = base.withAdapter("peft");
+  }
+
+  @AfterAll
+  static void close() {
+    if (lora != null) lora.close();
+    if (base != null) base.close();
+  }
+
+  static double check(LocalEngine e, GoldenLogits g, String what) {
+    double tol = g.tolerance();
+    double worst = 0;
+    for (GoldenLogits.Seq s : g.sequences()) {
+      float[][] logits = e.logits(s.ids());
+      float[] last = logits[logits.length - 1];
+      double d = 0;
+      for (int i = 0; i < last.length; i++) d = Math.max(d, Math.abs(last[i] - s.lastLogits()[i]));
+      System.out.printf("lora parity %s/%s: max |Δlogit| %.3g (tolerance %.3g)%n", what, s.name(), d, tol);
+      assertTrue(d <= tol, what + "/" + s.name() + ": last logits differ by " + d + " > " + tol);
+      for (int p = 0; p + 1 < s.ids().length; p++) {
+        double lp = LogProbs.logSoftmax(logits[p])[s.ids()[p + 1]];
+        assertEquals(s.nextTokenLogprobs()[p], lp, tol, what + "/" + s.name() + " next-token logprob at " + p);
+      }
+      worst = Math.max(worst, d);
+    }
+    return worst;
+  }
+
+  static int[] greedy(LocalEngine e, int[] prompt, int n) {
+    Completion c = e.complete(prompt, new CompletionRequest(Prompt.text("unused"), n, 0.0, 1.0, null, List.of(), true, 1, null));
+    return c.tokens().stream().mapToInt(TokenLogprob::id).toArray();
+  }
+
+  @Test
+  void unmergedReproducesPeft() {
+    check(lora, loraGolden, "unmerged");
+    assertArrayEquals(loraGolden.genNewIds(), greedy(lora, loraGolden.genPrompt(), 20));
+    assertEquals("peft", lora.adapterName());
+    assertEquals("unmerged", lora.info().details().get("lora"));
+  }
+
+  @Test
+  void mergedReproducesPeftMergeAndUnload() throws Exception {
+    GoldenLogits merged = GoldenLogits.loadMerged(ADAPTER.resolve("golden.json"));
+    try (LocalEngine m = LocalEngine.open(BASE, LocalOptions.cpu())) {
+      m.mergeAdapter(ADAPTER);
+      check(m, merged, "merged");
+      assertArrayEquals(merged.genNewIds(), greedy(m, merged.genPrompt(), 20));
+      assertEquals("merged", m.info().details().get("lora"));
+      assertThrows(LoraException.class, () -> m.addAdapter("again", ADAPTER), "a merged base takes no more adapters");
+    }
+  }
+
+  @Test
+  void oneBaseSwitchesBetweenNoAdapterAndTheAdapterPerCall() {
+    // interleaved: base, adapter, base, adapter — each call sees only its own view's adapter
+    for (int round = 0; round < 2; round++) {
+      check(base, baseGolden, "switch/base");
+      check(lora, loraGolden, "switch/adapter");
+    }
+    assertNull(base.adapterName());
+    assertArrayEquals(baseGolden.genNewIds(), greedy(base, baseGolden.genPrompt(), 20));
+    assertArrayEquals(loraGolden.genNewIds(), greedy(lora, loraGolden.genPrompt(), 20));
+    // the adapter really moves the logits (PEFT: max |Δ| 17.5 over the goldens), so the two checks are not the same one
+    float[] b = base.logits(baseGolden.sequences().get(2).ids())[32];
+    float[] a = lora.logits(baseGolden.sequences().get(2).ids())[32];
+    double d = 0;
+    for (int i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+    assertTrue(d > 1.0, "adapter changes logits by only " + d);
+    assertThrows(IllegalArgumentException.class, () -> base.withAdapter("nope"));
+  }
+
+  @Test
+  void viewsShareTheBaseAndTheLastCloseReleasesIt() {
+    try (LocalEngine e = LocalEngine.open(BASE, LocalOptions.cpu())) {
+      e.addAdapter("a", ADAPTER);
+      LocalEngine v = e.withAdapter("a");
+      e.close();
+      assertTrue(v.alive(), "a view keeps the base loaded");
+      assertEquals(loraGolden.sequences().get(0).lastLogits()[0], v.logits(loraGolden.sequences().get(0).ids())[0][0], loraGolden.tolerance());
+      v.close();
+      assertTrue(!v.alive());
+      assertThrows(RuntimeException.class, () -> v.logits(new int[] {1, 2}));
+    }
+  }
+}
