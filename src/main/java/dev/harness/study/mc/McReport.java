@@ -49,7 +49,7 @@ final class McReport {
       md.heading(3, v.label() + (v == base ? " (baseline)" : ""));
       md.bullet("model: `" + v.model() + "` (" + v.kind() + " engine, dtype " + v.dtype() + ")");
       md.bullet("adapter: " + (v.adapter() == null ? "none" : "`" + v.adapter() + "`"));
-      md.bullet("quantization: " + v.quantization() + (v.adapter() != null && "nf4".equals(v.quantization()) ? " (QLoRA)" : ""));
+      md.bullet("quantization: " + v.quantization() + (v.adapter() != null && v.quantization().startsWith("nf4") ? " (QLoRA)" : ""));
       for (String task : c.tasks()) {
         tables.task(task).ifPresent(t -> md.bullet("data " + task + ": `" + t.source() + "`, " + t.nSelected() + " of "
             + t.nSource() + " documents (" + (t.limit() == null ? "all" : ("first".equals(t.subset())

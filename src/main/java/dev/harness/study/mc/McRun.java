@@ -105,57 +105,69 @@ final class McRun {
     List<Integer> seeds = McVariants.seeds(c);
     List<String> parts = new ArrayList<>();
     long total = 0;
-    for (int vi = 0; vi < c.variants().size(); vi++) {
-      EngineConfig v = c.variants().get(vi);
-      List<Request> todo = todo(ctx, v);
-      if (todo.isEmpty()) {
-        parts.add(v.label() + ": all done");
-        continue;
-      }
-      String hash = McVariants.hash(v);
-      try (Engine engine = open(v, vi)) {
-        EngineInfo info = engine.info();
-        RunTables runs = new RunTables(ctx.store());
-        String configJson = json(c);
-        String envJson = json(RunEnvironment.capture());
-        for (int s : seeds) {
-          runs.upsertRun(new RunTables.RunRow(McVariants.runId(v, s), McEvalStudy.NAME, v.label(), null, (long) s,
-              info.kind(), v.model(), json(info), configJson, envJson));
+    Engine held = null; // the previous variant's engine, closed once the next is open (a shared base stays loaded)
+    try {
+      for (int vi = 0; vi < c.variants().size(); vi++) {
+        EngineConfig v = c.variants().get(vi);
+        List<Request> todo = todo(ctx, v);
+        if (todo.isEmpty()) {
+          parts.add(v.label() + ": all done");
+          continue;
         }
-        int batchSize = c.mc().batchSize();
-        java.util.concurrent.ExecutorService pool = engine instanceof LocalEngine || v.concurrency() <= 1 ? null
-            : java.util.concurrent.Executors.newFixedThreadPool(v.concurrency());
-        try (Progress progress = new Progress("run " + v.label(), todo.size(), ctx.err())) {
-          for (List<Request> batch : batches(todo, batchSize)) {
-            List<List<TokenScore>> scores = score(engine, batch, v, pool);
-            List<McTables.ResultRow> rows = new ArrayList<>();
-            for (int k = 0; k < batch.size(); k++) {
-              Request r = batch.get(k);
-              List<TokenScore> ts = scores.get(k);
-              double ll = 0;
-              boolean greedy = true;
-              for (TokenScore t : ts) {
-                ll += t.logprob();
-                greedy &= t.greedy();
-              }
-              for (int s : seeds) {
-                rows.add(new McTables.ResultRow(McVariants.unitKey(v, r.task(), r.docId(), r.choice(), s),
-                    McVariants.runId(v, s), v.label(), hash, r.task(), r.docId(), r.choice(), s, ll, greedy, ts.size(),
-                    seeds.get(0), batchSize));
-              }
-              progress.step(v.label());
-            }
-            tables.recordResults(rows);
-          }
-        } finally {
-          if (pool != null) pool.shutdownNow();
-        }
+        Engine engine = open(v, vi);
+        if (held != null) held.close();
+        held = engine;
+        scoreVariant(engine, v, todo, seeds, tables);
+        total += todo.size();
+        parts.add(v.label() + ": " + todo.size() + " choices scored");
       }
-      total += todo.size();
-      parts.add(v.label() + ": " + todo.size() + " choices scored");
+    } finally {
+      if (held != null) held.close();
     }
     return total + " requests scored (" + String.join("; ", parts) + "); seeds " + seeds
         + " share each request's score (zero-shot log-likelihoods do not depend on a seed)";
+  }
+
+  /** Scores a variant's missing requests batch by batch, each batch recorded under every seed in one transaction. */
+  private void scoreVariant(Engine engine, EngineConfig v, List<Request> todo, List<Integer> seeds, McTables tables) {
+    ExperimentConfig c = ctx.config();
+    String hash = McVariants.hash(v);
+    EngineInfo info = engine.info();
+    RunTables runs = new RunTables(ctx.store());
+    String configJson = json(c);
+    String envJson = json(RunEnvironment.capture());
+    for (int s : seeds) {
+      runs.upsertRun(new RunTables.RunRow(McVariants.runId(v, s), McEvalStudy.NAME, v.label(), null, (long) s,
+          info.kind(), v.model(), json(info), configJson, envJson));
+    }
+    int batchSize = c.mc().batchSize();
+    java.util.concurrent.ExecutorService pool = engine instanceof LocalEngine || v.concurrency() <= 1 ? null
+        : java.util.concurrent.Executors.newFixedThreadPool(v.concurrency());
+    try (Progress progress = new Progress("run " + v.label(), todo.size(), ctx.err())) {
+      for (List<Request> batch : batches(todo, batchSize)) {
+        List<List<TokenScore>> scores = score(engine, batch, v, pool);
+        List<McTables.ResultRow> rows = new ArrayList<>();
+        for (int k = 0; k < batch.size(); k++) {
+          Request r = batch.get(k);
+          List<TokenScore> ts = scores.get(k);
+          double ll = 0;
+          boolean greedy = true;
+          for (TokenScore t : ts) {
+            ll += t.logprob();
+            greedy &= t.greedy();
+          }
+          for (int s : seeds) {
+            rows.add(new McTables.ResultRow(McVariants.unitKey(v, r.task(), r.docId(), r.choice(), s),
+                McVariants.runId(v, s), v.label(), hash, r.task(), r.docId(), r.choice(), s, ll, greedy, ts.size(),
+                seeds.get(0), batchSize));
+          }
+          progress.step(v.label());
+        }
+        tables.recordResults(rows);
+      }
+    } finally {
+      if (pool != null) pool.shutdownNow();
+    }
   }
 
   /** Opens a variant's engine; a config error about {@code engine.*} is reported at the variant's own path. */
