@@ -32,6 +32,7 @@ class McEvalEndToEndTest {
   static final Path GQA = Path.of("../shared/models/tiny-llama-gqa");
   static final Path ARC = Path.of("../shared/data/arc_easy/ARC-Easy-test.jsonl");
   static final Path TQA = Path.of("../shared/data/truthfulqa/mc_task_v0.json");
+  static final Path LORA = Path.of("../shared/models/tiny-llama-gqa-lora");
   static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path dir;
 
@@ -143,8 +144,10 @@ class McEvalEndToEndTest {
     assertEquals(0, run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
     assertTrue(err.toString().contains("[run] skipped"), err.toString());
 
-    // batch size 1 (one request per forward pass, Engine.score) gives the same log-likelihoods as batch 4
-    Path one = config("batch1", variant("base"), 1);
+    // batch size 1 (one request per forward pass, Engine.score) gives the same log-likelihoods as batch 4; the
+    // adapter variant shares the loaded base and changes the scores
+    Path one = config("batch1", variant("base") + "\n  - {name: lora, kind: local, model: " + GQA + ", adapter: " + LORA
+        + "}", 1);
     err = new StringWriter();
     assertEquals(0, run(new StringWriter(), err, "all", "-c", one.toString()), err.toString());
     try (Store a = Store.open(runDir.resolve("mc_eval.sqlite")); Store b = Store.open(dir.resolve("runs/batch1/mc_eval.sqlite"))) {
@@ -164,7 +167,20 @@ class McEvalEndToEndTest {
       }
       assertTrue(compared >= 16, "compared " + compared);
       assertTrue(worst < 1e-5, "max |Δ loglik| between batch 4 and batch 1: " + worst);
+
+      McTables tb = new McTables(b);
+      double moved = 0;
+      List<McTables.ResultRow> base = tb.results("base", "truthfulqa_mc2");
+      List<McTables.ResultRow> lora = tb.results("lora", "truthfulqa_mc2");
+      assertEquals(base.size(), lora.size());
+      for (int i = 0; i < base.size(); i++) moved = Math.max(moved, Math.abs(base.get(i).loglik() - lora.get(i).loglik()));
+      assertTrue(moved > 1e-3, "the adapter changes log-likelihoods: max |Δ| " + moved);
+      assertEquals(4, tb.comparisons().stream().filter(r -> r.variant().equals("lora") && r.baseline().equals("base")).count());
     }
+    Path loraDir = dir.resolve("runs/batch1/lm_eval/tiny-llama-gqa-lora");
+    JsonNode lres = JSON.readTree(only(loraDir, "results_").toFile());
+    assertTrue(lres.at("/config/model_args").asText().contains(",peft=" + LORA), lres.at("/config/model_args").asText());
+    assertTrue(Files.readString(dir.resolve("runs/batch1/report.md")).contains("- adapter: `" + LORA + "`"));
   }
 
   private static Path only(Path d, String prefix) throws Exception {
