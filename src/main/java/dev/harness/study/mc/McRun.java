@@ -27,6 +27,10 @@ import java.util.Map;
  * {@code mc.batch_size} requests a forward pass; an openai variant sends a batch's requests with up to
  * {@code concurrency} in flight); each batch is committed on its own, so an interrupted run resumes.
  *
+ * <p>With {@code mc.shared_prefix} (the default) the local engine computes each document's context once and scores
+ * its choices on top of the cached prefix ({@code scoreShared}); the batch then only sets how many requests are
+ * committed together, and the numbers do not depend on it at all.
+ *
  * <p>Seeds: a zero-shot log-likelihood does not depend on a seed, so each request is scored once and the result is
  * recorded under every seed's unit key with {@code scored_with_seed} = the first seed (never re-scored to pretend
  * variance). A stored result counts as done only if it was made by the same variant settings (variant hash).
@@ -191,6 +195,7 @@ final class McRun {
   private List<List<TokenScore>> score(Engine engine, List<Request> batch, EngineConfig v,
       java.util.concurrent.ExecutorService pool) {
     try {
+      if (engine instanceof LocalEngine local && ctx.config().mc().sharedPrefix()) return shared(local, batch);
       if (engine instanceof LocalEngine local && batch.size() > 1) {
         return local.scoreBatch(batch.stream().map(Request::context).toList(),
             batch.stream().map(Request::continuation).toList());
@@ -215,6 +220,19 @@ final class McRun {
     } catch (EngineException | IllegalArgumentException e) {
       throw failed(batch, v, e);
     }
+  }
+
+  /** The requests of each document of a batch on one cached context ({@link LocalEngine#scoreShared}), in order. */
+  private static List<List<TokenScore>> shared(LocalEngine local, List<Request> batch) {
+    List<List<TokenScore>> out = new ArrayList<>();
+    int i = 0;
+    while (i < batch.size()) {
+      int j = i;
+      while (j < batch.size() && sameDoc(batch.get(j), batch.get(i))) j++;
+      out.addAll(local.scoreShared(batch.get(i).context(), batch.subList(i, j).stream().map(Request::continuation).toList()));
+      i = j;
+    }
+    return out;
   }
 
   private PhaseException failed(List<Request> batch, EngineConfig v, RuntimeException e) {

@@ -41,6 +41,10 @@ class McEvalEndToEndTest {
   }
 
   Path config(String group, String engines, int batch) throws Exception {
+    return config(group, engines, batch, true);
+  }
+
+  Path config(String group, String engines, int batch, boolean sharedPrefix) throws Exception {
     Path cfg = dir.resolve(group + ".yaml");
     Files.writeString(cfg, """
         study: mc_eval
@@ -53,8 +57,9 @@ class McEvalEndToEndTest {
         mc:
           sources: {arc_easy: %s, truthfulqa_mc1: %s, truthfulqa_mc2: %s}
           batch_size: %d
+          shared_prefix: %s
         analysis: {bootstrap_iters: 500}
-        """.formatted(group, dir.resolve("runs"), engines, ARC, TQA, TQA, batch));
+        """.formatted(group, dir.resolve("runs"), engines, ARC, TQA, TQA, batch, sharedPrefix));
     return cfg;
   }
 
@@ -66,7 +71,7 @@ class McEvalEndToEndTest {
   void allWritesEveryArtifactAndTheSamplesRescore() throws Exception {
     Assumptions.assumeTrue(Files.isDirectory(GQA) && Files.isRegularFile(ARC) && Files.isRegularFile(TQA),
         "SKIPPED: ../shared models or data are absent");
-    Path cfg = config("e2e", variant("base") + "\n" + variant("same"), 4);
+    Path cfg = config("e2e", variant("base") + "\n" + variant("same"), 4, false);
     StringWriter err = new StringWriter();
     assertEquals(0, run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
     Path runDir = dir.resolve("runs/e2e");
@@ -144,10 +149,10 @@ class McEvalEndToEndTest {
     assertEquals(0, run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
     assertTrue(err.toString().contains("[run] skipped"), err.toString());
 
-    // batch size 1 (one request per forward pass, Engine.score) gives the same log-likelihoods as batch 4; the
-    // adapter variant shares the loaded base and changes the scores
+    // batch size 1 (one request per forward pass, Engine.score) gives the same log-likelihoods as left-padded batches
+    // of 4 (shared_prefix: false, the run above); the adapter variant shares the loaded base and changes the scores
     Path one = config("batch1", variant("base") + "\n  - {name: lora, kind: local, model: " + GQA + ", adapter: " + LORA
-        + "}", 1);
+        + "}", 1, false);
     err = new StringWriter();
     assertEquals(0, run(new StringWriter(), err, "all", "-c", one.toString()), err.toString());
     try (Store a = Store.open(runDir.resolve("mc_eval.sqlite")); Store b = Store.open(dir.resolve("runs/batch1/mc_eval.sqlite"))) {
@@ -176,6 +181,32 @@ class McEvalEndToEndTest {
       for (int i = 0; i < base.size(); i++) moved = Math.max(moved, Math.abs(base.get(i).loglik() - lora.get(i).loglik()));
       assertTrue(moved > 1e-3, "the adapter changes log-likelihoods: max |Δ| " + moved);
       assertEquals(4, tb.comparisons().stream().filter(r -> r.variant().equals("lora") && r.baseline().equals("base")).count());
+    }
+    // shared_prefix (the default): each document's context computed once; batch 1 and batch 4 give identical
+    // numbers, and they match the unbatched scores to float rounding (this model's logits reach ~19, float32 error
+    // ~4e-4 per logit in the reference itself)
+    Path s1 = config("shared1", variant("base"), 1);
+    Path s4 = config("shared4", variant("base"), 4);
+    for (Path p : List.of(s1, s4)) {
+      Files.writeString(p, Files.readString(p).replace("tasks: [arc_easy, truthfulqa_mc1, truthfulqa_mc2]",
+          "tasks: [arc_easy, truthfulqa_mc2]"));
+      err = new StringWriter();
+      assertEquals(0, run(new StringWriter(), err, "all", "-c", p.toString()), err.toString());
+    }
+    try (Store a = Store.open(dir.resolve("runs/shared1/mc_eval.sqlite")); Store b = Store.open(dir.resolve("runs/shared4/mc_eval.sqlite"));
+        Store u = Store.open(dir.resolve("runs/batch1/mc_eval.sqlite"))) {
+      double worst = 0;
+      for (String task : List.of("arc_easy", "truthfulqa_mc2")) {
+        List<McTables.ResultRow> x = new McTables(a).results("base", task);
+        List<McTables.ResultRow> y = new McTables(b).results("base", task);
+        List<McTables.ResultRow> z = new McTables(u).results("base", task);
+        assertEquals(x.size(), y.size());
+        for (int i = 0; i < x.size(); i++) {
+          assertEquals(x.get(i).loglik(), y.get(i).loglik(), 0, x.get(i).unitKey());
+          worst = Math.max(worst, Math.abs(x.get(i).loglik() - z.get(i).loglik()));
+        }
+      }
+      assertTrue(worst < 1e-4, "max |Δ loglik| shared prefix vs unbatched: " + worst);
     }
     Path loraDir = dir.resolve("runs/batch1/lm_eval/tiny-llama-gqa-lora");
     JsonNode lres = JSON.readTree(only(loraDir, "results_").toFile());
