@@ -41,6 +41,11 @@ class McBenchStageTest {
     assertFalse(McBenchStage.result(List.of(new McBenchStage.Row("unbatched", 1, 32, 8.0),
         new McBenchStage.Row("shared-context batched", 8, 32, 4.0)), 0).checks().get(0).pass());
     assertTrue(s.title().contains("1.00e-07"), s.title());
+    BenchStage.Result three = McBenchStage.result(List.of(new McBenchStage.Row("unbatched", 1, 32, 8.0),
+        new McBenchStage.Row("shared-context batched", 8, 32, 20.0), new McBenchStage.Row("shared prefix (KV cache)", 4, 32, 12.0)), 0);
+    assertEquals(2, three.checks().size());
+    assertEquals(1.5, three.checks().get(1).ratio(), 1e-12);
+    assertEquals(1.5, (double) three.section().rows().get(2).get(s.columns().indexOf("vs_unbatched")), 1e-12);
   }
 
   @Test
