@@ -144,7 +144,7 @@ public final class McBenchStage implements BenchStage {
           round(r.choicesPerSecond() / ref.choicesPerSecond(), 3)));
     }
     Section s = new Section("mc", "Multiple-choice log-likelihood: choices scored per second, ARC-Easy shape (max |Δ loglik| "
-        + String.format(java.util.Locale.ROOT, "%.2e", maxAbsDiff) + " between the two ways)",
+        + String.format(java.util.Locale.ROOT, "%.2e", maxAbsDiff) + " against unbatched)",
         List.of("mode", "batch", "choices", "choices_per_s", "vs_unbatched"), table);
     Row b = rows.get(1);
     List<Check> checks = new ArrayList<>();
