@@ -27,7 +27,9 @@ final class McPrepare {
   String execute() {
     ExperimentConfig c = ctx.config();
     McTables tables = new McTables(ctx.store());
-    List<String> parts = new ArrayList<>();
+    // read and check every task before writing any (a bad file leaves the store as it was)
+    List<McTables.TaskRow> tasks = new ArrayList<>();
+    List<List<McTables.ItemRow>> items = new ArrayList<>();
     for (String id : c.tasks()) {
       McTask task = McTask.byId(id).orElseThrow();
       String source = source(c, task);
@@ -35,9 +37,15 @@ final class McPrepare {
       List<McDoc> docs = McSubset.select(all, c.limit(), c.mc().subset(), c.mc().subsetSeed());
       List<McTables.ItemRow> rows = new ArrayList<>();
       for (McDoc d : docs) rows.add(item(task, source, d));
-      tables.replaceItems(id, rows);
-      tables.upsertTask(new McTables.TaskRow(id, source, all.size(), docs.size(), c.mc().subset(), c.limit()));
-      parts.add(id + " " + docs.size() + "/" + all.size() + " docs");
+      items.add(rows);
+      tasks.add(new McTables.TaskRow(id, source, all.size(), docs.size(), c.mc().subset(), c.limit()));
+    }
+    List<String> parts = new ArrayList<>();
+    for (int i = 0; i < tasks.size(); i++) {
+      McTables.TaskRow t = tasks.get(i);
+      tables.replaceItems(t.task(), items.get(i));
+      tables.upsertTask(t);
+      parts.add(t.task() + " " + t.nSelected() + "/" + t.nSource() + " docs");
     }
     tables.retainTasks(c.tasks());
     return String.join(", ", parts);

@@ -38,4 +38,22 @@ class McConfigTest {
     assertTrue(fails("tasks: [arc_easy]\nmc: {baseline: nope}\n").contains("mc.baseline"));
     assertTrue(fails("tasks: [arc_easy]\nmc: {batch: 3}\n").contains("mc.batch"));
   }
+
+  @Test
+  void aBadDocumentFailsPrepareWithoutWritingAnyTask() throws Exception {
+    Path arc = dir.resolve("arc.jsonl");
+    Files.writeString(arc, "{\"id\":\"a\",\"question\":\"q?\",\"choices\":{\"text\":[\"x\",\"y\"],\"label\":[\"A\",\"B\"]},\"answerKey\":\"A\"}\n");
+    Path tqa = dir.resolve("tqa.json");
+    Files.writeString(tqa, "[{\"question\": \"q\", \"mc1_targets\": {\"a\": 1}, \"mc2_targets\": {\"a\": 2}}]");
+    Path cfg = dir.resolve("data.yaml");
+    Files.writeString(cfg, "study: mc_eval\noutput: {exp_group_id: data, root: " + dir.resolve("runs") + "}\n"
+        + "engines:\n  - {name: base, kind: local, model: ../shared/models/tiny-llama-gqa}\n"
+        + "tasks: [arc_easy, truthfulqa_mc2]\nmc: {sources: {arc_easy: " + arc + ", truthfulqa_mc2: " + tqa + "}}\n");
+    StringWriter err = new StringWriter();
+    assertEquals(1, McEvalEndToEndTest.run(new StringWriter(), err, "prepare", "-c", cfg.toString()), err.toString());
+    assertTrue(err.toString().contains(tqa + " document 0 mc2_targets.a: expected a label 0 or 1, got 2"), err.toString());
+    try (dev.harness.store.Store s = dev.harness.store.Store.open(dir.resolve("runs/data/mc_eval.sqlite"))) {
+      assertEquals(0, new dev.harness.store.McTables(s).itemCount("arc_easy"), "arc_easy was read fine but not written");
+    }
+  }
 }
