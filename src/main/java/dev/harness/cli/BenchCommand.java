@@ -72,6 +72,13 @@ public final class BenchCommand implements Callable<Integer> {
   int klTokens;
   @Option(names = "--kl-top", defaultValue = "20", paramLabel = "K", description = "Top log-probs per position (--kl).")
   int klTop;
+  @Option(names = "--mc", description = "Also measure multiple-choice log-likelihood throughput (choices/s) for "
+      + "ARC-Easy-shaped requests, unbatched and with shared-context batching (see --mc-docs, --mc-batch).")
+  boolean mc;
+  @Option(names = "--mc-docs", defaultValue = "32", paramLabel = "N", description = "Documents of 4 choices each (--mc).")
+  int mcDocs;
+  @Option(names = "--mc-batch", defaultValue = "8", paramLabel = "N", description = "Requests per batched forward pass (--mc).")
+  int mcBatch;
   @Option(names = "--shape", defaultValue = "bench", hidden = true,
       description = "Generated shape: bench, or tiny (tests: tiny model and small machine probes).")
   String shape;
@@ -103,6 +110,7 @@ public final class BenchCommand implements Callable<Integer> {
     try {
       List<BenchStage> stages = new java.util.ArrayList<>();
       if (kv) stages.add(new KvBenchStage(kvContext, kvBudgets, kvPolicy, log));
+      if (mc) stages.add(new dev.harness.bench.McBenchStage(mcDocs, mcBatch, log));
       if (nf4) stages.add(new dev.harness.bench.Nf4BenchStage(log));
       if (kl) stages.add(new dev.harness.bench.KlBenchStage(klPrompts, klSamples, klTokens, klTop, log));
       cfg = new BenchConfig(model, s, seed, prefillTokens, decodeTokens, repeats, threads, dtype, device, keep,

@@ -800,6 +800,75 @@ public final class LocalEngine implements dev.harness.engine.Engine {
   }
 
   /**
+   * {@link #score} of one context with several continuations, the context computed once: its tokens (less the last)
+   * are prefilled into one KV cache, each continuation is teacher-forced on top of it and the cache rewound. Equal to
+   * {@link #score} of each pair up to float rounding (~1e-6). The context's tokens are the same for every
+   * continuation only when lm-eval's split gives the same context ids; pairs whose ids differ, and pairs longer than
+   * the context window, are scored on their own.
+   */
+  public List<List<TokenScore>> scoreShared(String context, List<String> continuations) {
+    List<int[]> ctxIds = new ArrayList<>();
+    List<int[]> contIds = new ArrayList<>();
+    for (String c : continuations) {
+      ContinuationSplit split = ContinuationSplit.of(tokenizer, context, c, false, prefixTokenId());
+      ctxIds.add(split.context());
+      contIds.add(split.continuation());
+    }
+    int[] shared = ctxIds.isEmpty() ? new int[0] : ctxIds.get(0);
+    List<Integer> together = new ArrayList<>();
+    for (int i = 0; i < ctxIds.size(); i++) {
+      if (Arrays.equals(ctxIds.get(i), shared) && shared.length + contIds.get(i).length - 1 <= maxLength) together.add(i);
+    }
+    List<List<TokenScore>> out = new ArrayList<>();
+    for (int i = 0; i < continuations.size(); i++) out.add(null);
+    List<List<TokenScore>> joint = scoreIdsShared(shared, together.stream().map(contIds::get).toList());
+    for (int k = 0; k < together.size(); k++) out.set(together.get(k), joint.get(k));
+    for (int i = 0; i < out.size(); i++) {
+      if (out.get(i) == null) out.set(i, scoreIds(ctxIds.get(i), contIds.get(i)));
+    }
+    return out;
+  }
+
+  /** {@link #scoreShared} on ids: one prefill of {@code context} less its last token, then each continuation. */
+  public List<List<TokenScore>> scoreIdsShared(int[] context, List<int[]> continuations) {
+    if (continuations.isEmpty()) return List.of();
+    int[] ctx = context.length == 0 ? new int[] {prefixTokenId()} : context;
+    int[] prefix = Arrays.copyOf(ctx, ctx.length - 1);
+    int last = ctx[ctx.length - 1];
+    List<float[][]> logits = locked(() -> {
+      try (NDManager seq = root.newSubManager(); KvCache cache = model.newCache(seq)) {
+        if (prefix.length > 0) run(seq, prefix, cache, prefix.length);
+        List<float[][]> rows = new ArrayList<>();
+        for (int[] cont : continuations) {
+          if (cont.length == 0) {
+            rows.add(new float[0][]);
+            continue;
+          }
+          int[] in = new int[cont.length];
+          in[0] = last;
+          System.arraycopy(cont, 0, in, 1, cont.length - 1);
+          rows.add(run(seq, in, cache, 0));
+          cache.rewind(prefix.length);
+        }
+        return rows;
+      }
+    });
+    List<List<TokenScore>> out = new ArrayList<>();
+    for (int i = 0; i < continuations.size(); i++) {
+      int[] cont = continuations.get(i);
+      List<TokenScore> scores = new ArrayList<>();
+      for (int j = 0; j < cont.length; j++) {
+        float[] row = logits.get(i)[j];
+        double[] lp = LogProbs.logSoftmax(row);
+        int prev = j == 0 ? last : cont[j - 1];
+        scores.add(new TokenScore(tokenizer.piece(prev, cont[j]), cont[j], lp[cont[j]], LogProbs.argMax(row) == cont[j]));
+      }
+      out.add(scores);
+    }
+    return out;
+  }
+
+  /**
    * {@link #score} for many (context, continuation) pairs that share nothing, in one left-padded batch; one list of
    * token scores per pair, in order, equal to {@link #score} of the pair alone up to float rounding (~1e-6).
    */

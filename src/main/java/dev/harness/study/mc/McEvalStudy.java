@@ -1,9 +1,12 @@
 package dev.harness.study.mc;
 
-import dev.harness.HarnessException;
+import dev.harness.config.ExperimentConfig;
+import dev.harness.store.McTables;
 import dev.harness.study.Phase;
 import dev.harness.study.Study;
 import dev.harness.study.StudyContext;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** mc_eval: lm-eval-style multiple choice for a base model and its adapters, with paired statistics. */
@@ -14,13 +17,51 @@ public final class McEvalStudy implements Study {
   public String name() { return NAME; }
 
   @Override
-  public Object phaseInputs(Phase phase, StudyContext ctx) { return Map.of(); }
+  public Object phaseInputs(Phase phase, StudyContext ctx) {
+    ExperimentConfig c = ctx.config();
+    Map<String, Object> in = new LinkedHashMap<>();
+    switch (phase) {
+      case PREPARE -> {
+        in.put("tasks", c.tasks());
+        in.put("limit", c.limit());
+        in.put("sources", c.mc().sources());
+        in.put("subset", c.mc().subset());
+        in.put("subset_seed", c.mc().subsetSeed());
+      }
+      case RUN -> {
+        in.put("variants", c.variants());
+        in.put("seeds", McVariants.seeds(c));
+      }
+      case SCORE -> in.put("score", 1);
+      case ANALYZE -> {
+        in.put("analysis", c.analysis());
+        in.put("baseline", McVariants.baseline(c).label());
+      }
+      case REPORT -> in.put("report", 1);
+    }
+    return in;
+  }
 
   @Override
-  public boolean outputsExist(Phase phase, StudyContext ctx) { return false; }
+  public boolean outputsExist(Phase phase, StudyContext ctx) {
+    return switch (phase) {
+      case PREPARE -> ctx.config().tasks().stream().allMatch(t -> new McTables(ctx.store()).itemCount(t) > 0);
+      case RUN -> McRun.unanswered(ctx) == 0;
+      case SCORE -> true;
+      case ANALYZE -> McAnalyze.PLOTS.stream().allMatch(p -> Files.isRegularFile(ctx.runDir().resolve(p)))
+          && Files.isRegularFile(ctx.runDir().resolve("summary.csv"));
+      case REPORT -> Files.isRegularFile(ctx.runDir().resolve("report.md"));
+    };
+  }
 
   @Override
   public String execute(Phase phase, StudyContext ctx) {
-    throw new HarnessException("the mc_eval study is not built yet", 1, null);
+    return switch (phase) {
+      case PREPARE -> new McPrepare(ctx).execute();
+      case RUN -> new McRun(ctx).execute();
+      case SCORE -> new McScore(ctx).execute();
+      case ANALYZE -> new McAnalyze(ctx).execute();
+      case REPORT -> new McReport(ctx).execute();
+    };
   }
 }

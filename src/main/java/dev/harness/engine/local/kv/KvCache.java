@@ -35,6 +35,21 @@ public final class KvCache implements AutoCloseable {
     peakBytes = Math.max(peakBytes, bytes());
   }
 
+  /**
+   * Rewinds an uncompressed cache to its first {@code tokens} positions, so that a shared prefix serves several
+   * continuations ({@link dev.harness.engine.local.LocalEngine#scoreShared}).
+   *
+   * @throws IllegalStateException when a layer was compressed (its entries are not the first positions)
+   */
+  public void rewind(int tokens) {
+    if (tokens < 0 || tokens > nextPosition) throw new IllegalArgumentException("cannot rewind " + nextPosition + " positions to " + tokens);
+    for (LayerCache l : layers) {
+      if (l.length() != nextPosition) throw new IllegalStateException("cannot rewind a compressed KV cache");
+    }
+    for (LayerCache l : layers) l.truncate(tokens);
+    nextPosition = tokens;
+  }
+
   /** Bytes currently held (valid K and V entries over all layers). */
   public long bytes() {
     long b = 0;

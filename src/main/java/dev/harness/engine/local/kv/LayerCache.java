@@ -61,6 +61,12 @@ public final class LayerCache {
     length += t;
   }
 
+  /** Keeps only the first {@code n} entries (the next append overwrites the rest): rewinds to a shared prefix. */
+  public void truncate(int n) {
+    if (n < 0 || n > length) throw new IllegalArgumentException("cannot truncate " + length + " entries to " + n);
+    length = n;
+  }
+
   /**
    * Replaces the whole cache with {@code k}, {@code v} [kvHeads, n, headDim] whose entry j of head h came from original
    * position {@code keptPositions[h][j]}. The arrays are taken over (moved to the cache's manager).

@@ -1,0 +1,251 @@
+package dev.harness.study.mc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harness.config.ConfigException;
+import dev.harness.config.EngineConfig;
+import dev.harness.config.ExperimentConfig;
+import dev.harness.engine.Engine;
+import dev.harness.engine.EngineException;
+import dev.harness.engine.EngineInfo;
+import dev.harness.engine.TokenScore;
+import dev.harness.engine.local.LocalEngine;
+import dev.harness.store.McTables;
+import dev.harness.store.RunTables;
+import dev.harness.study.Phase;
+import dev.harness.study.PhaseException;
+import dev.harness.study.Progress;
+import dev.harness.study.RunEnvironment;
+import dev.harness.study.StudyContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * run: the log-likelihood of every choice of every item, per variant, through the engine's {@code score} (lm-eval's
+ * split). Requests of one document share a context and go to the local engine together ({@code scoreBatch}, up to
+ * {@code mc.batch_size} requests a forward pass; an openai variant sends a batch's requests with up to
+ * {@code concurrency} in flight); each batch is committed on its own, so an interrupted run resumes.
+ *
+ * <p>With {@code mc.shared_prefix} (the default) the local engine computes each document's context once and scores
+ * its choices on top of the cached prefix ({@code scoreShared}); the batch then only sets how many requests are
+ * committed together, and the numbers do not depend on it at all.
+ *
+ * <p>Seeds: a zero-shot log-likelihood does not depend on a seed, so each request is scored once and the result is
+ * recorded under every seed's unit key with {@code scored_with_seed} = the first seed (never re-scored to pretend
+ * variance). A stored result counts as done only if it was made by the same variant settings (variant hash).
+ */
+final class McRun {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final StudyContext ctx;
+
+  McRun(StudyContext ctx) { this.ctx = ctx; }
+
+  /** One (context, continuation) request: a choice of an item. */
+  record Request(String task, int docId, int choice, String context, String continuation) {}
+
+  /** The requests of a variant that lack a result (for any seed, or made with other variant settings). */
+  static List<Request> todo(StudyContext ctx, EngineConfig v) {
+    ExperimentConfig c = ctx.config();
+    McTables tables = new McTables(ctx.store());
+    Map<String, String> have = tables.resultHashes(v.label());
+    String hash = McVariants.hash(v);
+    List<Integer> seeds = McVariants.seeds(c);
+    List<Request> out = new ArrayList<>();
+    for (String task : c.tasks()) {
+      for (McTables.ItemRow it : tables.items(task)) {
+        for (McTables.ChoiceRow ch : it.choices()) {
+          boolean done = seeds.stream().allMatch(s -> hash.equals(have.get(McVariants.unitKey(v, task, it.docId(), ch.index(), s))));
+          if (!done) out.add(new Request(task, it.docId(), ch.index(), it.context(), ch.continuation()));
+        }
+      }
+    }
+    return out;
+  }
+
+  static long unanswered(StudyContext ctx) {
+    long n = 0;
+    for (EngineConfig v : ctx.config().variants()) n += todo(ctx, v).size();
+    return n;
+  }
+
+  /** Consecutive requests in batches of at most {@code size}; a new document starts a new batch when it does not fit. */
+  static List<List<Request>> batches(List<Request> requests, int size) {
+    List<List<Request>> out = new ArrayList<>();
+    List<Request> cur = new ArrayList<>();
+    int i = 0;
+    while (i < requests.size()) {
+      int j = i;
+      while (j < requests.size() && sameDoc(requests.get(j), requests.get(i))) j++;
+      List<Request> doc = requests.subList(i, j);
+      if (!cur.isEmpty() && cur.size() + doc.size() > size) {
+        out.add(cur);
+        cur = new ArrayList<>();
+      }
+      for (Request r : doc) {
+        if (cur.size() == size) {
+          out.add(cur);
+          cur = new ArrayList<>();
+        }
+        cur.add(r);
+      }
+      i = j;
+    }
+    if (!cur.isEmpty()) out.add(cur);
+    return out;
+  }
+
+  private static boolean sameDoc(Request a, Request b) { return a.task().equals(b.task()) && a.docId() == b.docId(); }
+
+  String execute() {
+    ExperimentConfig c = ctx.config();
+    McTables tables = new McTables(ctx.store());
+    for (String task : c.tasks()) {
+      if (tables.itemCount(task) == 0) {
+        throw new PhaseException(Phase.RUN, ctx.configPath(), "no prepared items for task " + task + " in "
+            + ctx.store().file() + "; run 'harness prepare -c " + ctx.configPath() + "' first", null);
+      }
+    }
+    List<Integer> seeds = McVariants.seeds(c);
+    List<String> parts = new ArrayList<>();
+    long total = 0;
+    Engine held = null; // the previous variant's engine, closed once the next is open (a shared base stays loaded)
+    try {
+      for (int vi = 0; vi < c.variants().size(); vi++) {
+        EngineConfig v = c.variants().get(vi);
+        List<Request> todo = todo(ctx, v);
+        if (todo.isEmpty()) {
+          parts.add(v.label() + ": all done");
+          continue;
+        }
+        Engine engine = open(v, vi);
+        if (held != null) held.close();
+        held = engine;
+        scoreVariant(engine, v, todo, seeds, tables);
+        total += todo.size();
+        parts.add(v.label() + ": " + todo.size() + " choices scored");
+      }
+    } finally {
+      if (held != null) held.close();
+    }
+    return total + " requests scored (" + String.join("; ", parts) + "); seeds " + seeds
+        + " share each request's score (zero-shot log-likelihoods do not depend on a seed)";
+  }
+
+  /** Scores a variant's missing requests batch by batch, each batch recorded under every seed in one transaction. */
+  private void scoreVariant(Engine engine, EngineConfig v, List<Request> todo, List<Integer> seeds, McTables tables) {
+    ExperimentConfig c = ctx.config();
+    String hash = McVariants.hash(v);
+    EngineInfo info = engine.info();
+    RunTables runs = new RunTables(ctx.store());
+    String configJson = json(c);
+    String envJson = json(RunEnvironment.capture());
+    for (int s : seeds) {
+      runs.upsertRun(new RunTables.RunRow(McVariants.runId(v, s), McEvalStudy.NAME, v.label(), null, (long) s,
+          info.kind(), v.model(), json(info), configJson, envJson));
+    }
+    int batchSize = c.mc().batchSize();
+    java.util.concurrent.ExecutorService pool = engine instanceof LocalEngine || v.concurrency() <= 1 ? null
+        : java.util.concurrent.Executors.newFixedThreadPool(v.concurrency());
+    try (Progress progress = new Progress("run " + v.label(), todo.size(), ctx.err())) {
+      for (List<Request> batch : batches(todo, batchSize)) {
+        List<List<TokenScore>> scores = score(engine, batch, v, pool);
+        List<McTables.ResultRow> rows = new ArrayList<>();
+        for (int k = 0; k < batch.size(); k++) {
+          Request r = batch.get(k);
+          List<TokenScore> ts = scores.get(k);
+          double ll = 0;
+          boolean greedy = true;
+          for (TokenScore t : ts) {
+            ll += t.logprob();
+            greedy &= t.greedy();
+          }
+          for (int s : seeds) {
+            rows.add(new McTables.ResultRow(McVariants.unitKey(v, r.task(), r.docId(), r.choice(), s),
+                McVariants.runId(v, s), v.label(), hash, r.task(), r.docId(), r.choice(), s, ll, greedy, ts.size(),
+                seeds.get(0), batchSize));
+          }
+          progress.step(v.label());
+        }
+        tables.recordResults(rows);
+      }
+    } finally {
+      if (pool != null) pool.shutdownNow();
+    }
+  }
+
+  /** Opens a variant's engine; a config error about {@code engine.*} is reported at the variant's own path. */
+  private Engine open(EngineConfig v, int index) {
+    ExperimentConfig c = ctx.config();
+    try {
+      return ctx.engines().open(v, c.kv(), ctx.configPath());
+    } catch (ConfigException e) {
+      String path = e.fieldPath();
+      if (path == null || !path.startsWith("engine") || c.engines().isEmpty()) throw e;
+      String prefix = (e.file() == null ? "" : e.file() + ": ") + path + ": ";
+      String msg = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
+      throw new ConfigException(e.file(), c.variantPath(index) + path.substring("engine".length()), msg);
+    }
+  }
+
+  /**
+   * Scores a batch: one left-padded forward pass on the local engine ({@code scoreBatch}); otherwise one
+   * {@code score} call per request, up to the variant's {@code concurrency} in flight (results in request order).
+   */
+  private List<List<TokenScore>> score(Engine engine, List<Request> batch, EngineConfig v,
+      java.util.concurrent.ExecutorService pool) {
+    try {
+      if (engine instanceof LocalEngine local && ctx.config().mc().sharedPrefix()) return shared(local, batch);
+      if (engine instanceof LocalEngine local && batch.size() > 1) {
+        return local.scoreBatch(batch.stream().map(Request::context).toList(),
+            batch.stream().map(Request::continuation).toList());
+      }
+      if (pool == null || batch.size() == 1) {
+        List<List<TokenScore>> out = new ArrayList<>();
+        for (Request r : batch) out.add(engine.score(r.context(), r.continuation()));
+        return out;
+      }
+      List<java.util.concurrent.Future<List<TokenScore>>> futures = new ArrayList<>();
+      for (Request r : batch) futures.add(pool.submit(() -> engine.score(r.context(), r.continuation())));
+      List<List<TokenScore>> out = new ArrayList<>();
+      for (var f : futures) out.add(f.get());
+      return out;
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof EngineException || cause instanceof IllegalArgumentException) throw failed(batch, v, (RuntimeException) cause);
+      throw new PhaseException(Phase.RUN, ctx.configPath(), "variant " + v.label() + ": worker failed: " + cause, cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PhaseException(Phase.RUN, ctx.configPath(), "interrupted", e);
+    } catch (EngineException | IllegalArgumentException e) {
+      throw failed(batch, v, e);
+    }
+  }
+
+  /** The requests of each document of a batch on one cached context ({@link LocalEngine#scoreShared}), in order. */
+  private static List<List<TokenScore>> shared(LocalEngine local, List<Request> batch) {
+    List<List<TokenScore>> out = new ArrayList<>();
+    int i = 0;
+    while (i < batch.size()) {
+      int j = i;
+      while (j < batch.size() && sameDoc(batch.get(j), batch.get(i))) j++;
+      out.addAll(local.scoreShared(batch.get(i).context(), batch.subList(i, j).stream().map(Request::continuation).toList()));
+      i = j;
+    }
+    return out;
+  }
+
+  private PhaseException failed(List<Request> batch, EngineConfig v, RuntimeException e) {
+    Request r = batch.get(0);
+    return new PhaseException(Phase.RUN, ctx.configPath(), "variant " + v.label() + ", task " + r.task() + ", doc "
+        + r.docId() + ": scoring failed: " + e.getMessage() + " (results so far are kept; 'harness run' resumes)", e);
+  }
+
+  static String json(Object o) {
+    try {
+      return JSON.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
