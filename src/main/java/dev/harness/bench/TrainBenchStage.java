@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 
 /**
  * {@code harness bench --train}: LoRA training steps on the benchmarked checkpoint with a float32 base and with an
- * NF4 base (QLoRA): steps/s and tokens/s (median of the measured steps after one warm-up), the process's peak RSS
+ * NF4 base, plain and double-quantized (QLoRA): steps/s and tokens/s (median of the measured steps after one warm-up), the process's peak RSS
  * during each (VmHWM reset before loading that base), and the weight bytes of the quantized projections against
  * float16 (target ≤ 0.30×). LoRA r 16, alpha 32 on q/k/v/o; one sequence of {@code tokens} random ids per step, SFT
  * loss on its second half.
@@ -51,7 +51,7 @@ public final class TrainBenchStage implements BenchStage {
     int[] ids = EngineProbe.promptIds(vocab, t, ctx.config().seed() + 7);
     List<TrainExample> data = List.of(TrainExample.sft(1, ids, t / 2));
     List<Row> rows = new ArrayList<>();
-    for (BaseFormat f : List.of(BaseFormat.FLOAT32, BaseFormat.NF4)) rows.add(measure(dir, f, data));
+    for (BaseFormat f : List.of(BaseFormat.FLOAT32, BaseFormat.NF4, BaseFormat.NF4_DQ)) rows.add(measure(dir, f, data));
     return result(rows, t);
   }
 
@@ -92,10 +92,10 @@ public final class TrainBenchStage implements BenchStage {
             "peak_over_start_mb", "peak_over_start_vs_float", "first_loss"), table);
     List<Check> checks = new ArrayList<>();
     for (Row r : rows) {
-      if (!r.base().equals("nf4")) continue;
-      checks.add(new Check("train_nf4_bytes_vs_f16", "NF4 projection bytes / float16 bytes", "NF4 MB",
+      if (!r.base().startsWith("nf4")) continue;
+      checks.add(new Check("train_" + r.base() + "_bytes_vs_f16", r.base() + " projection bytes / float16 bytes", r.base() + " MB",
           r.projectionBytes() / 1e6, "float16 MB", r.projectionWeights() * 2 / 1e6, "MB", Check.Comparison.AT_MOST,
-          NF4_BYTES_TARGET, "q/k/v/o/gate/up/down weights: NF4 codes (0.5 B) + double-quantized absmax, vs 2 B per weight"));
+          NF4_BYTES_TARGET, "q/k/v/o/gate/up/down weights: NF4 codes (0.5 B) + absmax (float32, or int8 + scales with _dq), vs 2 B per weight"));
     }
     return new Result(section, checks);
   }

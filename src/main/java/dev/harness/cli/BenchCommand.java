@@ -53,6 +53,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = {"-v", "--verbose"}, description = "Print stack traces.") boolean verbose;
   @Option(names = "--kv", description = "Also measure decode with a compressed KV cache (see --kv-context, --kv-budgets, --kv-policy).")
   boolean kv;
+  @Option(names = "--nf4", description = "Also load the model with NF4 linear layers: bytes vs float16 (target <= 0.30x) and decode speed.")
+  boolean nf4;
   @Option(names = "--kv-context", defaultValue = "2048", paramLabel = "N", description = "Context tokens prefilled before compression (--kv).")
   int kvContext;
   @Option(names = "--kv-budgets", defaultValue = "1.0,0.5,0.2", split = ",", paramLabel = "B",
@@ -100,6 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
       List<BenchStage> stages = new java.util.ArrayList<>();
       if (kv) stages.add(new KvBenchStage(kvContext, kvBudgets, kvPolicy, log));
       if (train) stages.add(new TrainBenchStage(trainTokens, trainSteps, log));
+      if (nf4) stages.add(new dev.harness.bench.Nf4BenchStage(log));
       cfg = new BenchConfig(model, s, seed, prefillTokens, decodeTokens, repeats, threads, dtype, device, keep,
           s.name().equals("tiny") ? MachineProbe.Sizes.small() : MachineProbe.Sizes.full(), stages);
     } catch (IllegalArgumentException e) {

@@ -51,6 +51,7 @@ final class GenerateCommand implements Callable<Integer> {
         n.set("tokens", m.valueToTree(c.tokens().stream().map(t -> java.util.Map.of("id", t.id(), "text", t.token(),
             "logprob", t.logprob(), "top", t.top())).toList()));
         n.put("latency_ms", c.telemetry() == null ? null : c.telemetry().latencyMs());
+        n.set("engine", EngineJson.local(m, engine));
         out.println(m.writeValueAsString(n));
       } else {
         out.println(c.text());

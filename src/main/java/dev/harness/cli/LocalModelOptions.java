@@ -10,10 +10,15 @@ public final class LocalModelOptions {
       description = "Model directory or Hugging Face id (resolved through $HF_HOME; downloads unless HF_HUB_OFFLINE=1).")
   String model;
 
-  @Option(names = "--adapter", paramLabel = "DIR", description = "PEFT LoRA adapter directory.")
+  @Option(names = "--adapter", paramLabel = "DIR",
+      description = "PEFT LoRA adapter directory (adapter_config.json + adapter_model.safetensors), applied unmerged.")
   String adapter;
 
-  @Option(names = "--quantization", paramLabel = "Q", defaultValue = "none", description = "none or nf4.")
+  @Option(names = "--lora-merge", description = "Fold the --adapter into the weights at load (W + scaling·B·A) instead.")
+  boolean loraMerge;
+
+  @Option(names = "--quantization", paramLabel = "Q", defaultValue = "none",
+      description = "none, nf4 (4-bit NormalFloat linear layers) or nf4_dq (NF4 with double-quantized absmax).")
   String quantization;
 
   @Option(names = "--dtype", defaultValue = "float32", description = "float32 or float16.")
@@ -32,6 +37,7 @@ public final class LocalModelOptions {
     if (!device.equals("auto") && !device.equals("cpu") && !device.equals("gpu")) {
       throw new dev.harness.HarnessException("--device: expected auto, cpu or gpu, got '" + device + "'", 2);
     }
-    return LocalEngines.openLocal(model, adapter, quantization, dtype, device, "command line", "--");
+    if (loraMerge && adapter == null) throw new dev.harness.HarnessException("--lora-merge: needs --adapter", 2);
+    return LocalEngines.openLocal(model, adapter, quantization, dtype, device, loraMerge, "command line", "--");
   }
 }

@@ -7,6 +7,10 @@ import dev.harness.engine.serve.ServerOptions;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,27 +33,60 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "4", description = "HTTP worker threads.") int threads;
   @Option(names = "--served-model-name", paramLabel = "NAME", description = "Model id clients use (default: --model).")
   String servedName;
+  @Option(names = "--lora-modules", paramLabel = "NAME=DIR",
+      description = "Also serve PEFT adapter DIR as model NAME on the same loaded weights (repeatable; requests pick it with \"model\": NAME).")
+  List<String> loraModules = List.of();
+
+  /** NAME=DIR pairs, checked before anything loads. */
+  private Map<String, Path> loraModules() {
+    Map<String, Path> out = new LinkedHashMap<>();
+    for (String spec : loraModules) {
+      int eq = spec.indexOf('=');
+      if (eq <= 0 || eq == spec.length() - 1) throw new HarnessException("--lora-modules: expected NAME=DIR, got '" + spec + "'", 2);
+      String name = spec.substring(0, eq);
+      if (out.containsKey(name)) throw new HarnessException("--lora-modules: name '" + name + "' is used twice", 2);
+      out.put(name, dev.harness.study.LocalEngines.adapterDir(spec.substring(eq + 1), "command line", "--lora-modules " + name));
+    }
+    return out;
+  }
 
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65535) throw new HarnessException("--port: expected 0..65535, got " + port, 2);
+    Map<String, Path> loras = loraModules();
     LocalEngine engine = model.open();
+    String baseId = servedName != null ? servedName : model.model;
+    Map<String, LocalEngine> views = new LinkedHashMap<>();
+    views.put(baseId, engine);
+    try {
+      for (Map.Entry<String, Path> l : loras.entrySet()) {
+        if (views.containsKey(l.getKey())) throw new HarnessException("--lora-modules: name '" + l.getKey() + "' is used twice", 2);
+        views.put(l.getKey(), engine.withAdapter(engine.addAdapter(l.getKey(), l.getValue())));
+      }
+    } catch (dev.harness.engine.local.weights.CheckpointException e) {
+      views.values().forEach(LocalEngine::close);
+      throw new HarnessException(e.getMessage(), 1, e);
+    } catch (RuntimeException e) {
+      views.values().forEach(LocalEngine::close);
+      throw e;
+    }
     var out = spec.commandLine().getOut();
-    OpenAiServer server = new OpenAiServer(new LocalServedEngine(engine), servedName != null ? servedName : model.model, engine.tokenizer(),
-        new ServerOptions(host, port, threads), spec.commandLine().getErr());
+    Map<String, dev.harness.engine.Engine> served = new LinkedHashMap<>();
+    views.forEach((id, v) -> served.put(id, new LocalServedEngine(v)));
+    OpenAiServer server = new OpenAiServer(served, engine.tokenizer(), new ServerOptions(host, port, threads), spec.commandLine().getErr());
     try {
       server.start();
     } catch (IOException e) {
-      engine.close();
+      views.values().forEach(LocalEngine::close);
       throw new HarnessException("serve: cannot listen on " + host + ":" + port + ": " + e.getMessage(), 1, e);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
-      engine.close();
+      views.values().forEach(LocalEngine::close);
       stopped.countDown();
     }));
-    out.println("serving " + server.modelId() + " at " + server.baseUrl() + " (Ctrl-C to stop)");
+    out.println("serving " + String.join(", ", views.keySet()) + " at " + server.baseUrl() + " (Ctrl-C to stop)");
     out.flush();
     stopped.await();
     return ExitCodes.OK;

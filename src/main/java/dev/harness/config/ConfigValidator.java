@@ -72,8 +72,15 @@ public final class ConfigValidator {
     if ("openai".equals(e.kind()) && e.baseUrl() == null && e.baseUrls().isEmpty()) {
       fail(file, path + ".base_url", "required for kind openai (or BASE_URL in the environment / .env)");
     }
-    if (!Set.of("none", "nf4").contains(e.quantization())) {
-      fail(file, path + ".quantization", "expected none or nf4, got '" + e.quantization() + "'");
+    if (!Set.of("none", "nf4", "nf4_dq").contains(e.quantization())) {
+      fail(file, path + ".quantization", "expected none, nf4 or nf4_dq, got '" + e.quantization() + "'");
+    }
+    if (!e.isLocal() && !"none".equals(e.quantization())) {
+      fail(file, path + ".quantization", "only the local engine quantizes; remove it for kind openai");
+    }
+    if (e.loraMerge() && e.adapter() == null) fail(file, path + ".lora_merge", "is true but " + path + ".adapter is not set (nothing to merge)");
+    if (e.loraMerge() && !"none".equals(e.quantization())) {
+      fail(file, path + ".lora_merge", "cannot merge an adapter into NF4 weights; keep it unmerged (as QLoRA does)");
     }
     if (!Set.of("float32", "float16").contains(e.dtype())) {
       fail(file, path + ".dtype", "expected float32 or float16, got '" + e.dtype() + "'");

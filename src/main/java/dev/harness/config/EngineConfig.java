@@ -22,7 +22,8 @@ public record EngineConfig(
     RateLimitConfig rateLimit,
     Boolean stream,
     String tokenizer,
-    Integer maxLength) {
+    Integer maxLength,
+    Boolean loraMerge) {
 
   public EngineConfig {
     kind = kind == null ? "local" : kind;
@@ -37,6 +38,16 @@ public record EngineConfig(
     maxRetries = maxRetries == null ? 5 : maxRetries;
     rateLimit = rateLimit == null ? new RateLimitConfig(null) : rateLimit;
     stream = stream != null && stream;
+    loraMerge = loraMerge != null && loraMerge;
+  }
+
+  /** Without {@code lora_merge} (false: adapters are applied unmerged). */
+  public EngineConfig(String name, String kind, String model, String adapter, String quantization, String dtype,
+      String device, String baseUrl, java.util.List<String> baseUrls, String apiKeyEnv, String endpoint,
+      Integer concurrency, Double timeoutS, Integer maxRetries, RateLimitConfig rateLimit, Boolean stream,
+      String tokenizer, Integer maxLength) {
+    this(name, kind, model, adapter, quantization, dtype, device, baseUrl, baseUrls, apiKeyEnv, endpoint, concurrency,
+        timeoutS, maxRetries, rateLimit, stream, tokenizer, maxLength, null);
   }
 
   public boolean isLocal() { return "local".equals(kind); }

@@ -26,6 +26,6 @@ final class EnvDefaults {
     if (baseUrl == e.baseUrl() && model == e.model()) return e;
     return new EngineConfig(e.name(), e.kind(), model, e.adapter(), e.quantization(), e.dtype(),
         e.device(), baseUrl, e.baseUrls(), e.apiKeyEnv(), e.endpoint(), e.concurrency(), e.timeoutS(),
-        e.maxRetries(), e.rateLimit(), e.stream(), e.tokenizer(), e.maxLength());
+        e.maxRetries(), e.rateLimit(), e.stream(), e.tokenizer(), e.maxLength(), e.loraMerge());
   }
 }

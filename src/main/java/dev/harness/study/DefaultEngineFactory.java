@@ -19,12 +19,13 @@ import java.util.Optional;
 public final class DefaultEngineFactory implements EngineFactory {
   private final Env env;
   private final Map<String, Optional<Tokenizer>> tokenizers = new LinkedHashMap<>();
+  private final SharedLocalBases localBases = new SharedLocalBases();
 
   public DefaultEngineFactory(Env env) { this.env = env; }
 
   @Override
   public Engine open(EngineConfig e, KvConfig kv, String configPath) {
-    if (e.isLocal()) return LocalEngines.open(e, configPath);
+    if (e.isLocal()) return localBases.open(e, configPath);
     return new OpenAiEngine(openAiSettings(e, kv, configPath), dev.harness.engine.openai.Sleeper.REAL,
         Clock.systemUTC(), System::nanoTime, tokenizer(e, configPath).orElse(null));
   }

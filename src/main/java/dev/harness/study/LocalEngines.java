@@ -21,27 +21,72 @@ public final class LocalEngines {
   private LocalEngines() {}
 
   public static Engine open(EngineConfig e, String configPath) {
-    return openLocal(e.model(), e.adapter(), e.quantization(), e.dtype(), e.device(), configPath, "engine.");
+    return openLocal(e.model(), e.adapter(), e.quantization(), e.dtype(), e.device(), e.loraMerge(), configPath, "engine.");
+  }
+
+  /** As {@link #openLocal(String, String, String, String, String, boolean, String, String)}, adapters unmerged. */
+  public static LocalEngine openLocal(String model, String adapter, String quantization, String dtype, String device,
+      String where, String prefix) {
+    return openLocal(model, adapter, quantization, dtype, device, false, where, prefix);
   }
 
   /**
-   * Opens a local model from a directory or HF id. {@code where} names the source of the settings for messages (a
-   * config file, or "command line"); {@code prefix} the field prefix ("engine." or "--").
+   * Opens a local model from a directory or HF id, with a PEFT adapter directory ({@code adapter}, null for none;
+   * relative paths resolve against the working directory) applied unmerged, or merged into the weights when
+   * {@code merge}; {@code quantization} none, nf4 or nf4_dq. {@code where} names the source of the settings for
+   * messages (a config file, or "command line"); {@code prefix} the field prefix ("engine." or "--").
    */
   public static LocalEngine openLocal(String model, String adapter, String quantization, String dtype, String device,
-      String where, String prefix) {
-    if (adapter != null) {
-      throw new ConfigException(where, prefix + "adapter", "LoRA adapters are not supported by this version's local engine");
-    }
-    if (quantization != null && !"none".equals(quantization)) {
-      throw new ConfigException(where, prefix + "quantization", "nf4 is not supported by this version's local engine");
+      boolean merge, String where, String prefix) {
+    LocalOptions opts = options(quantization, dtype, device, where, prefix);
+    Path adapterDir = adapter == null ? null : adapterDir(adapter, where, prefix + "adapter");
+    if (merge && opts.quant().nf4()) {
+      throw new ConfigException(where, prefix.equals("--") ? "--lora-merge" : prefix + "lora_merge", "cannot merge an adapter into NF4 weights; keep it unmerged");
     }
     Path dir = modelDir(model, where, prefix + "model");
     try {
-      return LocalEngine.open(dir, new LocalOptions(dtype, device, null));
+      LocalEngine base = LocalEngine.open(dir, opts);
+      if (adapterDir == null) return base;
+      try {
+        if (merge) {
+          base.mergeAdapter(adapterDir);
+          return base;
+        }
+        LocalEngine view = base.withAdapter(base.addAdapter(adapterName(adapterDir), adapterDir));
+        base.close();
+        return view;
+      } catch (RuntimeException ex) {
+        base.close();
+        throw ex;
+      }
     } catch (dev.harness.engine.local.weights.CheckpointException ex) {
       throw new HarnessException(ex.getMessage(), 1, ex);
     }
+  }
+
+  /** The name an adapter directory is known by on its base: the directory's name. */
+  public static String adapterName(Path adapterDir) {
+    Path n = adapterDir.toAbsolutePath().normalize().getFileName();
+    return n == null ? adapterDir.toString() : n.toString();
+  }
+
+  static LocalOptions options(String quantization, String dtype, String device, String where, String prefix) {
+    try {
+      dev.harness.engine.local.quant.Quantization.parse(quantization);
+    } catch (IllegalArgumentException ex) {
+      throw new ConfigException(where, prefix + "quantization", "expected none, nf4 or nf4_dq, got '" + quantization + "'");
+    }
+    return new LocalOptions(dtype, device, null, quantization);
+  }
+
+  /** A PEFT adapter directory (it must hold adapter_config.json); relative paths resolve against the working dir. */
+  public static Path adapterDir(String adapter, String where, String field) {
+    Path d = Path.of(adapter);
+    if (!Files.isDirectory(d)) throw new ConfigException(where, field, "'" + adapter + "' is not a directory (a PEFT adapter folder)");
+    if (!Files.isRegularFile(d.resolve("adapter_config.json"))) {
+      throw new ConfigException(where, field, "'" + adapter + "' has no adapter_config.json (not a PEFT adapter folder)");
+    }
+    return d.toAbsolutePath().normalize();
   }
 
   public static Tokenizer tokenizer(String source, String configPath, String field) {

@@ -104,7 +104,7 @@ public final class Finetune {
       tables.start(new TrainTables.RunRow(runId, cfg.model(), cfg.quantization(), t.objective(), json(cfg), train.size(),
           eval.size(), trainer.totalSteps(), loraParams, output.toString()), from);
       out.printf(Locale.ROOT, "finetune %s: %s on %s (%s base), %d train / %d held-out examples, %d LoRA modules "
-              + "(%d parameters), %d steps%n", runId, t.objective(), cfg.model(), cfg.quantization().equals("nf4") ? "NF4" : cfg.dtype(),
+              + "(%d parameters), %d steps%n", runId, t.objective(), cfg.model(), cfg.nf4() ? cfg.quantization().toUpperCase(Locale.ROOT).replace("_DQ", " double-quantized") : cfg.dtype(),
           train.size(), eval.size(), model.lora().size(), loraParams, trainer.totalSteps());
       int until = stopAfter == null ? trainer.totalSteps() : Math.min(trainer.totalSteps(), Math.max(from, stopAfter));
       String id = runId;

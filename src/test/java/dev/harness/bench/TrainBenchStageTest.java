@@ -40,11 +40,14 @@ class TrainBenchStageTest {
     JsonNode train = null;
     for (JsonNode s : doc.get("sections")) if (s.get("key").asText().equals("train")) train = s;
     assertTrue(train != null, r.out());
-    assertEquals(2, train.get("rows").size());
+    assertEquals(3, train.get("rows").size());
+    assertEquals("nf4_dq", train.get("rows").get(2).get("base").asText());
+    double dq = train.get("rows").get(2).get("bytes_per_weight").asDouble();
     assertEquals("float32", train.get("rows").get(0).get("base").asText());
     assertEquals(4.0, train.get("rows").get(0).get("bytes_per_weight").asDouble(), 1e-9);
     double nf4 = train.get("rows").get(1).get("bytes_per_weight").asDouble();
-    assertTrue(nf4 > 0.5 && nf4 < 0.6, "NF4: 0.5 B codes + scales per weight, got " + nf4);
+    assertEquals(0.5 + 4.0 / 64, nf4, 1e-9, "NF4: 0.5 B codes + a float32 absmax per 64 weights");
+    assertTrue(dq > 0.5 && dq < nf4, "double quantization: int8 absmax (+ per-256 scales) per block, got " + dq);
     assertTrue(train.get("rows").get(1).get("steps_s").asDouble() > 0);
   }
 }

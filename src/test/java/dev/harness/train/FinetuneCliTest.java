@@ -231,7 +231,7 @@ class FinetuneCliTest {
     Path f = tmp.resolve("qlora.yaml");
     Files.writeString(f, String.join("\n",
         "model: ../shared/models/tiny-llama-gqa",
-        "quantization: nf4",
+        "quantization: nf4_dq",
         "output: {dir: " + outDir + "}",
         "lora: {r: 4, alpha: 8, target_modules: [q_proj, k_proj, v_proj, o_proj]}",
         "train: {objective: kl, lr: 0.01, max_steps: 4, batch_size: 4, seed: 1}",
@@ -239,7 +239,7 @@ class FinetuneCliTest {
         ""));
     Run r = run("finetune", "-c", f.toString());
     assertEquals(0, r.code(), r.err() + r.out());
-    assertTrue(r.out().contains("(NF4 base)"), r.out());
+    assertTrue(r.out().contains("(NF4 double-quantized base)"), r.out());
     assertTrue(r.err().contains("warning: ") || !r.err().contains("error"), r.err());
     double[] l = losses(outDir);
     assertEquals(4, l.length);

@@ -255,6 +255,9 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     }
   }
 
+  /** Whether this engine and {@code other} are views of the same loaded weights. */
+  public boolean sharesBaseWith(LocalEngine other) { return other != null && base == other.base; }
+
   /** The adapter this view applies (null: none, or the merged one — see {@link #adapters}). */
   public String adapterName() { return adapter; }
 

@@ -23,7 +23,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
@@ -87,7 +89,8 @@ import java.util.stream.Collectors;
 public final class OpenAiServer implements AutoCloseable {
   static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
 
-  private final Engine engine;
+  private final Map<String, Engine> engines;
+  private final Map<String, EchoScoring> echoes = new LinkedHashMap<>();
   private final String modelId;
   private final Tokenizer tokenizer;
   private final ServerOptions options;
@@ -95,7 +98,6 @@ public final class OpenAiServer implements AutoCloseable {
   private final ObjectMapper json = new ObjectMapper();
   private final RequestParser parser;
   private final Shapes shapes;
-  private final EchoScoring echo;
   private final long startedAt = Instant.now().getEpochSecond();
   private HttpServer server;
   private ExecutorService executor;
@@ -107,16 +109,38 @@ public final class OpenAiServer implements AutoCloseable {
 
   /** @param logOrNull receives one line per request: method, path, status, milliseconds */
   public OpenAiServer(Engine engine, String modelId, Tokenizer tokenizerOrNull, ServerOptions options, PrintWriter logOrNull) {
-    this.engine = Objects.requireNonNull(engine, "engine");
-    if (modelId == null || modelId.isBlank()) throw new IllegalArgumentException("modelId must not be blank");
-    this.modelId = modelId;
+    this(single(modelId, Objects.requireNonNull(engine, "engine")), tokenizerOrNull, options, logOrNull);
+  }
+
+  /**
+   * Several models behind one server, by id (e.g. a base model and LoRA adapters on it, each an engine view of the
+   * same weights); requests pick one with {@code model}, the first being the default. They share one tokenizer.
+   */
+  public OpenAiServer(Map<String, Engine> models, Tokenizer tokenizerOrNull, ServerOptions options, PrintWriter logOrNull) {
+    if (models.isEmpty()) throw new IllegalArgumentException("no model to serve");
+    for (String id : models.keySet()) {
+      if (id == null || id.isBlank()) throw new IllegalArgumentException("modelId must not be blank");
+    }
+    this.engines = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
+    this.modelId = models.keySet().iterator().next();
     this.tokenizer = tokenizerOrNull;
     this.options = options == null ? ServerOptions.ephemeral() : options;
     this.log = logOrNull;
-    this.parser = new RequestParser(modelId, tokenizerOrNull);
+    this.parser = new RequestParser(List.copyOf(models.keySet()), tokenizerOrNull);
     this.shapes = new Shapes(json, modelId);
-    this.echo = new EchoScoring(engine, tokenizerOrNull);
+    models.forEach((id, e) -> echoes.put(id, new EchoScoring(e, tokenizerOrNull)));
   }
+
+  private static Map<String, Engine> single(String modelId, Engine engine) {
+    if (modelId == null || modelId.isBlank()) throw new IllegalArgumentException("modelId must not be blank");
+    Map<String, Engine> m = new LinkedHashMap<>();
+    m.put(modelId, engine);
+    return m;
+  }
+
+  private Engine engine(ServeRequest r) { return engines.get(r.model() == null ? modelId : r.model()); }
+
+  private EchoScoring echo(ServeRequest r) { return echoes.get(r.model() == null ? modelId : r.model()); }
 
   /** Binds and starts serving; returns this. */
   public synchronized OpenAiServer start() throws IOException {
@@ -208,7 +232,8 @@ public final class OpenAiServer implements AutoCloseable {
         requireMethod(call, method, "GET", path);
         ObjectNode list = json.createObjectNode();
         list.put("object", "list");
-        list.putArray("data").add(modelObject());
+        var data = list.putArray("data");
+        for (String id : engines.keySet()) data.add(modelObject(id));
         sendJson(call, 200, list);
       }
       case "/health" -> {
@@ -219,10 +244,10 @@ public final class OpenAiServer implements AutoCloseable {
         if (path.startsWith("/v1/models/")) {
           requireMethod(call, method, "GET", path);
           String id = path.substring("/v1/models/".length());
-          if (!id.equals(modelId)) {
+          if (!engines.containsKey(id)) {
             throw new ApiError(404, ApiError.INVALID_REQUEST, "The model '" + id + "' does not exist.", "model", "model_not_found");
           }
-          sendJson(call, 200, modelObject());
+          sendJson(call, 200, modelObject(id));
           return;
         }
         throw new ApiError(404, ApiError.INVALID_REQUEST, "Invalid URL (" + method + " " + rawPath + ")", null, "not_found");
@@ -238,9 +263,9 @@ public final class OpenAiServer implements AutoCloseable {
     }
   }
 
-  private ObjectNode modelObject() {
+  private ObjectNode modelObject(String id) {
     ObjectNode m = json.createObjectNode();
-    m.put("id", modelId);
+    m.put("id", id);
     m.put("object", "model");
     m.put("created", startedAt);
     m.put("owned_by", "harness");
@@ -283,7 +308,7 @@ public final class OpenAiServer implements AutoCloseable {
       stream(call, r, res, id, created);
       return;
     }
-    ObjectNode body = shapes.head(id, r.chat() ? "chat.completion" : "text_completion", created);
+    ObjectNode body = shapes.head(id, r.chat() ? "chat.completion" : "text_completion", created, r.model());
     ObjectNode choice = body.putArray("choices").addObject();
     choice.put("index", 0);
     if (r.chat()) {
@@ -302,7 +327,7 @@ public final class OpenAiServer implements AutoCloseable {
   }
 
   private Result runChat(ServeRequest r) {
-    Completion c = engine.complete(r.toEngine());
+    Completion c = engine(r).complete(r.toEngine());
     List<TokenLogprob> toks = r.logprobs() ? c.tokens() : List.of();
     int prompt = c.usage().promptTokens() >= 0 ? c.usage().promptTokens() : chatPromptTokens(r);
     return new Result(c.text(), finish(c), toks, EchoScoring.runningOffsets(toks, 0), prompt, null, List.of(), completionTokens(c));
@@ -310,8 +335,8 @@ public final class OpenAiServer implements AutoCloseable {
 
   private Result runCompletions(ServeRequest r) {
     String prompt = r.text();
-    List<TokenLogprob> promptToks = r.echo() && r.logprobs() ? echo.promptTokens(prompt, r.topLogprobs()) : List.of();
-    Completion c = r.maxTokens() >= 1 ? engine.complete(r.toEngine()) : null;
+    List<TokenLogprob> promptToks = r.echo() && r.logprobs() ? echo(r).promptTokens(prompt, r.topLogprobs()) : List.of();
+    Completion c = r.maxTokens() >= 1 ? engine(r).complete(r.toEngine()) : null;
     String gen = c == null ? "" : c.text();
     String text = r.echo() ? prompt + gen : gen;
     List<TokenLogprob> toks = new ArrayList<>();
@@ -320,7 +345,7 @@ public final class OpenAiServer implements AutoCloseable {
       toks.addAll(promptToks);
       List<TokenLogprob> genToks = c == null ? List.of() : c.tokens();
       toks.addAll(genToks);
-      int[] po = echo.offsets(prompt, promptToks);
+      int[] po = echo(r).offsets(prompt, promptToks);
       int[] go = EchoScoring.runningOffsets(genToks, r.echo() ? prompt.codePointCount(0, prompt.length()) : 0);
       offsets = new int[po.length + go.length];
       System.arraycopy(po, 0, offsets, 0, po.length);
@@ -391,7 +416,7 @@ public final class OpenAiServer implements AutoCloseable {
     ch.put("finish_reason", res.finishReason());
     event(out, last);
     if (r.includeUsage()) {
-      ObjectNode u = shapes.head(id, object, created);
+      ObjectNode u = shapes.head(id, object, created, r.model());
       u.putArray("choices");
       u.set("usage", shapes.usage(res.promptTokenCount(), res.completionTokenCount()));
       event(out, u);
@@ -401,7 +426,7 @@ public final class OpenAiServer implements AutoCloseable {
   }
 
   private ObjectNode chunk(ServeRequest r, String id, String object, long created) {
-    ObjectNode c = shapes.head(id, object, created);
+    ObjectNode c = shapes.head(id, object, created, r.model());
     c.putArray("choices");
     if (r.includeUsage()) c.putNull("usage");
     return c;

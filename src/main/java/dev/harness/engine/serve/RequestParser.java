@@ -23,17 +23,20 @@ final class RequestParser {
   /** kv_policy when a request sets other kv_* fields but no policy (the kv study's default). */
   static final String DEFAULT_KV_POLICY = "snapkv";
 
-  private final String modelId;
+  private final List<String> modelIds;
   private final Tokenizer tokenizer;
   private final ObjectMapper json = new ObjectMapper();
 
-  RequestParser(String modelId, Tokenizer tokenizerOrNull) {
-    this.modelId = modelId;
+  RequestParser(String modelId, Tokenizer tokenizerOrNull) { this(List.of(modelId), tokenizerOrNull); }
+
+  /** {@code modelIds}: the served ids, the first being the default for requests that name none. */
+  RequestParser(List<String> modelIds, Tokenizer tokenizerOrNull) {
+    this.modelIds = List.copyOf(modelIds);
     this.tokenizer = tokenizerOrNull;
   }
 
   ServeRequest chat(JsonNode b) {
-    checkModel(b);
+    String model = checkModel(b);
     checkN(b);
     JsonNode msgs = b.get("messages");
     if (msgs == null || msgs.isNull()) throw ApiError.invalid("messages", "Missing required parameter: 'messages'.");
@@ -63,11 +66,11 @@ final class RequestParser {
     if (topK < 0) throw ApiError.invalid("top_logprobs", "'top_logprobs' must be >= 0, got " + topK + ".");
     if (topK > 0 && !logprobs) throw ApiError.invalid("top_logprobs", "'top_logprobs' requires 'logprobs' to be true.");
     return new ServeRequest(true, prompt, maxTokens, temperature(b), topP(b), seed(b), stop(b), logprobs, topK, false,
-        bool(b, "stream", false), includeUsage(b), kv(b));
+        bool(b, "stream", false), includeUsage(b), kv(b), model);
   }
 
   ServeRequest completions(JsonNode b) {
-    checkModel(b);
+    String model = checkModel(b);
     checkN(b);
     Integer bestOf = integer(b, "best_of", 1);
     if (bestOf != null && bestOf != 1) throw ApiError.invalid("best_of", "Only best_of = 1 is supported.");
@@ -83,17 +86,19 @@ final class RequestParser {
       topK = lp.asInt();
     }
     return new ServeRequest(false, Prompt.text(text), maxTokens, temperature(b), topP(b), seed(b), stop(b), logprobs, topK,
-        bool(b, "echo", false), bool(b, "stream", false), includeUsage(b), kv(b));
+        bool(b, "echo", false), bool(b, "stream", false), includeUsage(b), kv(b), model);
   }
 
-  private void checkModel(JsonNode b) {
+  /** The served model id the request names (the default when it names none). */
+  private String checkModel(JsonNode b) {
     JsonNode m = b.get("model");
-    if (m == null || m.isNull()) return;
+    if (m == null || m.isNull()) return modelIds.get(0);
     if (!m.isTextual()) throw ApiError.invalid("model", "'model' must be a string.");
-    if (!m.asText().equals(modelId)) {
+    if (!modelIds.contains(m.asText())) {
       throw new ApiError(404, ApiError.INVALID_REQUEST, "The model '" + m.asText() + "' does not exist; this server serves '"
-          + modelId + "' (see GET /v1/models).", "model", "model_not_found");
+          + String.join("', '", modelIds) + "' (see GET /v1/models).", "model", "model_not_found");
     }
+    return m.asText();
   }
 
   private void checkN(JsonNode b) {

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * One validated chat or completions request. {@code maxTokens} may be 0 (completions only: nothing is generated, the
- * answer is the echoed prompt or empty). {@code topLogprobs} is the number of alternatives per position.
+ * answer is the echoed prompt or empty). {@code topLogprobs} is the number of alternatives per position. {@code model}
+ * is the served model id the request addressed (the default one when it named none).
  */
 record ServeRequest(
     boolean chat,
@@ -22,7 +23,8 @@ record ServeRequest(
     boolean echo,
     boolean stream,
     boolean includeUsage,
-    KvSpec kv) {
+    KvSpec kv,
+    String model) {
 
   ServeRequest {
     stop = stop == null ? List.of() : List.copyOf(stop);

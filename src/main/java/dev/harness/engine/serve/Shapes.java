@@ -24,12 +24,15 @@ final class Shapes {
     this.model = model;
   }
 
-  ObjectNode head(String id, String object, long created) {
+  ObjectNode head(String id, String object, long created) { return head(id, object, created, model); }
+
+  /** The common head of a response for served model {@code modelId}. */
+  ObjectNode head(String id, String object, long created, String modelId) {
     ObjectNode o = json.createObjectNode();
     o.put("id", id);
     o.put("object", object);
     o.put("created", created);
-    o.put("model", model);
+    o.put("model", modelId == null ? model : modelId);
     return o;
   }
 
