@@ -101,8 +101,10 @@ public final class TrainableLlama implements AutoCloseable {
           }
         }
       }
-      return new TrainableLlama(cfg, weights, embed, lmHead, norm, layers, Collections.unmodifiableList(lora),
+      TrainableLlama model = new TrainableLlama(cfg, weights, embed, lmHead, norm, layers, Collections.unmodifiableList(lora),
           settings.scaling(), settings.dropout());
+      System.gc(); // NF4 quantizes through Java float arrays: let G1 give that heap back before training starts
+      return model;
     } catch (RuntimeException e) {
       weights.close();
       throw e;
