@@ -222,6 +222,13 @@ class FinetuneCliTest {
     assertEquals(2, r.code());
     assertTrue(r.err().contains("lora.r") && r.err().contains("expected an integer"), r.err());
     assertFalse(Files.exists(outDir.resolve(Finetune.STORE)), "nothing written");
+    TrainFixtures.model("tiny-random-gpt2");
+    Path gpt2 = tmp.resolve("gpt2.yaml");
+    Files.writeString(gpt2, Files.readString(sftConfig("g", outDir, "")).replace("tiny-llama-gqa", "tiny-random-gpt2"));
+    r = run("finetune", "-c", gpt2.toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("config.json") && r.err().contains("GPT2LMHeadModel is not supported for training"), r.err());
+    assertFalse(Files.exists(outDir.resolve(Finetune.STORE)), "nothing written");
   }
 
   @Test
