@@ -71,14 +71,9 @@ public final class Finetune {
     List<TrainExample> train = pick(all, split.get(0));
     List<TrainExample> eval = pick(all, split.get(1));
     String fingerprint = fingerprint(cfg);
-    try {
-      Files.createDirectories(output);
-    } catch (IOException e) {
-      throw new HarnessException(output + ": cannot create the output directory (" + e.getMessage() + ")", 1, e);
-    }
     try (NDManager root = NDManager.newBaseManager(device(cfg.device()));
         TrainableLlama model = load(modelDir, root);
-        Store store = Store.open(output.resolve(STORE))) {
+        Store store = openStore(output)) {
       Trainer trainer = new Trainer(model, Objective.named(t.objective()), t, train, eval, padId, root, out::println);
       int from = 0;
       String runId = null;
@@ -143,6 +138,16 @@ public final class Finetune {
           + output.resolve("train_log.csv") + ", " + output.resolve("plots/loss.png") + ", " + output.resolve(STORE));
       return new Outcome(runId, output, done, trainer.totalSteps(), true, evalCi == null ? null : evalCi.estimate());
     }
+  }
+
+  /** Creates the output directory (only once the model has loaded) and opens its store. */
+  private static Store openStore(Path output) {
+    try {
+      Files.createDirectories(output);
+    } catch (IOException e) {
+      throw new HarnessException(output + ": cannot create the output directory (" + e.getMessage() + ")", 1, e);
+    }
+    return Store.open(output.resolve(STORE));
   }
 
   private TrainableLlama load(Path modelDir, NDManager root) {
