@@ -57,7 +57,13 @@ public final class Nf4Weight implements AutoCloseable {
     ByteBuffer p = direct(blocks * (Nf4.BLOCK / 2));
     p.put(t.packed()).rewind();
     NDArray packed = weights.create(p, new Shape(blocks * (Nf4.BLOCK / 2)), DataType.UINT8);
-    NDArray code = weights.create(Nf4.CODE);
+    float[] hiCode = new float[256];
+    float[] loCode = new float[256];
+    for (int b = 0; b < 256; b++) {
+      hiCode[b] = Nf4.CODE[b / 16]; // the high nibble, floor(b / 16): the first element of the pair
+      loCode[b] = Nf4.CODE[b % 16]; // the low nibble, b mod 16: the second
+    }
+    NDArray code = weights.create(new float[][] {hiCode, loCode});
     if (!t.doubleQuantized()) {
       NDArray absmax = weights.create(t.absmax(), new Shape(blocks, 1));
       return new Nf4Weight(out, in, type, t.bytes(), blocks, packed, code, absmax, null, null, 0f);
@@ -80,20 +86,30 @@ public final class Nf4Weight implements AutoCloseable {
   public long bytes() { return bytes; }
 
   /**
-   * Wᵀ [in, out] in the compute dtype, attached to {@code step}: nibbles floor(b / 16) and b mod 16 of every byte,
-   * gathered from the code table, times the absmax of their block.
+   * Wᵀ [in, out] in the compute dtype, attached to {@code step}: for every byte b, the code values of its nibbles
+   * floor(b / 16) (first element) and b mod 16 (second) are gathered from two 256-entry tables made from
+   * {@link Nf4#CODE} at load (one gather per nibble, indexed by the byte itself, so no per-element nibble arrays),
+   * interleaved, and multiplied by the absmax of their block. Temporaries are closed before returning: the peak is
+   * the int64 byte indices (4 bytes per weight) plus two float copies of the weight.
    */
   public NDArray dequantize(NDManager step) {
-    NDArray b = packed.get(step, new NDIndex(":")).toType(DataType.FLOAT32, false);
-    NDArray hi = b.div(16).floor();
-    NDArray lo = b.sub(hi.mul(16));
-    NDArray idx = NDArrays.stack(new ai.djl.ndarray.NDList(hi, lo), 1).reshape(-1).toType(DataType.INT64, false);
-    NDArray vals = code.take(step, idx).reshape(blocks, Nf4.BLOCK);
-    vals = vals.muli(absmax(step));
-    NDArray flat = vals.reshape(-1);
-    if (flat.size() != size) flat = flat.get(new NDIndex("0:{}", size));
-    NDArray wT = flat.reshape(out, in).transpose();
-    return type == DataType.FLOAT32 ? wT : wT.toType(type, false);
+    NDArray wT;
+    try (NDManager tmp = step.newSubManager()) {
+      NDArray idx = packed.get(tmp, new NDIndex(":")).toType(DataType.INT64, false);
+      NDArray hi = code.get(tmp, new NDIndex("0")).take(tmp, idx);
+      NDArray lo = code.get(tmp, new NDIndex("1")).take(tmp, idx);
+      idx.close();
+      NDArray vals = NDArrays.stack(new ai.djl.ndarray.NDList(hi, lo), 1);
+      hi.close();
+      lo.close();
+      vals = vals.reshape(blocks, Nf4.BLOCK).muli(absmax(tmp));
+      NDArray flat = vals.reshape(-1);
+      if (flat.size() != size) flat = flat.get(new NDIndex("0:{}", size));
+      wT = flat.reshape(out, in).transpose();
+      if (type != DataType.FLOAT32) wT = wT.toType(type, false);
+      wT.attach(step);
+    }
+    return wT;
   }
 
   /** The absmax values [blocks, 1] as float32 in {@code step}. */

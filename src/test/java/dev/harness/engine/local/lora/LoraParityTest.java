@@ -126,4 +126,54 @@ class LoraParityTest {
       assertThrows(RuntimeException.class, () -> v.logits(new int[] {1, 2}));
     }
   }
+
+  @Test
+  void batchedScoringAppliesTheViewsAdapter() {
+    int[] ctx = loraGolden.sequences().get(2).ids();
+    int[] a = java.util.Arrays.copyOfRange(ctx, 0, 20);
+    int[] b = java.util.Arrays.copyOfRange(ctx, 0, 9);
+    int[] cont = {5, 6, 7};
+    for (LocalEngine e : List.of(base, lora)) {
+      var batch = e.scoreIdsBatch(List.of(a, b), List.of(cont, cont));
+      var one = e.scoreIds(a, cont);
+      var two = e.scoreIds(b, cont);
+      for (int i = 0; i < cont.length; i++) {
+        assertEquals(one.get(i).logprob(), batch.get(0).get(i).logprob(), 1e-4);
+        assertEquals(two.get(i).logprob(), batch.get(1).get(i).logprob(), 1e-4);
+      }
+    }
+    assertTrue(Math.abs(base.scoreIds(a, cont).get(0).logprob() - lora.scoreIds(a, cont).get(0).logprob()) > 1e-3);
+  }
+
+  @Test
+  void adapterForAnotherBaseNamesTheFileAndTheModule(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Path otherLlama = Path.of("../shared/models/tiny-random-llama"); // 2 layers, hidden 4
+    Path gpt2 = Path.of("../shared/models/tiny-random-gpt2");
+    // the same adapter cut to layers 0-1: every module exists in tiny-random-llama, with other shapes
+    PeftAdapter peft = PeftAdapter.load(ADAPTER);
+    java.util.Map<String, LoraPair> cut = new java.util.LinkedHashMap<>(peft.pairs());
+    cut.keySet().removeIf(m -> m.startsWith("model.layers.2."));
+    Path twoLayers = tmp.resolve("two-layers");
+    PeftAdapter.save(twoLayers, LoraConfig.of(4, 8, 0, List.of("q_proj", "v_proj"), false, null), cut);
+    try (LocalEngine e = LocalEngine.open(otherLlama, LocalOptions.cpu())) {
+      LoraException x = assertThrows(LoraException.class, () -> e.addAdapter("x", ADAPTER));
+      assertTrue(x.getMessage().startsWith(ADAPTER.toAbsolutePath().normalize().resolve("adapter_model.safetensors")
+          + ": module model.layers.2.self_attn.q_proj: not a linear layer of the base model"), x.getMessage());
+      x = assertThrows(LoraException.class, () -> e.addAdapter("y", twoLayers));
+      assertEquals(twoLayers.toAbsolutePath().normalize().resolve("adapter_model.safetensors")
+          + ": module model.layers.0.self_attn.q_proj: lora_A [4, 64] and lora_B [64, 4] do not fit the base weight [4, 4]"
+          + " (adapter made for another base model?)", x.getMessage());
+      assertTrue(e.adapters().isEmpty(), "nothing attached after a failed load");
+    }
+    // a base with more layers than the adapter: the config targets q_proj of layer 2, which has no weights
+    try (LocalEngine e = LocalEngine.open(BASE, LocalOptions.cpu())) {
+      LoraException x = assertThrows(LoraException.class, () -> e.addAdapter("y", twoLayers));
+      assertTrue(x.getMessage().endsWith("module model.layers.2.self_attn.q_proj: targeted by adapter_config.json but has no "
+          + "lora_A/lora_B weights (adapter made for another base model?)"), x.getMessage());
+    }
+    try (LocalEngine e = LocalEngine.open(gpt2, LocalOptions.cpu())) {
+      LoraException x = assertThrows(LoraException.class, () -> e.addAdapter("x", ADAPTER));
+      assertTrue(x.getMessage().contains("module model.layers.0.self_attn.q_proj: not a linear layer of the base model"), x.getMessage());
+    }
+  }
 }

@@ -30,7 +30,10 @@ class Nf4ModelTest {
 
   @TempDir Path tmp;
 
-  static List<int[]> goldenIds() throws Exception {
+  private static List<int[]> ids;
+
+  static synchronized List<int[]> goldenIds() throws Exception {
+    if (ids != null) return ids;
     JsonNode g = new ObjectMapper().readTree(MODEL.resolve("golden.json").toFile());
     List<int[]> out = new ArrayList<>();
     for (JsonNode s : g.get("sequences")) {
@@ -39,6 +42,7 @@ class Nf4ModelTest {
       for (int i = 0; i < ids.length; i++) ids[i] = a.get(i).asInt();
       out.add(ids);
     }
+    Nf4ModelTest.ids = out;
     return out;
   }
 
@@ -125,24 +129,12 @@ class Nf4ModelTest {
     return m;
   }
 
+  /** Greedy ids through the engine's cached decode path. */
   static int[] greedy(LocalEngine e, int[] prompt, int n) {
-    int[] seq = java.util.Arrays.copyOf(prompt, prompt.length + n);
-    int len = prompt.length;
-    for (int s = 0; s < n; s++) {
-      float[][] l = e.logits(java.util.Arrays.copyOf(seq, len));
-      float[] last = l[len - 1];
-      int best = 0;
-      for (int i = 1; i < last.length; i++) if (last[i] > last[best]) best = i;
-      seq[len++] = best;
-    }
-    return java.util.Arrays.copyOfRange(seq, prompt.length, len);
+    var r = new dev.harness.engine.CompletionRequest(dev.harness.engine.Prompt.text("unused"), n, 0.0, 1.0, null, List.of(), true, 1, null);
+    return e.complete(prompt, r).tokens().stream().mapToInt(dev.harness.engine.TokenLogprob::id).toArray();
   }
 
-  /**
-   * The NF4 engine computes exactly the float model whose projection weights are NF4-rounded: same logits within the
-   * parity tolerance (1e-4 × max|logit|), same greedy ids. This pins the codes, nibble order, blocks, absmax (plain
-   * and double-quantized) and the dequantize-then-matmul path, independently of how sensitive the model is.
-   */
   @ParameterizedTest
   @EnumSource(value = Quantization.class, names = {"NF4", "NF4_DQ"})
   void nf4EngineIsTheFloatModelWithNf4RoundedWeights(Quantization quant) throws Exception {
