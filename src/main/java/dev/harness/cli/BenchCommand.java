@@ -9,6 +9,7 @@ import dev.harness.bench.BenchShape;
 import dev.harness.bench.BenchStage;
 import dev.harness.bench.KvBenchStage;
 import dev.harness.bench.MachineProbe;
+import dev.harness.bench.TrainBenchStage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +80,13 @@ public final class BenchCommand implements Callable<Integer> {
   int mcDocs;
   @Option(names = "--mc-batch", defaultValue = "8", paramLabel = "N", description = "Requests per batched forward pass (--mc).")
   int mcBatch;
+  @Option(names = "--train", description = "Also measure LoRA training steps/s and peak memory on a float32 and an NF4 base "
+      + "(see --train-tokens, --train-steps), and NF4 projection bytes against float16.")
+  boolean train;
+  @Option(names = "--train-tokens", defaultValue = "64", paramLabel = "N", description = "Tokens per training step (--train).")
+  int trainTokens;
+  @Option(names = "--train-steps", defaultValue = "3", paramLabel = "N", description = "Measured training steps per base after one warm-up (--train).")
+  int trainSteps;
   @Option(names = "--shape", defaultValue = "bench", hidden = true,
       description = "Generated shape: bench, or tiny (tests: tiny model and small machine probes).")
   String shape;
@@ -111,6 +119,7 @@ public final class BenchCommand implements Callable<Integer> {
       List<BenchStage> stages = new java.util.ArrayList<>();
       if (kv) stages.add(new KvBenchStage(kvContext, kvBudgets, kvPolicy, log));
       if (mc) stages.add(new dev.harness.bench.McBenchStage(mcDocs, mcBatch, log));
+      if (train) stages.add(new TrainBenchStage(trainTokens, trainSteps, log));
       if (nf4) stages.add(new dev.harness.bench.Nf4BenchStage(log));
       if (kl) stages.add(new dev.harness.bench.KlBenchStage(klPrompts, klSamples, klTokens, klTop, log));
       cfg = new BenchConfig(model, s, seed, prefillTokens, decodeTokens, repeats, threads, dtype, device, keep,

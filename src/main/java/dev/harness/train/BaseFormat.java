@@ -7,14 +7,16 @@ import dev.harness.engine.local.quant.Nf4Weight;
 import dev.harness.engine.local.weights.Checkpoint;
 
 /**
- * How the frozen base projections are stored: float32, float16, or NF4 with double quantization (QLoRA's recipe;
- * block 64, absmax re-quantized to 8 bits per 256 blocks). Embeddings, norms and lm_head stay float32.
+ * How the frozen base projections are stored: float32, float16, NF4 (block 64, float32 absmax) or NF4_DQ (absmax
+ * double-quantized to int8 per 256 blocks: QLoRA's recipe) — the engine's {@code quantization: nf4 / nf4_dq}.
+ * Embeddings, norms and lm_head stay float32.
  */
 public enum BaseFormat {
-  FLOAT32, FLOAT16, NF4;
+  FLOAT32, FLOAT16, NF4, NF4_DQ;
 
   public static BaseFormat of(String quantization, String dtype) {
     if ("nf4".equals(quantization)) return NF4;
+    if ("nf4_dq".equals(quantization)) return NF4_DQ;
     return "float16".equals(dtype) ? FLOAT16 : FLOAT32;
   }
 
@@ -24,10 +26,10 @@ public enum BaseFormat {
     return switch (this) {
       case FLOAT32 -> new FloatLinear(ckpt.load(weights, module + ".weight", DataType.FLOAT32, out, in), b);
       case FLOAT16 -> new FloatLinear(ckpt.load(weights, module + ".weight", DataType.FLOAT16, out, in), b);
-      case NF4 -> {
+      case NF4, NF4_DQ -> {
         float[][] w = new float[1][];
         ckpt.read(weights, module + ".weight", DataType.FLOAT32, new long[] {out, in}, a -> w[0] = a.toFloatArray());
-        yield new Nf4Linear(Nf4Weight.quantize(weights, w[0], out, in, true, DataType.FLOAT32), b);
+        yield new Nf4Linear(Nf4Weight.quantize(weights, w[0], out, in, this == NF4_DQ, DataType.FLOAT32), b);
       }
     };
   }

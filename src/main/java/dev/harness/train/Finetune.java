@@ -71,14 +71,9 @@ public final class Finetune {
     List<TrainExample> train = pick(all, split.get(0));
     List<TrainExample> eval = pick(all, split.get(1));
     String fingerprint = fingerprint(cfg);
-    try {
-      Files.createDirectories(output);
-    } catch (IOException e) {
-      throw new HarnessException(output + ": cannot create the output directory (" + e.getMessage() + ")", 1, e);
-    }
     try (NDManager root = NDManager.newBaseManager(device(cfg.device()));
         TrainableLlama model = load(modelDir, root);
-        Store store = Store.open(output.resolve(STORE))) {
+        Store store = openStore(output)) {
       Trainer trainer = new Trainer(model, Objective.named(t.objective()), t, train, eval, padId, root, out::println);
       int from = 0;
       String runId = null;
@@ -104,7 +99,7 @@ public final class Finetune {
       tables.start(new TrainTables.RunRow(runId, cfg.model(), cfg.quantization(), t.objective(), json(cfg), train.size(),
           eval.size(), trainer.totalSteps(), loraParams, output.toString()), from);
       out.printf(Locale.ROOT, "finetune %s: %s on %s (%s base), %d train / %d held-out examples, %d LoRA modules "
-              + "(%d parameters), %d steps%n", runId, t.objective(), cfg.model(), cfg.quantization().equals("nf4") ? "NF4" : cfg.dtype(),
+              + "(%d parameters), %d steps%n", runId, t.objective(), cfg.model(), cfg.nf4() ? cfg.quantization().toUpperCase(Locale.ROOT).replace("_DQ", " double-quantized") : cfg.dtype(),
           train.size(), eval.size(), model.lora().size(), loraParams, trainer.totalSteps());
       int until = stopAfter == null ? trainer.totalSteps() : Math.min(trainer.totalSteps(), Math.max(from, stopAfter));
       String id = runId;
@@ -143,6 +138,16 @@ public final class Finetune {
           + output.resolve("train_log.csv") + ", " + output.resolve("plots/loss.png") + ", " + output.resolve(STORE));
       return new Outcome(runId, output, done, trainer.totalSteps(), true, evalCi == null ? null : evalCi.estimate());
     }
+  }
+
+  /** Creates the output directory (only once the model has loaded) and opens its store. */
+  private static Store openStore(Path output) {
+    try {
+      Files.createDirectories(output);
+    } catch (IOException e) {
+      throw new HarnessException(output + ": cannot create the output directory (" + e.getMessage() + ")", 1, e);
+    }
+    return Store.open(output.resolve(STORE));
   }
 
   private TrainableLlama load(Path modelDir, NDManager root) {

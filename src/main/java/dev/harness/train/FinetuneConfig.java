@@ -2,7 +2,8 @@ package dev.harness.train;
 
 /**
  * A finetune config ({@code harness finetune -c FILE}; YAML, snake_case keys, unknown keys are errors). {@code model} is
- * a directory or a Hugging Face id; {@code quantization} none or nf4 (QLoRA: the frozen base is stored in NF4);
+ * a directory or a Hugging Face id; {@code quantization} none, nf4 or nf4_dq (QLoRA: the frozen base is stored in NF4, nf4_dq with double-quantized
+ * scales);
  * {@code dtype} the compute dtype; {@code device} auto, cpu or gpu.
  */
 public record FinetuneConfig(
@@ -25,5 +26,5 @@ public record FinetuneConfig(
     data = data == null ? new DataSettings(null, null, null) : data;
   }
 
-  public boolean nf4() { return "nf4".equals(quantization); }
+  public boolean nf4() { return quantization.startsWith("nf4"); }
 }

@@ -53,7 +53,7 @@ public final class FinetuneConfigLoader {
 
   public static void validate(FinetuneConfig c, String file) {
     if (c.model() == null || c.model().isBlank()) fail(file, "model", "required: a model directory or Hugging Face id");
-    oneOf(file, "quantization", c.quantization(), Set.of("none", "nf4"));
+    oneOf(file, "quantization", c.quantization(), Set.of("none", "nf4", "nf4_dq"));
     oneOf(file, "dtype", c.dtype(), Set.of("float32", "float16"));
     oneOf(file, "device", c.device(), Set.of("auto", "cpu", "gpu"));
     if (c.output().resolve() == null) fail(file, "output", "set output.dir, or output.exp_group_id (under output.root)");

@@ -14,9 +14,19 @@ final class Nf4Linear implements FrozenLinear {
     this.bias = bias;
   }
 
+  /**
+   * Dequantizes in a sub-manager so that only Wᵀ outlives this call (autograd keeps it for the backward pass); the
+   * unpacking temporaries (nibbles, int64 code indices, scaled blocks) are freed at once instead of piling up in the
+   * step's manager until the micro-batch ends.
+   */
   @Override
   public NDArray apply(NDManager step, NDArray x) {
-    NDArray y = x.matMul(weight.dequantize(step));
+    NDArray wT;
+    try (NDManager tmp = step.newSubManager()) {
+      wT = weight.dequantize(tmp);
+      wT.attach(step);
+    }
+    NDArray y = x.matMul(wT);
     return bias == null ? y : y.add(bias);
   }
 

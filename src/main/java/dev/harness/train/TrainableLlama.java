@@ -101,8 +101,10 @@ public final class TrainableLlama implements AutoCloseable {
           }
         }
       }
-      return new TrainableLlama(cfg, weights, embed, lmHead, norm, layers, Collections.unmodifiableList(lora),
+      TrainableLlama model = new TrainableLlama(cfg, weights, embed, lmHead, norm, layers, Collections.unmodifiableList(lora),
           settings.scaling(), settings.dropout());
+      System.gc(); // NF4 quantizes through Java float arrays: let G1 give that heap back before training starts
+      return model;
     } catch (RuntimeException e) {
       weights.close();
       throw e;
@@ -162,7 +164,7 @@ public final class TrainableLlama implements AutoCloseable {
     NDArray[] cosSin = rope.cosSin(m, positions, DataType.FLOAT32);
     NDArray mask = causalMask(m, t, cfg.numHeads() / cfg.numKvHeads());
     for (int i = 0; i < layers.size(); i++) x = layer(m, i, layers.get(i), x, cosSin, mask, leaves, train);
-    return rmsNorm(x, finalNorm).reshape(b * t, cfg.hiddenSize());
+    return rmsNorm(m, x, finalNorm).reshape(b * t, cfg.hiddenSize());
   }
 
   /** Logits [N, vocab] of hidden rows [N, hidden]. */
@@ -175,24 +177,24 @@ public final class TrainableLlama implements AutoCloseable {
     long t = s.get(1);
     int hd = cfg.headDim();
     String prefix = "model.layers." + index + ".";
-    NDArray h = rmsNorm(x, l.inputNorm());
+    NDArray h = rmsNorm(m, x, l.inputNorm());
     NDArray q = proj(m, prefix, 0, l, h, leaves, train).reshape(b, t, cfg.numHeads(), hd);
     NDArray k = proj(m, prefix, 1, l, h, leaves, train).reshape(b, t, cfg.numKvHeads(), hd);
     NDArray v = proj(m, prefix, 2, l, h, leaves, train).reshape(b, t, cfg.numKvHeads(), hd);
     if (l.qNorm() != null) {
-      q = rmsNorm(q, l.qNorm());
-      k = rmsNorm(k, l.kNorm());
+      q = rmsNorm(m, q, l.qNorm());
+      k = rmsNorm(m, k, l.kNorm());
     }
     q = rotate(q, cosSin).transpose(0, 2, 1, 3);
     k = rotate(k, cosSin).transpose(0, 2, 1, 3);
     v = v.transpose(0, 2, 1, 3);
     long group = cfg.numHeads() / cfg.numKvHeads();
     NDArray qg = q.reshape(b, cfg.numKvHeads(), group * t, hd);
-    NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(hd)).add(mask);
+    NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).div(Scalars.of(m, Math.sqrt(hd))).add(mask);
     NDArray attn = scores.softmax(-1).matMul(v)
         .reshape(b, cfg.numHeads(), t, hd).transpose(0, 2, 1, 3).reshape(b, t, (long) cfg.numHeads() * hd);
     x = x.add(proj(m, prefix, 3, l, attn, leaves, train));
-    NDArray h2 = rmsNorm(x, l.postNorm());
+    NDArray h2 = rmsNorm(m, x, l.postNorm());
     NDArray gate = proj(m, prefix, 4, l, h2, leaves, train);
     NDArray up = proj(m, prefix, 5, l, h2, leaves, train);
     NDArray act = gate.mul(ai.djl.nn.Activation.sigmoid(gate)).mul(up);
@@ -207,14 +209,14 @@ public final class TrainableLlama implements AutoCloseable {
     NDArray in = x;
     if (train && dropout > 0) {
       NDArray keep = m.randomUniform(0f, 1f, x.getShape()).gte(dropout).toType(DataType.FLOAT32, false);
-      in = x.mul(keep).div(1 - dropout);
+      in = x.mul(keep).div(Scalars.of(m, 1 - dropout));
     }
-    return y.add(in.matMul(p.a().transpose()).matMul(p.b().transpose()).mul(scaling));
+    return y.add(in.matMul(p.a().transpose()).matMul(p.b().transpose()).mul(Scalars.of(m, scaling)));
   }
 
   /** Llama RMSNorm over the last axis: x·(mean(x²)+eps)^(−1/2)·weight (float32). */
-  private NDArray rmsNorm(NDArray x, NDArray weight) {
-    NDArray inv = x.square().mean(new int[] {-1}, true).add(cfg.normEps()).pow(-0.5);
+  private NDArray rmsNorm(NDManager m, NDArray x, NDArray weight) {
+    NDArray inv = x.square().mean(new int[] {-1}, true).add(Scalars.of(m, cfg.normEps())).pow(Scalars.of(m, -0.5));
     return x.mul(inv).mul(weight);
   }
 
@@ -227,9 +229,9 @@ public final class TrainableLlama implements AutoCloseable {
   }
 
   /**
-   * Additive causal mask [group·T, T] (query row r is position r mod T). Hidden entries get −1e9, not −∞: with −∞
-   * libtorch's CPU softmax backward turned the LoRA gradients NaN after a few steps (seen on tiny-llama-gqa); exp(−1e9)
-   * is exactly 0 in float32, so the forward is unchanged.
+   * Additive causal mask [group·T, T] (query row r is position r mod T). Hidden entries get −1e9 (a finite large
+   * negative, as transformers uses the dtype's minimum): exp(−1e9 − max) is exactly 0 in float32, so the forward equals
+   * the −∞ mask's, and no ∞ − ∞ can arise in the backward pass.
    */
   private static NDArray causalMask(NDManager m, int t, long group) {
     float[] mask = new float[(int) (group * t * t)];

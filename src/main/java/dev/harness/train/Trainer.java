@@ -37,6 +37,7 @@ public final class Trainer {
   private final AdamW adam;
   private final OptimizerState opt;
   private final Consumer<String> log;
+  private Runnable beforeBackward = () -> {};
 
   public Trainer(TrainableLlama model, Objective objective, TrainSettings t, List<TrainExample> train,
       List<TrainExample> eval, int padId, NDManager root, Consumer<String> log) {
@@ -56,6 +57,9 @@ public final class Trainer {
   }
 
   public int totalSteps() { return totalSteps; }
+
+  /** Test hook: runs between each micro-batch's forward pass and its backward pass (e.g. a forced GC). */
+  void beforeBackward(Runnable r) { this.beforeBackward = r; }
 
   public LrSchedule schedule() { return schedule; }
 
@@ -119,7 +123,8 @@ public final class Trainer {
             GradientCollector gc = Engine.getInstance().newGradientCollector()) {
           NDArray loss = loss(mm, batch, leaves, true);
           lossSum += loss.getFloat();
-          gc.backward(loss.div(t.gradAccum()));
+          beforeBackward.run();
+          gc.backward(loss.div(Scalars.of(mm, t.gradAccum())));
         }
       }
       return new StepOutcome(lossSum / t.gradAccum(), tokens, leaves.gradients(model.lora()));

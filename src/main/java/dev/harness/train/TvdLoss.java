@@ -22,8 +22,8 @@ public final class TvdLoss implements Objective {
     TargetArrays t = TargetArrays.of(logits.getManager(), batch);
     NDArray p = logits.softmax(-1).gather(t.ids(), 1).mul(t.weight());
     NDArray onTargets = p.sub(t.probs()).abs().mul(t.weight()).sum(new int[] {1});
-    NDArray outside = p.sum(new int[] {1}).neg().add(1);
-    return onTargets.add(outside).mul(0.5);
+    NDArray outside = Scalars.of(logits.getManager(), 1).sub(p.sum(new int[] {1}));
+    return onTargets.add(outside).mul(Scalars.of(logits.getManager(), 0.5));
   }
 
   @Override

@@ -222,6 +222,13 @@ class FinetuneCliTest {
     assertEquals(2, r.code());
     assertTrue(r.err().contains("lora.r") && r.err().contains("expected an integer"), r.err());
     assertFalse(Files.exists(outDir.resolve(Finetune.STORE)), "nothing written");
+    TrainFixtures.model("tiny-random-gpt2");
+    Path gpt2 = tmp.resolve("gpt2.yaml");
+    Files.writeString(gpt2, Files.readString(sftConfig("g", outDir, "")).replace("tiny-llama-gqa", "tiny-random-gpt2"));
+    r = run("finetune", "-c", gpt2.toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("config.json") && r.err().contains("GPT2LMHeadModel is not supported for training"), r.err());
+    assertFalse(Files.exists(outDir), "nothing written, not even the output directory");
   }
 
   @Test
@@ -231,7 +238,7 @@ class FinetuneCliTest {
     Path f = tmp.resolve("qlora.yaml");
     Files.writeString(f, String.join("\n",
         "model: ../shared/models/tiny-llama-gqa",
-        "quantization: nf4",
+        "quantization: nf4_dq",
         "output: {dir: " + outDir + "}",
         "lora: {r: 4, alpha: 8, target_modules: [q_proj, k_proj, v_proj, o_proj]}",
         "train: {objective: kl, lr: 0.01, max_steps: 4, batch_size: 4, seed: 1}",
@@ -239,7 +246,7 @@ class FinetuneCliTest {
         ""));
     Run r = run("finetune", "-c", f.toString());
     assertEquals(0, r.code(), r.err() + r.out());
-    assertTrue(r.out().contains("(NF4 base)"), r.out());
+    assertTrue(r.out().contains("(NF4 double-quantized base)"), r.out());
     assertTrue(r.err().contains("warning: ") || !r.err().contains("error"), r.err());
     double[] l = losses(outDir);
     assertEquals(4, l.length);

@@ -1,6 +1,7 @@
 package dev.harness.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -81,6 +82,33 @@ class TrainingWorksTest {
       double bMax = 0;
       for (float x : m.lora().get(0).b()) bMax = Math.max(bMax, Math.abs(x));
       assertTrue(bMax > 0, "LoRA B left zero");
+    }
+  }
+
+  @Test
+  void aGarbageCollectionBetweenForwardAndBackwardChangesNothing() {
+    // Regression: DJL frees the temporary array behind x.mul(Number) at once; autograd kept it for the backward pass,
+    // and a GC in between turned every LoRA gradient into NaN. Scalars now live in the step's manager.
+    Path dir = TrainFixtures.model("tiny-llama-gqa");
+    LoraSettings lora = new LoraSettings(4, 8.0, 0.1, List.of("q_proj", "v_proj"), false);
+    List<List<StepRecord>> runs = new ArrayList<>();
+    for (boolean gc : new boolean[] {false, true}) {
+      try (NDManager root = NDManager.newBaseManager(); TrainableLlama m = TrainableLlama.load(dir, root, BaseFormat.FLOAT32, lora, 5)) {
+        List<TrainExample> data = List.of(TrainExample.sft(1, new int[] {5, 77, 301, 12, 999, 64}, 3),
+            TrainExample.targets(2, new int[] {8, 9}, new int[] {1}, new float[] {1f}));
+        TrainSettings t = new TrainSettings("sft", 1e-3, 0.0, "constant", null, 0, null, 3, 1, 1, 0.0, 9L, 0.0, 0, 0,
+            false, 64, null, null, null);
+        Trainer tr = new Trainer(m, new SftLoss(), t, data.subList(0, 1), List.of(), 0, root, s -> {});
+        if (gc) tr.beforeBackward(() -> { System.gc(); System.gc(); });
+        List<StepRecord> steps = new ArrayList<>();
+        tr.run(0, 3, steps::add, s -> {});
+        runs.add(steps);
+      }
+    }
+    for (int i = 0; i < 3; i++) {
+      assertTrue(Double.isFinite(runs.get(1).get(i).gradNorm()), "step " + (i + 1) + " gradient finite with a GC");
+      assertEquals(runs.get(0).get(i).gradNorm(), runs.get(1).get(i).gradNorm(), 0.0, "same gradient with and without a GC");
+      assertEquals(runs.get(0).get(i).loss(), runs.get(1).get(i).loss(), 0.0);
     }
   }
 }
