@@ -22,6 +22,24 @@ public record StudyContext(
     PrintWriter err,
     boolean verbose) {
 
+  /**
+   * Opens the engine of one variant of {@code engines:} (or the single {@code engine}); a config error the engine
+   * reports about {@code engine.*} is re-addressed to the variant's own path ({@code engines[i].adapter}, ...).
+   */
+  public dev.harness.engine.Engine openVariant(dev.harness.config.EngineConfig v) {
+    ExperimentConfig c = config;
+    try {
+      return engines.open(v, c.kv(), configPath);
+    } catch (dev.harness.config.ConfigException e) {
+      String path = e.fieldPath();
+      int index = c.engines().indexOf(v);
+      if (path == null || !path.startsWith("engine") || index < 0) throw e;
+      String prefix = (e.file() == null ? "" : e.file() + ": ") + path + ": ";
+      String msg = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
+      throw new dev.harness.config.ConfigException(e.file(), c.variantPath(index) + path.substring("engine".length()), msg);
+    }
+  }
+
   public void log(String message) {
     err.println(message);
     err.flush();

@@ -57,6 +57,32 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void overridesReachIntoListsByIndex() throws Exception {
+    String yaml = """
+        study: mc_eval
+        output: {exp_group_id: t2}
+        engines:
+          - {name: base, model: m1}
+          - {name: lora, model: m1, adapter: a1}
+        tasks: [arc_easy]
+        kv: {budgets: [1.0, 0.5]}
+        """;
+    ExperimentConfig c = ConfigLoader.load(write(yaml),
+        List.of("engines[1].adapter=other/dir", "engines[0].concurrency=3", "kv.budgets[1]=0.2"), NO_ENV);
+    assertEquals("other/dir", c.engines().get(1).adapter());
+    assertEquals(3, c.engines().get(0).concurrency());
+    assertEquals("m1", c.engines().get(1).model());
+    assertEquals(List.of(1.0, 0.2), c.kv().budgets());
+    ConfigException out = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(write(yaml), List.of("engines[2].adapter=x"), NO_ENV));
+    assertEquals("--set engines[2].adapter", out.fieldPath());
+    assertTrue(out.getMessage().contains("index 2 is out of range (the list has 2 items)"), out.getMessage());
+    ConfigException notList = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(write(yaml), List.of("output[0].x=1"), NO_ENV));
+    assertTrue(notList.getMessage().contains("'output' is not a list"), notList.getMessage());
+  }
+
+  @Test
   void unknownKeyNamesThePathAndTheKnownKeys() throws Exception {
     ConfigException e = assertThrows(ConfigException.class,
         () -> ConfigLoader.load(write(VALID + "generation: {max_tokenz: 5}\n"), List.of(), NO_ENV));

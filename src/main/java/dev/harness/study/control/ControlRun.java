@@ -88,7 +88,7 @@ final class ControlRun {
       List<Unit> todo = all.stream().filter(u -> !done.contains(u.key())).toList();
       skipped += all.size() - todo.size();
       if (todo.isEmpty()) continue;
-      try (Engine engine = ctx.engines().open(e, c.kv(), ctx.configPath())) {
+      try (Engine engine = ctx.openVariant(e)) {
         EngineInfo info = engine.info();
         new RunTables(ctx.store()).upsertRun(new RunTables.RunRow(OutputControlStudy.NAME + ":" + e.label(),
             OutputControlStudy.NAME, e.label(), null, null, info.kind(), e.model(), json(info), json(c),

@@ -61,7 +61,7 @@ final class KlRunPhase {
     for (EngineConfig v : c.engines()) {
       List<KlSampling.Unit> todo = KlSampling.units(c, prompts, v).stream().filter(u -> !done.contains(u.key())).toList();
       if (todo.isEmpty()) continue;
-      try (Engine engine = ctx.engines().open(v, c.kv(), ctx.configPath())) {
+      try (Engine engine = ctx.openVariant(v)) {
         sampling.recordRun(v, engine.info());
         KlSampling.Counts n = sampling.sample(v, engine, todo);
         sent += n.sent();
@@ -88,7 +88,7 @@ final class KlRunPhase {
       for (EngineConfig[] sw : new EngineConfig[][] {{p.a(), p.b()}, {p.b(), p.a()}}) {
         List<KlTables.SampleRow> todo = cross.todo(sw[0].name(), sw[1].name());
         if (todo.isEmpty()) continue;
-        try (Engine engine = ctx.engines().open(sw[1], c.kv(), ctx.configPath())) {
+        try (Engine engine = ctx.openVariant(sw[1])) {
           sampling.recordRun(sw[1], engine.info());
           KlCrossScoring.checkSameTokenizer(ctx);
           int[] r = cross.score(sw[1], engine, todo);

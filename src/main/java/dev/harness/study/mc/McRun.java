@@ -118,7 +118,7 @@ final class McRun {
           parts.add(v.label() + ": all done");
           continue;
         }
-        Engine engine = open(v, vi);
+        Engine engine = ctx.openVariant(v);
         if (held != null) held.close();
         held = engine;
         scoreVariant(engine, v, todo, seeds, tables);
@@ -171,20 +171,6 @@ final class McRun {
       }
     } finally {
       if (pool != null) pool.shutdownNow();
-    }
-  }
-
-  /** Opens a variant's engine; a config error about {@code engine.*} is reported at the variant's own path. */
-  private Engine open(EngineConfig v, int index) {
-    ExperimentConfig c = ctx.config();
-    try {
-      return ctx.engines().open(v, c.kv(), ctx.configPath());
-    } catch (ConfigException e) {
-      String path = e.fieldPath();
-      if (path == null || !path.startsWith("engine") || c.engines().isEmpty()) throw e;
-      String prefix = (e.file() == null ? "" : e.file() + ": ") + path + ": ";
-      String msg = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
-      throw new ConfigException(e.file(), c.variantPath(index) + path.substring("engine".length()), msg);
     }
   }
 
