@@ -40,7 +40,7 @@ public final class ConfigLoader {
   public static ObjectMapper mapper() { return YAML; }
 
   public static ExperimentConfig load(Path file, List<String> overrides, Env env) {
-    JsonNode tree = readTree(file);
+    JsonNode tree = readTree(file, "'study' and 'output'");
     ObjectNode root = (ObjectNode) tree;
     for (String o : overrides) {
       Overrides.apply(root, o, file.toString());
@@ -51,7 +51,11 @@ public final class ConfigLoader {
     return cfg;
   }
 
-  static JsonNode readTree(Path file) {
+  /**
+   * Reads a YAML config file into a tree whose top level is a mapping; a missing, unreadable, invalid or empty file is
+   * a {@link ConfigException} naming it ({@code required} names the top-level keys the message asks for).
+   */
+  public static JsonNode readTree(Path file, String required) {
     String name = file.toString();
     String text;
     try {
@@ -70,7 +74,7 @@ public final class ConfigLoader {
       throw new ConfigException(name, where, "invalid YAML (" + e.getOriginalMessage() + ")");
     }
     if (tree == null || tree.isMissingNode() || tree.isNull()) {
-      throw new ConfigException(name, null, "config is empty; expected a mapping with at least 'study' and 'output'");
+      throw new ConfigException(name, null, "config is empty; expected a mapping with at least " + required);
     }
     if (!tree.isObject()) {
       throw new ConfigException(name, null, "expected a mapping at the top level, got " + tree.getNodeType());

@@ -1,5 +1,8 @@
 package dev.harness.store;
 
+import static dev.harness.store.Columns.real;
+import static dev.harness.store.Columns.setReal;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -262,15 +265,15 @@ public final class ControlTables {
           ps.setObject(6, r.r());
           ps.setInt(7, r.n());
           ps.setInt(8, r.passes());
-          setNum(ps, 9, r.passRate());
-          setNum(ps, 10, r.passLo());
-          setNum(ps, 11, r.passHi());
-          setNum(ps, 12, r.meanTvd());
-          setNum(ps, 13, r.tvdLo());
-          setNum(ps, 14, r.tvdHi());
-          setNum(ps, 15, r.meanP1());
-          setNum(ps, 16, r.p1Lo());
-          setNum(ps, 17, r.p1Hi());
+          setReal(ps, 9, r.passRate());
+          setReal(ps, 10, r.passLo());
+          setReal(ps, 11, r.passHi());
+          setReal(ps, 12, r.meanTvd());
+          setReal(ps, 13, r.tvdLo());
+          setReal(ps, 14, r.tvdHi());
+          setReal(ps, 15, r.meanP1());
+          setReal(ps, 16, r.p1Lo());
+          setReal(ps, 17, r.p1Hi());
           ps.addBatch();
         }
         ps.executeBatch();
@@ -286,8 +289,8 @@ public final class ControlTables {
           + "FROM control_summary ORDER BY rowid")) {
         while (rs.next()) {
           out.add(new SummaryRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-              (Integer) rs.getObject(5), (Integer) rs.getObject(6), rs.getInt(7), rs.getInt(8), num(rs, 9), num(rs, 10),
-              num(rs, 11), num(rs, 12), num(rs, 13), num(rs, 14), num(rs, 15), num(rs, 16), num(rs, 17)));
+              (Integer) rs.getObject(5), (Integer) rs.getObject(6), rs.getInt(7), rs.getInt(8), real(rs, 9), real(rs, 10),
+              real(rs, 11), real(rs, 12), real(rs, 13), real(rs, 14), real(rs, 15), real(rs, 16), real(rs, 17)));
         }
       }
       return out;
@@ -313,9 +316,9 @@ public final class ControlTables {
           ps.setInt(8, r.onlyBaseline());
           ps.setInt(9, r.onlyVariant());
           ps.setDouble(10, r.mcnemarP());
-          setNum(ps, 11, r.tvdDiff());
-          setNum(ps, 12, r.tvdDiffLo());
-          setNum(ps, 13, r.tvdDiffHi());
+          setReal(ps, 11, r.tvdDiff());
+          setReal(ps, 12, r.tvdDiffLo());
+          setReal(ps, 13, r.tvdDiffHi());
           ps.addBatch();
         }
         ps.executeBatch();
@@ -331,22 +334,12 @@ public final class ControlTables {
           + "tvd_diff_hi FROM control_comparisons ORDER BY rowid")) {
         while (rs.next()) {
           out.add(new ComparisonRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-              rs.getInt(6), rs.getInt(7), rs.getInt(8), rs.getInt(9), rs.getDouble(10), num(rs, 11), num(rs, 12),
-              num(rs, 13)));
+              rs.getInt(6), rs.getInt(7), rs.getInt(8), rs.getInt(9), rs.getDouble(10), real(rs, 11), real(rs, 12),
+              real(rs, 13)));
         }
       }
       return out;
     });
-  }
-
-  private static void setNum(PreparedStatement ps, int i, double v) throws SQLException {
-    if (Double.isNaN(v)) ps.setNull(i, java.sql.Types.REAL);
-    else ps.setDouble(i, v);
-  }
-
-  private static double num(ResultSet rs, int i) throws SQLException {
-    Object o = rs.getObject(i);
-    return o == null ? Double.NaN : ((Number) o).doubleValue();
   }
 
 }

@@ -1,10 +1,13 @@
 package dev.harness.store;
 
+import static dev.harness.store.Columns.doubleOrNull;
+import static dev.harness.store.Columns.real;
+import static dev.harness.store.Columns.setReal;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -162,7 +165,7 @@ public final class KlTables {
           out.add(new SampleRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getLong(5),
               rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
               (Integer) rs.getObject(11), (Integer) rs.getObject(12), rs.getInt(13) != 0, rs.getString(14),
-              rs.getString(15), (Integer) rs.getObject(16), rs.getInt(17), nullableDouble(rs, 18),
+              rs.getString(15), (Integer) rs.getObject(16), rs.getInt(17), doubleOrNull(rs, 18),
               rs.getString(19)));
         }
       }
@@ -180,7 +183,7 @@ public final class KlTables {
         ps.setString(2, scorer);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            out.add(new TokenRow(rs.getInt(1), rs.getString(2), (Integer) rs.getObject(3), getD(rs, 4),
+            out.add(new TokenRow(rs.getInt(1), rs.getString(2), (Integer) rs.getObject(3), real(rs, 4),
                 rs.getString(5)));
           }
         }
@@ -242,7 +245,7 @@ public final class KlTables {
           + "error_kind, error_message, latency_ms FROM cross_scores ORDER BY unit_key, scorer")) {
         while (rs.next()) {
           out.add(new CrossRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-              (Integer) rs.getObject(5), rs.getString(6), rs.getString(7), nullableDouble(rs, 8)));
+              (Integer) rs.getObject(5), rs.getString(6), rs.getString(7), doubleOrNull(rs, 8)));
         }
       }
       return out;
@@ -268,18 +271,18 @@ public final class KlTables {
           ps.setString(3, r.estimator());
           ps.setString(4, r.promptId());
           ps.setInt(5, r.rank());
-          setD(ps, 6, r.value());
-          setD(ps, 7, r.ciLow());
-          setD(ps, 8, r.ciHigh());
-          setD(ps, 9, r.forward());
-          setD(ps, 10, r.reverse());
+          setReal(ps, 6, r.value());
+          setReal(ps, 7, r.ciLow());
+          setReal(ps, 8, r.ciHigh());
+          setReal(ps, 9, r.forward());
+          setReal(ps, 10, r.reverse());
           ps.setInt(11, r.nSamples());
           ps.setLong(12, r.nTokens());
-          setD(ps, 13, r.meanCoverage());
-          setD(ps, 14, r.minCoverage());
-          setD(ps, 15, r.lowCoverageFraction());
-          setD(ps, 16, r.tvdLow());
-          setD(ps, 17, r.tvdHigh());
+          setReal(ps, 13, r.meanCoverage());
+          setReal(ps, 14, r.minCoverage());
+          setReal(ps, 15, r.lowCoverageFraction());
+          setReal(ps, 16, r.tvdLow());
+          setReal(ps, 17, r.tvdHigh());
           ps.setString(18, r.flags());
           ps.setString(19, r.extraJson());
           ps.addBatch();
@@ -309,8 +312,8 @@ public final class KlTables {
           + "low_coverage_fraction, tvd_low, tvd_high, flags, extra_json FROM divergences ORDER BY rank")) {
         while (rs.next()) {
           out.add(new DivergenceRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-              getD(rs, 6), getD(rs, 7), getD(rs, 8), getD(rs, 9), getD(rs, 10), rs.getInt(11), rs.getLong(12),
-              getD(rs, 13), getD(rs, 14), getD(rs, 15), getD(rs, 16), getD(rs, 17), rs.getString(18),
+              real(rs, 6), real(rs, 7), real(rs, 8), real(rs, 9), real(rs, 10), rs.getInt(11), rs.getLong(12),
+              real(rs, 13), real(rs, 14), real(rs, 15), real(rs, 16), real(rs, 17), rs.getString(18),
               rs.getString(19)));
         }
       }
@@ -344,12 +347,12 @@ public final class KlTables {
         ps.setInt(5, r.nFinite());
         ps.setInt(6, r.nInfinite());
         ps.setInt(7, r.nNan());
-        setD(ps, 8, r.mean());
-        setD(ps, 9, r.meanLo());
-        setD(ps, 10, r.meanHi());
-        setD(ps, 11, r.median());
-        setD(ps, 12, r.min());
-        setD(ps, 13, r.max());
+        setReal(ps, 8, r.mean());
+        setReal(ps, 9, r.meanLo());
+        setReal(ps, 10, r.meanHi());
+        setReal(ps, 11, r.median());
+        setReal(ps, 12, r.min());
+        setReal(ps, 13, r.max());
         ps.setDouble(14, r.ciLevel());
         ps.executeUpdate();
       }
@@ -362,8 +365,8 @@ public final class KlTables {
           + "n_finite, n_infinite, n_nan, mean, mean_lo, mean_hi, median, min, max, ci_level FROM divergence_summary")) {
         if (!rs.next()) return java.util.Optional.<SummaryRow>empty();
         return java.util.Optional.of(new SummaryRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-            rs.getInt(5), rs.getInt(6), rs.getInt(7), getD(rs, 8), getD(rs, 9), getD(rs, 10), getD(rs, 11),
-            getD(rs, 12), getD(rs, 13), rs.getDouble(14)));
+            rs.getInt(5), rs.getInt(6), rs.getInt(7), real(rs, 8), real(rs, 9), real(rs, 10), real(rs, 11),
+            real(rs, 12), real(rs, 13), rs.getDouble(14)));
       }
     });
   }
@@ -380,7 +383,7 @@ public final class KlTables {
         ps.setInt(3, t.position());
         ps.setString(4, t.token());
         ps.setObject(5, t.tokenId());
-        setD(ps, 6, t.logprob());
+        setReal(ps, 6, t.logprob());
         ps.setString(7, t.topJson());
         ps.addBatch();
       }
@@ -396,20 +399,5 @@ public final class KlTables {
       }
       return out;
     });
-  }
-
-  private static void setD(PreparedStatement ps, int i, double v) throws SQLException {
-    if (Double.isNaN(v)) ps.setNull(i, Types.REAL);
-    else ps.setDouble(i, v);
-  }
-
-  private static double getD(ResultSet rs, int i) throws SQLException {
-    double v = rs.getDouble(i);
-    return rs.wasNull() ? Double.NaN : v;
-  }
-
-  private static Double nullableDouble(ResultSet rs, int i) throws SQLException {
-    double v = rs.getDouble(i);
-    return rs.wasNull() ? null : v;
   }
 }

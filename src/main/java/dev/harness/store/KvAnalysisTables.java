@@ -1,5 +1,8 @@
 package dev.harness.store;
 
+import static dev.harness.store.Columns.doubleOrNull;
+import static dev.harness.store.Columns.intOrNull;
+
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -89,8 +92,8 @@ public final class KvAnalysisTables {
         while (rs.next()) {
           out.add(new BinStatRow(rs.getDouble(1), rs.getInt(2), rs.getString(3), rs.getInt(4), rs.getInt(5),
               ci(rs, 6), ci(rs, 9), ci(rs, 12), rs.getInt(15), ci(rs, 16), rs.getInt(19),
-              RunTables.doubleOrNull(rs, 20), RunTables.doubleOrNull(rs, 21), RunTables.doubleOrNull(rs, 22),
-              RunTables.doubleOrNull(rs, 23)));
+              doubleOrNull(rs, 20), doubleOrNull(rs, 21), doubleOrNull(rs, 22),
+              doubleOrNull(rs, 23)));
         }
       }
       return out;
@@ -98,7 +101,7 @@ public final class KvAnalysisTables {
   }
 
   private static Ci ci(ResultSet rs, int i) throws java.sql.SQLException {
-    return new Ci(RunTables.doubleOrNull(rs, i), RunTables.doubleOrNull(rs, i + 1), RunTables.doubleOrNull(rs, i + 2));
+    return new Ci(doubleOrNull(rs, i), doubleOrNull(rs, i + 1), doubleOrNull(rs, i + 2));
   }
 
   public List<TransitionRow> transitions() {
@@ -109,7 +112,7 @@ public final class KvAnalysisTables {
               + "FROM transition_summary ORDER BY budget DESC, metric")) {
         while (rs.next()) {
           out.add(new TransitionRow(rs.getDouble(1), rs.getString(2), rs.getDouble(3), rs.getString(4),
-              RunTables.intOrNull(rs, 5), rs.getString(6), rs.getString(7), rs.getString(8)));
+              intOrNull(rs, 5), rs.getString(6), rs.getString(7), rs.getString(8)));
         }
       }
       return out;

@@ -1,5 +1,8 @@
 package dev.harness.store;
 
+import static dev.harness.store.Columns.doubleOrNull;
+import static dev.harness.store.Columns.intOrNull;
+
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -118,7 +121,7 @@ public final class McTables {
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) return java.util.Optional.<TaskRow>empty();
           return java.util.Optional.of(new TaskRow(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4),
-              rs.getString(5), integer(rs, 6)));
+              rs.getString(5), intOrNull(rs, 6)));
         }
       }
     });
@@ -342,7 +345,7 @@ public final class McTables {
           + "lo, hi, stderr FROM mc_summary")) {
         while (rs.next()) {
           out.add(new SummaryRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-              dbl(rs, 6), dbl(rs, 7), dbl(rs, 8), dbl(rs, 9)));
+              doubleOrNull(rs, 6), doubleOrNull(rs, 7), doubleOrNull(rs, 8), doubleOrNull(rs, 9)));
         }
       }
       return out;
@@ -356,8 +359,8 @@ public final class McTables {
           + "mean_variant, mean_baseline, delta, lo, hi, b, c, exact_p, chi2, chi2_p FROM comparisons")) {
         while (rs.next()) {
           out.add(new ComparisonRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-              dbl(rs, 6), dbl(rs, 7), dbl(rs, 8), dbl(rs, 9), dbl(rs, 10), integer(rs, 11), integer(rs, 12),
-              dbl(rs, 13), dbl(rs, 14), dbl(rs, 15)));
+              doubleOrNull(rs, 6), doubleOrNull(rs, 7), doubleOrNull(rs, 8), doubleOrNull(rs, 9), doubleOrNull(rs, 10), intOrNull(rs, 11), intOrNull(rs, 12),
+              doubleOrNull(rs, 13), doubleOrNull(rs, 14), doubleOrNull(rs, 15)));
         }
       }
       return out;
@@ -365,15 +368,5 @@ public final class McTables {
   }
 
   private static Double finite(Double v) { return v == null || !Double.isFinite(v) ? null : v; }
-
-  private static Double dbl(ResultSet rs, int i) throws SQLException {
-    double v = rs.getDouble(i);
-    return rs.wasNull() ? null : v;
-  }
-
-  private static Integer integer(ResultSet rs, int i) throws SQLException {
-    int v = rs.getInt(i);
-    return rs.wasNull() ? null : v;
-  }
 
 }

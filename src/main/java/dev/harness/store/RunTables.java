@@ -1,5 +1,9 @@
 package dev.harness.store;
 
+import static dev.harness.store.Columns.doubleOrNull;
+import static dev.harness.store.Columns.intOrNull;
+import static dev.harness.store.Columns.longOrNull;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -218,20 +222,5 @@ public final class RunTables {
       }
       return out;
     });
-  }
-
-  static Integer intOrNull(ResultSet rs, int i) throws SQLException {
-    int v = rs.getInt(i);
-    return rs.wasNull() ? null : v;
-  }
-
-  static Long longOrNull(ResultSet rs, int i) throws SQLException {
-    long v = rs.getLong(i);
-    return rs.wasNull() ? null : v;
-  }
-
-  static Double doubleOrNull(ResultSet rs, int i) throws SQLException {
-    double v = rs.getDouble(i);
-    return rs.wasNull() ? null : v;
   }
 }

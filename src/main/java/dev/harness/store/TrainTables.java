@@ -1,5 +1,8 @@
 package dev.harness.store;
 
+import static dev.harness.store.Columns.real;
+import static dev.harness.store.Columns.setReal;
+
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Types;
@@ -63,8 +66,7 @@ public final class TrainTables {
         ps.setDouble(3, s.epoch());
         ps.setDouble(4, s.lr());
         ps.setDouble(5, s.loss());
-        if (Double.isNaN(s.evalLoss())) ps.setNull(6, Types.REAL);
-        else ps.setDouble(6, s.evalLoss());
+        setReal(ps, 6, s.evalLoss());
         ps.setDouble(7, s.gradNorm());
         ps.setLong(8, s.tokens());
         ps.setDouble(9, s.seconds());
@@ -98,10 +100,8 @@ public final class TrainTables {
         ps.setString(1, runId);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            double ev = rs.getDouble(5);
-            if (rs.wasNull()) ev = Double.NaN;
-            out.add(new StepRow(rs.getInt(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), ev, rs.getDouble(6),
-                rs.getLong(7), rs.getDouble(8)));
+            out.add(new StepRow(rs.getInt(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), real(rs, 5),
+                rs.getDouble(6), rs.getLong(7), rs.getDouble(8)));
           }
         }
       }

@@ -40,6 +40,14 @@ public record StudyContext(
     }
   }
 
+  /** Whether every named file (relative to the run folder) exists: a phase's outputs-exist check. */
+  public boolean hasRunFiles(java.util.Collection<String> names) {
+    return names.stream().allMatch(n -> java.nio.file.Files.isRegularFile(runDir.resolve(n)));
+  }
+
+  /** {@link #hasRunFiles(java.util.Collection)} for names given one by one. */
+  public boolean hasRunFiles(String... names) { return hasRunFiles(java.util.List.of(names)); }
+
   public void log(String message) {
     err.println(message);
     err.flush();

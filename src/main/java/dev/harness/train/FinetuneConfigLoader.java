@@ -1,12 +1,9 @@
 package dev.harness.train;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.harness.config.ConfigException;
 import dev.harness.config.ConfigLoader;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -27,25 +24,7 @@ public final class FinetuneConfigLoader {
 
   public static FinetuneConfig load(Path file) {
     String name = file.toString();
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(name, null, "config file not found");
-    } catch (IOException e) {
-      throw new ConfigException(name, null, "cannot read config: " + e.getMessage());
-    }
-    JsonNode tree;
-    try {
-      tree = ConfigLoader.mapper().readTree(text);
-    } catch (JsonProcessingException e) {
-      var loc = e.getLocation();
-      throw new ConfigException(name, loc == null ? null : "line " + loc.getLineNr() + " column " + loc.getColumnNr(),
-          "invalid YAML (" + e.getOriginalMessage() + ")");
-    }
-    if (tree == null || !tree.isObject()) {
-      throw new ConfigException(name, null, "expected a mapping with at least 'model', 'output', 'train' and 'data'");
-    }
+    JsonNode tree = ConfigLoader.readTree(file, "'model', 'output', 'train' and 'data'");
     FinetuneConfig cfg = ConfigLoader.convert(tree, FinetuneConfig.class, name);
     validate(cfg, name);
     return cfg;

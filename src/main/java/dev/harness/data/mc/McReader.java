@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harness.data.DataException;
+import dev.harness.data.HfSource;
 import dev.harness.hub.HubClient;
 import dev.harness.hub.RepoType;
 import java.io.IOException;
@@ -26,30 +27,20 @@ import java.util.Map;
  */
 public final class McReader {
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final String HF_PREFIX = "hf://";
 
   private McReader() {}
 
   public static List<McDoc> read(McTask task, String source, HubClient hub) {
-    if (source.startsWith(HF_PREFIX)) return readHub(task, source, hub);
+    if (HfSource.is(source)) return readHub(task, source, hub);
     return readFile(task, Path.of(source), source);
   }
 
   static List<McDoc> readHub(McTask task, String source, HubClient hub) {
-    String ref = source.substring(HF_PREFIX.length());
-    String[] parts = ref.split("/", 3);
-    if (parts.length < 2 || parts[0].isBlank() || parts[1].isBlank()) {
-      throw new DataException(source + ": expected hf://org/name[@revision][/path/in/repo.jsonl]");
-    }
-    String name = parts[1];
-    String revision = "main";
-    int at = name.indexOf('@');
-    if (at >= 0) {
-      revision = name.substring(at + 1);
-      name = name.substring(0, at);
-    }
-    String repoId = parts[0] + "/" + name;
-    String file = parts.length == 3 ? parts[2] : task.hubFile();
+    HfSource hf = HfSource.parse(source).orElseThrow(
+        () -> new DataException(source + ": expected hf://org/name[@revision][/path/in/repo.jsonl]"));
+    String repoId = hf.repo();
+    String revision = hf.revision();
+    String file = hf.path() != null ? hf.path() : task.hubFile();
     if (!(file.endsWith(".jsonl") || file.endsWith(".json"))) {
       throw new DataException(source + ": the Hub serves " + task.id() + " as " + repoId + "/" + file
           + " (Parquet), which this harness does not read; point mc.sources." + task.id()

@@ -748,18 +748,7 @@ public final class LocalEngine implements dev.harness.engine.Engine {
   public List<TokenScore> scoreIds(int[] context, int[] continuation) {
     if (continuation.length == 0) return List.of();
     int[] ctx = context.length == 0 ? new int[] {prefixTokenId()} : context;
-    int[] all = new int[ctx.length + continuation.length];
-    System.arraycopy(ctx, 0, all, 0, ctx.length);
-    System.arraycopy(continuation, 0, all, ctx.length, continuation.length);
-    int[] input = Arrays.copyOf(all, all.length - 1);
-    if (input.length > maxLength) input = Arrays.copyOfRange(input, input.length - maxLength, input.length);
-    int[] in = input;
-    int from = in.length - continuation.length;
-    float[][] logits = locked(() -> {
-      try (NDManager seq = root.newSubManager(); KvCache cache = model.newCache(seq)) {
-        return run(seq, in, cache, from);
-      }
-    });
+    float[][] logits = teacherForced(ctx, continuation);
     List<TokenScore> out = new ArrayList<>();
     for (int j = 0; j < continuation.length; j++) {
       double[] lp = LogProbs.logSoftmax(logits[j]);
@@ -771,13 +760,10 @@ public final class LocalEngine implements dev.harness.engine.Engine {
   }
 
   /**
-   * {@link #scoreIds} with, at each continuation position, the {@code topK} most probable alternatives (log-probs and
-   * text pieces computed exactly as generation's log-probs are): teacher forcing that yields what a sampled response's
-   * own log-probs hold, for comparing two models on the same tokens. Tokens carry no bytes; their text is the piece.
+   * One teacher-forced forward pass over {@code ctx + continuation} (without its last token), cut from the left to the
+   * context window: the logits that predict each continuation token, in order.
    */
-  public List<TokenLogprob> scoreIdsTop(int[] context, int[] continuation, int topK) {
-    if (continuation.length == 0) return List.of();
-    int[] ctx = context.length == 0 ? new int[] {prefixTokenId()} : context;
+  private float[][] teacherForced(int[] ctx, int[] continuation) {
     int[] all = new int[ctx.length + continuation.length];
     System.arraycopy(ctx, 0, all, 0, ctx.length);
     System.arraycopy(continuation, 0, all, ctx.length, continuation.length);
@@ -785,11 +771,22 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     if (input.length > maxLength) input = Arrays.copyOfRange(input, input.length - maxLength, input.length);
     int[] in = input;
     int from = in.length - continuation.length;
-    float[][] logits = locked(() -> {
+    return locked(() -> {
       try (NDManager seq = root.newSubManager(); KvCache cache = model.newCache(seq)) {
         return run(seq, in, cache, from);
       }
     });
+  }
+
+  /**
+   * {@link #scoreIds} with, at each continuation position, the {@code topK} most probable alternatives (log-probs and
+   * text pieces computed exactly as generation's log-probs are): teacher forcing that yields what a sampled response's
+   * own log-probs hold, for comparing two models on the same tokens. Tokens carry no bytes; their text is the piece.
+   */
+  public List<TokenLogprob> scoreIdsTop(int[] context, int[] continuation, int topK) {
+    if (continuation.length == 0) return List.of();
+    int[] ctx = context.length == 0 ? new int[] {prefixTokenId()} : context;
+    float[][] logits = teacherForced(ctx, continuation);
     List<TokenLogprob> out = new ArrayList<>(continuation.length);
     for (int j = 0; j < continuation.length; j++) {
       int id = continuation[j];

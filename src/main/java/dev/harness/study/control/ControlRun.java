@@ -15,16 +15,12 @@ import dev.harness.store.ControlTables;
 import dev.harness.store.RunTables;
 import dev.harness.study.Phase;
 import dev.harness.study.PhaseException;
-import dev.harness.study.Progress;
 import dev.harness.study.RunEnvironment;
 import dev.harness.study.StudyContext;
+import dev.harness.study.UnitPool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -93,42 +89,14 @@ final class ControlRun {
         new RunTables(ctx.store()).upsertRun(new RunTables.RunRow(OutputControlStudy.NAME + ":" + e.label(),
             OutputControlStudy.NAME, e.label(), null, null, info.kind(), e.model(), json(info), json(c),
             json(RunEnvironment.capture())));
-        AtomicInteger ok = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
         AtomicReference<String> err = new AtomicReference<>();
         int threads = engine instanceof LocalEngine ? 1 : e.concurrency();
         int maxLength = engine instanceof LocalEngine l ? l.maxLength() : Integer.MAX_VALUE;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try (Progress progress = new Progress("run " + e.label(), todo.size(), ctx.err())) {
-          List<Future<?>> futures = new ArrayList<>();
-          for (Unit u : todo) {
-            futures.add(pool.submit(() -> {
-              boolean success = runUnit(engine, u, tables, err, maxLength, cut);
-              (success ? ok : failed).incrementAndGet();
-              progress.step(ok.get() + " ok, " + failed.get() + " failed");
-            }));
-          }
-          for (Future<?> f : futures) {
-            try {
-              f.get();
-            } catch (java.util.concurrent.ExecutionException ex) {
-              throw new PhaseException(Phase.RUN, ctx.configPath(), "worker failed: " + ex.getCause(), ex.getCause());
-            }
-          }
-        } catch (InterruptedException ex) {
-          Thread.currentThread().interrupt();
-          throw new PhaseException(Phase.RUN, ctx.configPath(), "interrupted", ex);
-        } finally {
-          pool.shutdownNow();
-          try {
-            pool.awaitTermination(30, TimeUnit.SECONDS);
-          } catch (InterruptedException ignored) {
-            Thread.currentThread().interrupt();
-          }
-        }
-        sent += todo.size();
-        okTotal += ok.get();
-        failedTotal += failed.get();
+        UnitPool.Tally n = UnitPool.each(ctx, "run " + e.label(), threads, todo,
+            u -> runUnit(engine, u, tables, err, maxLength, cut));
+        sent += n.sent();
+        okTotal += n.ok();
+        failedTotal += n.failed();
         if (firstError == null) firstError = err.get();
       }
     }

@@ -55,8 +55,8 @@ public final class OutputControlStudy implements Study {
           && (ctx.config().grid().trainPairs() == 0 || Files.isRegularFile(ControlPrepare.trainFile(ctx)));
       case RUN -> ControlRun.unanswered(ctx) == 0;
       case SCORE -> new ControlTables(ctx.store()).resultCount() == ControlScoring.scorable(ctx);
-      case ANALYZE -> ControlAnalyze.PLOTS.stream().allMatch(p -> Files.isRegularFile(ctx.runDir().resolve(p)));
-      case REPORT -> ControlReport.files(ctx.config()).stream().allMatch(f -> Files.isRegularFile(ctx.runDir().resolve(f)));
+      case ANALYZE -> ctx.hasRunFiles(ControlAnalyze.PLOTS);
+      case REPORT -> ctx.hasRunFiles(ControlReport.files(ctx.config()));
     };
   }
 

@@ -15,17 +15,13 @@ import dev.harness.store.KlTables;
 import dev.harness.store.RunTables;
 import dev.harness.study.Phase;
 import dev.harness.study.PhaseException;
-import dev.harness.study.Progress;
 import dev.harness.study.RunEnvironment;
 import dev.harness.study.StudyContext;
+import dev.harness.study.UnitPool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -66,43 +62,25 @@ final class KlSampling {
   /** Samples the missing units of one variant with its (open) engine. */
   Counts sample(EngineConfig variant, Engine engine, List<Unit> todo) {
     ExperimentConfig c = ctx.config();
-    AtomicInteger ok = new AtomicInteger(), failed = new AtomicInteger(), missing = new AtomicInteger();
+    AtomicInteger missing = new AtomicInteger();
     int threads = engine instanceof LocalEngine ? 1 : variant.concurrency();
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try (Progress progress = new Progress("run " + variant.name(), todo.size(), ctx.err())) {
-      List<Future<?>> futures = new ArrayList<>();
-      java.util.function.Consumer<KlTables.SampleRow> count = row -> {
-        if (row.ok()) ok.incrementAndGet();
-        else {
-          failed.incrementAndGet();
-          if (MISSING_LOGPROBS.equals(row.errorKind())) missing.incrementAndGet();
-        }
-        progress.step(ok.get() + " ok, " + failed.get() + " failed");
-      };
-      if (engine instanceof LocalEngine local) {
-        Map<String, List<Unit>> byPrompt = new java.util.LinkedHashMap<>();
-        for (Unit u : todo) byPrompt.computeIfAbsent(u.prompt().promptId(), k -> new ArrayList<>()).add(u);
-        for (List<Unit> group : byPrompt.values()) {
-          futures.add(pool.submit(() -> sampleLocal(c, variant, local, group).forEach(count)));
-        }
-      } else {
-        for (Unit u : todo) futures.add(pool.submit(() -> count.accept(sampleOne(c, variant, engine, u))));
+    List<UnitPool.Task> tasks = new ArrayList<>();
+    if (engine instanceof LocalEngine local) {
+      Map<String, List<Unit>> byPrompt = new java.util.LinkedHashMap<>();
+      for (Unit u : todo) byPrompt.computeIfAbsent(u.prompt().promptId(), k -> new ArrayList<>()).add(u);
+      for (List<Unit> group : byPrompt.values()) {
+        tasks.add(outcome -> sampleLocal(c, variant, local, group).forEach(row -> count(row, outcome, missing)));
       }
-      for (Future<?> f : futures) f.get();
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new PhaseException(Phase.RUN, ctx.configPath(), "worker failed: " + e.getCause(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new PhaseException(Phase.RUN, ctx.configPath(), "interrupted", e);
-    } finally {
-      pool.shutdownNow();
-      try {
-        pool.awaitTermination(30, TimeUnit.SECONDS);
-      } catch (InterruptedException ignored) {
-        Thread.currentThread().interrupt();
-      }
+    } else {
+      for (Unit u : todo) tasks.add(outcome -> count(sampleOne(c, variant, engine, u), outcome, missing));
     }
-    return new Counts(todo.size(), ok.get(), failed.get(), missing.get());
+    UnitPool.Tally n = UnitPool.run(ctx, "run " + variant.name(), threads, todo.size(), tasks);
+    return new Counts(n.sent(), n.ok(), n.failed(), missing.get());
+  }
+
+  private static void count(KlTables.SampleRow row, UnitPool.Outcome outcome, AtomicInteger missing) {
+    if (!row.ok() && MISSING_LOGPROBS.equals(row.errorKind())) missing.incrementAndGet();
+    outcome.record(row.ok());
   }
 
   /** The prompt as the variant's endpoint sees it: chat messages, or raw text for completions. */

@@ -5,7 +5,6 @@ import dev.harness.store.KlTables;
 import dev.harness.study.Phase;
 import dev.harness.study.Study;
 import dev.harness.study.StudyContext;
-import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -55,9 +54,8 @@ public final class KlStudy implements Study {
       case RUN -> KlRunPhase.missing(ctx) == 0;
       case SCORE -> t.count("divergences") > 0;
       case ANALYZE -> t.count("divergence_summary") > 0
-          && KlAnalyze.PLOTS.stream().allMatch(p -> Files.isRegularFile(ctx.runDir().resolve(p)));
-      case REPORT -> Files.isRegularFile(ctx.runDir().resolve("report.md"))
-          && Files.isRegularFile(ctx.runDir().resolve(KlReport.CSV));
+          && ctx.hasRunFiles(KlAnalyze.PLOTS);
+      case REPORT -> ctx.hasRunFiles("report.md", KlReport.CSV);
     };
   }
 

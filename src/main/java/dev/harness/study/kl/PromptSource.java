@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.harness.HarnessException;
 import dev.harness.config.ConfigException;
 import dev.harness.config.PromptsConfig;
+import dev.harness.data.HfSource;
 import dev.harness.hub.HubClient;
 import dev.harness.hub.HubException;
 import dev.harness.hub.RepoType;
@@ -38,7 +39,7 @@ import java.util.function.Supplier;
  * record with the same id (the same text) is dropped and counted.
  */
 public final class PromptSource {
-  public static final String HF = "hf://";
+  public static final String HF = HfSource.PREFIX;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A prompt with its stable id and its index among the source's records. */
@@ -118,34 +119,24 @@ public final class PromptSource {
   }
 
   private static Path resolve(String source, String configPath, Supplier<HubClient> hub) {
-    if (!source.startsWith(HF)) {
+    if (!HfSource.is(source)) {
       Path p = Path.of(source);
       if (!Files.isRegularFile(p)) {
         throw new ConfigException(configPath, "prompts.source", "file not found: " + p.toAbsolutePath());
       }
       return p;
     }
-    String ref = source.substring(HF.length());
-    String[] parts = ref.split("/", 3);
-    if (parts.length < 2 || parts[0].isBlank() || parts[1].isBlank()) {
-      throw new ConfigException(configPath, "prompts.source", "expected hf://org/name[@revision]/path/file.jsonl, got '"
-          + source + "'");
-    }
-    String name = parts[1];
-    String revision = "main";
-    int at = name.indexOf('@');
-    if (at >= 0) {
-      revision = name.substring(at + 1);
-      name = name.substring(0, at);
-    }
-    String repo = parts[0] + "/" + name;
-    if (parts.length < 3 || parts[2].isBlank()) {
+    HfSource hf = HfSource.parse(source).orElseThrow(() -> new ConfigException(configPath, "prompts.source",
+        "expected hf://org/name[@revision]/path/file.jsonl, got '" + source + "'"));
+    String repo = hf.repo();
+    String revision = hf.revision();
+    if (hf.path() == null || hf.path().isBlank()) {
       throw new ConfigException(configPath, "prompts.source", "name the file inside the dataset repo: hf://" + repo
           + "/<path>.jsonl (or .json / .csv). Parquet shards (how allenai/WildChat is published) are not readable by"
           + " this build; export a JSONL of the records (field conversation gives the first user turn) or use a local"
           + " file such as ../shared/data/wildchat/wildchat_users.json");
     }
-    String path = parts[2];
+    String path = hf.path();
     String lower = path.toLowerCase(Locale.ROOT);
     if (!(lower.endsWith(".jsonl") || lower.endsWith(".json") || lower.endsWith(".csv"))) {
       throw new ConfigException(configPath, "prompts.source", "expected a .jsonl, .json or .csv file in the repo, got '"

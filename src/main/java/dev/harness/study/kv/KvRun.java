@@ -21,9 +21,9 @@ import dev.harness.engine.local.LocalEngine;
 import dev.harness.engine.local.kv.KvPolicies;
 import dev.harness.store.KvDataTables;
 import dev.harness.store.RunTables;
-import dev.harness.study.Progress;
 import dev.harness.study.RunEnvironment;
 import dev.harness.study.StudyContext;
+import dev.harness.study.UnitPool;
 import dev.harness.study.Phase;
 import dev.harness.study.PhaseException;
 import java.nio.charset.StandardCharsets;
@@ -35,11 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -108,42 +103,14 @@ final class KvRun {
       Optional<Tokenizer> tok = ctx.engines().tokenizer(c.engine(), ctx.configPath());
       Integer maxPrompt = maxPromptTokens(c, info);
 
-      AtomicInteger ok = new AtomicInteger();
-      AtomicInteger infra = new AtomicInteger();
       AtomicReference<String> firstError = new AtomicReference<>();
-      ExecutorService pool = Executors.newFixedThreadPool(c.engine().concurrency());
-      try (Progress progress = new Progress("run", todo.size(), ctx.err())) {
-        List<Future<?>> futures = new ArrayList<>();
-        for (Unit u : todo) {
-          futures.add(pool.submit(() -> {
-            boolean success = runUnit(engine, u, tok, maxPrompt, runs, firstError);
-            (success ? ok : infra).incrementAndGet();
-            progress.step(ok.get() + " ok, " + infra.get() + " failed");
-          }));
-        }
-        for (Future<?> f : futures) {
-          try {
-            f.get();
-          } catch (java.util.concurrent.ExecutionException e) {
-            throw new PhaseException(Phase.RUN, ctx.configPath(), "worker failed: " + e.getCause(), e.getCause());
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new PhaseException(Phase.RUN, ctx.configPath(), "interrupted", e);
-      } finally {
-        pool.shutdownNow();
-        try {
-          pool.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException ignored) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      if (ok.get() == 0 && infra.get() > 0) {
-        throw new PhaseException(Phase.RUN, ctx.configPath(), "every request failed (" + infra.get() + "/" + todo.size()
+      UnitPool.Tally n = UnitPool.each(ctx, "run", c.engine().concurrency(), todo,
+          u -> runUnit(engine, u, tok, maxPrompt, runs, firstError));
+      if (n.ok() == 0 && n.failed() > 0) {
+        throw new PhaseException(Phase.RUN, ctx.configPath(), "every request failed (" + n.failed() + "/" + todo.size()
             + "); first error: " + firstError.get(), null);
       }
-      return todo.size() + " units sent (" + ok.get() + " ok, " + infra.get() + " failed after retries), "
+      return todo.size() + " units sent (" + n.ok() + " ok, " + n.failed() + " failed after retries), "
           + (units.size() - todo.size()) + " skipped as already done";
     }
   }

@@ -45,8 +45,8 @@ public final class KvTransitionStudy implements Study {
       case PREPARE -> Files.isRegularFile(KvPrepare.manifestPath(ctx));
       case RUN -> KvRun.unansweredUnits(ctx) == 0;
       case SCORE -> true;
-      case ANALYZE -> KvAnalyze.PLOTS.stream().allMatch(p -> Files.isRegularFile(ctx.runDir().resolve(p)));
-      case REPORT -> Files.isRegularFile(ctx.runDir().resolve("report.md"));
+      case ANALYZE -> ctx.hasRunFiles(KvAnalyze.PLOTS);
+      case REPORT -> ctx.hasRunFiles("report.md");
     };
   }
 

@@ -5,7 +5,6 @@ import dev.harness.store.McTables;
 import dev.harness.study.Phase;
 import dev.harness.study.Study;
 import dev.harness.study.StudyContext;
-import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -48,9 +47,8 @@ public final class McEvalStudy implements Study {
       case PREPARE -> ctx.config().tasks().stream().allMatch(t -> new McTables(ctx.store()).itemCount(t) > 0);
       case RUN -> McRun.unanswered(ctx) == 0;
       case SCORE -> true;
-      case ANALYZE -> McAnalyze.PLOTS.stream().allMatch(p -> Files.isRegularFile(ctx.runDir().resolve(p)))
-          && Files.isRegularFile(ctx.runDir().resolve("summary.csv"));
-      case REPORT -> Files.isRegularFile(ctx.runDir().resolve("report.md"));
+      case ANALYZE -> ctx.hasRunFiles(McAnalyze.PLOTS) && ctx.hasRunFiles("summary.csv");
+      case REPORT -> ctx.hasRunFiles("report.md");
     };
   }
 
