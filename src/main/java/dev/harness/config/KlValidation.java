@@ -15,12 +15,12 @@ final class KlValidation {
   static void validate(ExperimentConfig c, String file) {
     PromptsConfig p = c.prompts();
     if (p.source() == null || p.source().isBlank()) {
-      fail(file, "prompts.source", "required: a local .jsonl/.json/.csv file or hf://org/name[/file.jsonl]");
+      fail(file, "prompts.source", "required: a local .jsonl/.json/.csv/.parquet file or hf://org/name/path/file.parquet (or .jsonl/.json/.csv)");
     }
     if (!p.source().startsWith("hf://")) {
       String lower = p.source().toLowerCase(Locale.ROOT);
-      if (!(lower.endsWith(".jsonl") || lower.endsWith(".json") || lower.endsWith(".csv"))) {
-        fail(file, "prompts.source", "expected a .jsonl, .json or .csv file or hf://org/name, got '" + p.source() + "'");
+      if (!(lower.endsWith(".jsonl") || lower.endsWith(".json") || lower.endsWith(".csv") || lower.endsWith(".parquet"))) {
+        fail(file, "prompts.source", "expected a .jsonl, .json, .csv or .parquet file or hf://org/name/path, got '" + p.source() + "'");
       }
     }
     if (p.field().isBlank()) fail(file, "prompts.field", "expected the name of the record field holding the prompt");

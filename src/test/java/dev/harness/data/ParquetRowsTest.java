@@ -14,11 +14,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ParquetRowsTest {
+public class ParquetRowsTest {
   @TempDir Path dir;
 
   /** Writes a Parquet file shaped like the Hub's ai2_arc and WildChat shards (structs, lists, list of structs). */
-  static Path writeParquet(Path file, String selectSql) throws Exception {
+  public static Path writeParquet(Path file, String selectSql) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
       s.execute("COPY (" + selectSql + ") TO '" + file.toAbsolutePath() + "' (FORMAT parquet)");
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harness.data.DataException;
 import dev.harness.data.HfSource;
+import dev.harness.data.ParquetRows;
 import dev.harness.hub.HubClient;
 import dev.harness.hub.RepoType;
 import java.io.IOException;
@@ -21,9 +22,10 @@ import java.util.Map;
  * Reads a task's documents. ARC: JSONL (or a JSON array) in the Hugging Face {@code ai2_arc} layout (id, question,
  * choices{text[], label[]}, answerKey). TruthfulQA: the original {@code mc_task.json} (a JSON array of {question,
  * mc1_targets{answer: label}, mc2_targets{...}}; choice order = key order in the file) or the Hugging Face layout
- * (mc1_targets{choices[], labels[]}), as JSON or JSONL. {@code hf://org/name[@rev]/path.jsonl} reads a JSON/JSONL file
- * of a Hub dataset repo; {@code hf://org/name[@rev]} alone names the task's Parquet file, which this harness cannot
- * read (the error says what to do instead).
+ * (mc1_targets{choices[], labels[]}), as JSON, JSONL or Parquet (the Hub's format, read by {@link ParquetRows}).
+ * {@code hf://org/name[@rev]/path} reads a JSON / JSONL / Parquet file of a Hub dataset repo; {@code hf://org/name[@rev]}
+ * alone reads the task's own Parquet file there ({@link McTask#hubFile()}, e.g. allenai/ai2_arc's
+ * {@code ARC-Easy/test-00000-of-00001.parquet}).
  */
 public final class McReader {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,11 +43,8 @@ public final class McReader {
     String repoId = hf.repo();
     String revision = hf.revision();
     String file = hf.path() != null ? hf.path() : task.hubFile();
-    if (!(file.endsWith(".jsonl") || file.endsWith(".json"))) {
-      throw new DataException(source + ": the Hub serves " + task.id() + " as " + repoId + "/" + file
-          + " (Parquet), which this harness does not read; point mc.sources." + task.id()
-          + " at a local JSONL/JSON file in the layout of docs/mc-eval.md, or at a JSON/JSONL file of a Hub dataset"
-          + " repo (hf://org/name/path/file.jsonl)");
+    if (!(file.endsWith(".jsonl") || file.endsWith(".json") || file.endsWith(".parquet"))) {
+      throw new DataException(source + ": expected a .jsonl, .json or .parquet file in " + repoId + ", got '" + file + "'");
     }
     if (hub == null) throw new DataException(source + ": reading from the Hub needs a HubClient");
     Path local = hub.file(RepoType.DATASET, repoId, revision, file);
@@ -56,6 +55,18 @@ public final class McReader {
     if (!Files.isRegularFile(file)) {
       throw new DataException(label + ": file not found (" + file.toAbsolutePath().normalize() + ")");
     }
+    List<JsonNode> rows = file.getFileName().toString().endsWith(".parquet")
+        ? ParquetRows.read(file, null, label) : jsonRows(file, label);
+    List<McDoc> docs = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      String where = label + " document " + i;
+      docs.add(task.isArc() ? arc(rows.get(i), i, where) : truthfulqa(task, rows.get(i), i, where));
+    }
+    if (docs.isEmpty()) throw new DataException(label + ": no documents");
+    return docs;
+  }
+
+  private static List<JsonNode> jsonRows(Path file, String label) {
     List<JsonNode> rows = new ArrayList<>();
     try {
       String text = Files.readString(file, StandardCharsets.UTF_8);
@@ -81,13 +92,7 @@ public final class McReader {
     } catch (IOException e) {
       throw new DataException(label + ": cannot read (" + e.getMessage() + ")", e);
     }
-    List<McDoc> docs = new ArrayList<>(rows.size());
-    for (int i = 0; i < rows.size(); i++) {
-      String where = label + " document " + i;
-      docs.add(task.isArc() ? arc(rows.get(i), i, where) : truthfulqa(task, rows.get(i), i, where));
-    }
-    if (docs.isEmpty()) throw new DataException(label + ": no documents");
-    return docs;
+    return rows;
   }
 
   static McDoc arc(JsonNode n, int docId, String where) {

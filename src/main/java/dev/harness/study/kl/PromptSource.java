@@ -30,9 +30,9 @@ import java.util.Random;
 import java.util.function.Supplier;
 
 /**
- * Reads the kl study's prompts: records from a local {@code .jsonl} / {@code .json} (array) / {@code .csv} file or a
- * file of a Hub dataset repo ({@code hf://org/name[@rev]/path/file.jsonl}, through {@link HubClient}: cached and
- * offline-capable). The prompt is the record's {@code field}: a string, or a list of chat messages
+ * Reads the kl study's prompts: records from a local {@code .jsonl} / {@code .json} (array) / {@code .csv} /
+ * {@code .parquet} file or a file of a Hub dataset repo ({@code hf://org/name[@rev]/path/file.parquet}, e.g. one of
+ * allenai/WildChat's Parquet shards, through {@link HubClient}: cached and offline-capable). The prompt is the record's {@code field}: a string, or a list of chat messages
  * ({@code {role, content}}, WildChat's {@code conversation}) whose first {@code user} turn is taken. Ids are the
  * {@code id_field} value, else {@code h} + 16 hex of the text's SHA-256, so they are stable across runs and sources.
  * {@code limit} keeps the first records read; {@code n} draws a seeded sample of them (kept in source order). A second
@@ -132,15 +132,14 @@ public final class PromptSource {
     String revision = hf.revision();
     if (hf.path() == null || hf.path().isBlank()) {
       throw new ConfigException(configPath, "prompts.source", "name the file inside the dataset repo: hf://" + repo
-          + "/<path>.jsonl (or .json / .csv). Parquet shards (how allenai/WildChat is published) are not readable by"
-          + " this build; export a JSONL of the records (field conversation gives the first user turn) or use a local"
-          + " file such as ../shared/data/wildchat/wildchat_users.json");
+          + "/<path>.parquet (or .jsonl / .json / .csv) — for allenai/WildChat one of its Parquet shards under data/,"
+          + " with field: conversation (its first user turn is the prompt)");
     }
     String path = hf.path();
     String lower = path.toLowerCase(Locale.ROOT);
-    if (!(lower.endsWith(".jsonl") || lower.endsWith(".json") || lower.endsWith(".csv"))) {
-      throw new ConfigException(configPath, "prompts.source", "expected a .jsonl, .json or .csv file in the repo, got '"
-          + path + "'" + (lower.endsWith(".parquet") ? " (Parquet is not readable by this build)" : ""));
+    if (!(lower.endsWith(".jsonl") || lower.endsWith(".json") || lower.endsWith(".csv") || lower.endsWith(".parquet"))) {
+      throw new ConfigException(configPath, "prompts.source", "expected a .jsonl, .json, .csv or .parquet file in the"
+          + " repo, got '" + path + "'");
     }
     try {
       return hub.get().file(RepoType.DATASET, repo, revision, path);
@@ -153,6 +152,11 @@ public final class PromptSource {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     int max = limit == null ? Integer.MAX_VALUE : limit;
     List<JsonNode> out = new ArrayList<>();
+    if (name.endsWith(".parquet")) {
+      List<JsonNode> rows = dev.harness.data.ParquetRows.read(file, limit, label);
+      for (int i = 0; i < rows.size(); i++) out.add(object(rows.get(i), label + " row " + (i + 1)));
+      return out;
+    }
     try {
       if (name.endsWith(".jsonl")) {
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

@@ -131,10 +131,39 @@ class McReaderTest {
   }
 
   @Test
-  void hubParquetIsAClearError() {
-    DataException e = assertThrows(DataException.class, () -> McReader.read(McTask.ARC_EASY, "hf://allenai/ai2_arc", null));
-    assertTrue(e.getMessage().startsWith("hf://allenai/ai2_arc: the Hub serves arc_easy as "
-        + "allenai/ai2_arc/ARC-Easy/test-00000-of-00001.parquet (Parquet), which this harness does not read; point "
-        + "mc.sources.arc_easy at"), e.getMessage());
+  void readsTheTasksOwnParquetFilesFromTheHub() throws Exception {
+    // the Hub's layout: allenai/ai2_arc ARC-Easy/test-*.parquet, truthfulqa/truthful_qa multiple_choice/validation-*.parquet
+    Path arc = dev.harness.data.ParquetRowsTest.writeParquet(dir.resolve("arc.parquet"), """
+        SELECT * FROM (VALUES
+          ('Mercury_1', 'Which is a gas?', {'text': ['ice', 'steam', 'rock'], 'label': ['A', 'B', 'C']}, 'B'),
+          ('Mercury_2', 'Pick two', {'text': ['x', 'y', 'z', 'w'], 'label': ['1', '2', '3', '4']}, '2')
+        ) t(id, question, choices, answerKey)""");
+    Path tqa = dev.harness.data.ParquetRowsTest.writeParquet(dir.resolve("tqa.parquet"), """
+        SELECT 'q?' AS question, {'choices': ['a', 'b'], 'labels': [1, 0]} AS mc1_targets,
+               {'choices': ['c', 'd', 'e'], 'labels': [0, 1, 1]} AS mc2_targets""");
+    dev.harness.hub.FakeHub hub = new dev.harness.hub.FakeHub()
+        .add("datasets/", "allenai/ai2_arc", "ARC-Easy/test-00000-of-00001.parquet", Files.readAllBytes(arc), true)
+        .add("datasets/", "truthfulqa/truthful_qa", "multiple_choice/validation-00000-of-00001.parquet",
+            Files.readAllBytes(tqa), true);
+    try (mockwebserver3.MockWebServer server = new mockwebserver3.MockWebServer()) {
+      server.setDispatcher(hub);
+      server.start();
+      dev.harness.hub.HubClient client = new dev.harness.hub.HubClient(new dev.harness.hub.HubSettings(
+          server.url("/").toString(), null, dir.resolve("hf"), false));
+      List<McDoc> docs = McReader.read(McTask.ARC_EASY, "hf://allenai/ai2_arc", client);
+      assertEquals(2, docs.size());
+      assertEquals(List.of("ice", "steam", "rock"), docs.get(0).choices());
+      assertEquals(1, docs.get(0).gold());
+      assertEquals(1, docs.get(1).gold());
+      assertEquals("Question: Which is a gas?\nAnswer:", McTask.ARC_EASY.prompt(docs.get(0).question()));
+      McDoc d = McReader.read(McTask.TRUTHFULQA_MC2, "hf://truthfulqa/truthful_qa", client).get(0);
+      assertEquals(List.of("c", "d", "e"), d.choices());
+      assertEquals(List.of(0, 1, 1), d.labels());
+      assertEquals(List.of("a", "b"), McReader.read(McTask.TRUTHFULQA_MC1, "hf://truthfulqa/truthful_qa", client).get(0).choices());
+      assertTrue(hub.paths.contains("/datasets/allenai/ai2_arc/resolve/main/ARC-Easy/test-00000-of-00001.parquet"), hub.paths.toString());
+    }
+    DataException e = assertThrows(DataException.class,
+        () -> McReader.read(McTask.ARC_EASY, "hf://allenai/ai2_arc/ARC-Easy/test.csv", null));
+    assertTrue(e.getMessage().contains("expected a .jsonl, .json or .parquet file"), e.getMessage());
   }
 }

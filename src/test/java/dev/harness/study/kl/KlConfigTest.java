@@ -39,7 +39,7 @@ class KlConfigTest {
       "mc temperature; TWO; {source: DATA, field: text}; {temperature: 0.7}; {}; generation.temperature: estimator mc needs samples from the models' own distributions",
       "mc over chat; TWO_HTTP; {source: DATA, field: text}; {temperature: 1.0}; {}; engines[1].endpoint: estimator mc scores",
       "no source; TWO; {field: text}; {temperature: 1.0}; {}; prompts.source: required",
-      "source type; TWO; {source: p.parquet}; {temperature: 1.0}; {}; prompts.source: expected a .jsonl, .json or .csv file",
+      "source type; TWO; {source: p.txt}; {temperature: 1.0}; {}; prompts.source: expected a .jsonl, .json, .csv or .parquet file",
       "n; TWO; {source: DATA, n: 0}; {temperature: 1.0}; {}; prompts.n: expected an integer >= 1, got 0",
       "coverage; TWO; {source: DATA}; {temperature: 1.0}; {estimator: topk_rest, min_coverage: 1.5}; kl.min_coverage: expected a number in [0, 1], got 1.5",
   })
@@ -63,6 +63,33 @@ class KlConfigTest {
     assertEquals(2, KlStudyLocalTest.run(new StringWriter(), err, "prepare", "-c", c.toString()), err.toString());
     assertTrue(err.toString().contains("prompts.field: " + dir.resolve("p.jsonl") + " record 0 has no prompt in field"
         + " 'user' (a string, or chat messages with a user turn); its fields: text"), err.toString());
+  }
+
+  @Test
+  void wildChatParquetShardFromTheHubGivesFirstUserTurns() throws Exception {
+    Path shard = dev.harness.data.ParquetRowsTest.writeParquet(dir.resolve("shard.parquet"), """
+        SELECT * FROM (VALUES
+          ('c1', [{'role': 'user', 'content': 'Write a poem'}, {'role': 'assistant', 'content': 'Roses'}]),
+          ('c2', [{'role': 'system', 'content': 'sys'}, {'role': 'user', 'content': 'Translate this'}]),
+          ('c3', [{'role': 'user', 'content': 'Write a poem'}])
+        ) t(conversation_hash, conversation)""");
+    dev.harness.hub.FakeHub hub = new dev.harness.hub.FakeHub().add("datasets/", "allenai/WildChat",
+        "data/train-00000-of-00001.parquet", Files.readAllBytes(shard), true);
+    try (mockwebserver3.MockWebServer server = new mockwebserver3.MockWebServer()) {
+      server.setDispatcher(hub);
+      server.start();
+      dev.harness.hub.HubClient client = new dev.harness.hub.HubClient(new dev.harness.hub.HubSettings(
+          server.url("/").toString(), null, dir.resolve("hf"), false));
+      dev.harness.config.PromptsConfig cfg = dev.harness.config.ConfigLoader.convert(
+          dev.harness.config.ConfigLoader.mapper().readTree(
+              "{source: 'hf://allenai/WildChat/data/train-00000-of-00001.parquet', field: conversation}"),
+          dev.harness.config.PromptsConfig.class, "c.yaml");
+      PromptSource.Selection sel = PromptSource.read(cfg, "c.yaml", () -> client);
+      assertEquals(3, sel.recordsRead());
+      assertEquals(1, sel.duplicates(), "the third record repeats the first's user turn");
+      assertEquals(java.util.List.of("Write a poem", "Translate this"),
+          sel.prompts().stream().map(PromptSource.Prompt::text).toList());
+    }
   }
 
   @Test
