@@ -84,6 +84,50 @@ public final class HubClient {
         .filter(Files::isDirectory);
   }
 
+  /**
+   * The files of a repository at a revision, sorted: from the Hub's info endpoint
+   * ({@code {endpoint}/api/[datasets|models]/{repo}/revision/{revision}}, its {@code siblings[].rfilename}), or, with
+   * {@code HF_HUB_OFFLINE} set, the files of the cached snapshot (a partial list: only what was downloaded).
+   */
+  public List<String> listFiles(RepoType type, String repoId, String revision) {
+    HfCacheLayout.checkRepoId(repoId);
+    String rev = rev(revision);
+    if (settings.offline()) {
+      Path snap = cachedSnapshot(type, repoId, rev).orElseThrow(() -> new HubException("HF_HUB_OFFLINE=1 is set and "
+          + (type == RepoType.DATASET ? "dataset" : "model") + " repo '" + repoId + "' (revision " + rev
+          + ") is not in the cache; run once with network access, or unset HF_HUB_OFFLINE"));
+      try (java.util.stream.Stream<Path> walk = Files.walk(snap)) {
+        return walk.filter(p -> !Files.isDirectory(p)).map(p -> snap.relativize(p).toString().replace('\\', '/'))
+            .sorted().toList();
+      } catch (IOException e) {
+        throw new HubException("cannot list the cached snapshot " + snap + ": " + e.getMessage(), e);
+      }
+    }
+    HttpUrl base = HttpUrl.parse(settings.endpoint());
+    if (base == null) throw new HubException("HF_ENDPOINT is not an http(s) URL: '" + settings.endpoint() + "'");
+    HttpUrl url = base.newBuilder().addPathSegment("api").addPathSegment(type == RepoType.DATASET ? "datasets" : "models")
+        .addPathSegments(repoId).addPathSegment("revision").addPathSegment(rev).build();
+    Request.Builder request = new Request.Builder().url(url).get().header("User-Agent", USER_AGENT);
+    if (settings.token() != null) request.header("Authorization", "Bearer " + settings.token());
+    try (Response response = http.newCall(request.build()).execute()) {
+      if (!response.isSuccessful()) {
+        throw new HubException("listing " + (type == RepoType.DATASET ? "dataset" : "model") + " repo '" + repoId
+            + "' (revision " + rev + ") at " + url + " failed: HTTP " + response.code()
+            + (response.code() == 401 || response.code() == 403 ? " (gated or private: set HF_TOKEN)" : ""));
+      }
+      com.fasterxml.jackson.databind.JsonNode info = new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(response.body().string());
+      List<String> names = new java.util.ArrayList<>();
+      for (com.fasterxml.jackson.databind.JsonNode sib : info.path("siblings")) {
+        if (sib.path("rfilename").isTextual()) names.add(sib.path("rfilename").asText());
+      }
+      if (!info.has("siblings")) throw new HubException(url + " answered without a siblings list: not a Hub info endpoint");
+      return names.stream().sorted().toList();
+    } catch (IOException e) {
+      throw new HubException("listing repo '" + repoId + "' at " + url + " failed: " + e.getMessage(), e);
+    }
+  }
+
   /** A resolved file and the commit of its snapshot. */
   record CachedFile(Path path, String commit) {}
 

@@ -29,6 +29,8 @@ public final class FakeHub extends Dispatcher {
 
   private final Map<String, Entry> files = new ConcurrentHashMap<>();
   private final Map<String, Entry> cdn = new ConcurrentHashMap<>();
+  /** The info endpoint's file list per repo ({@code /api/datasets/<repo>/revision/main}). */
+  private final Map<String, java.util.Set<String>> listings = new ConcurrentHashMap<>();
   public final List<String> paths = new CopyOnWriteArrayList<>();
   public final List<String> authorizations = new CopyOnWriteArrayList<>();
   private volatile String requiredToken;
@@ -58,6 +60,8 @@ public final class FakeHub extends Dispatcher {
   }
 
   private FakeHub put(String prefix, String repoId, String filename, Entry e) {
+    listings.computeIfAbsent("/api/" + (prefix.isEmpty() ? "models/" : prefix) + repoId + "/revision/main",
+        k -> new java.util.concurrent.ConcurrentSkipListSet<>()).add(filename);
     files.put("/" + prefix + repoId + "/resolve/main/" + filename, e);
     files.put("/" + prefix + repoId + "/resolve/" + COMMIT + "/" + filename, e);
     if (e.lfs()) cdn.put("/cdn/" + (e.etagOverride() != null ? e.etagOverride() : sha256(e.bytes())), e);
@@ -79,6 +83,15 @@ public final class FakeHub extends Dispatcher {
     if (requiredToken != null && !("Bearer " + requiredToken).equals(auth)) {
       return new MockResponse.Builder().code(401).addHeader("X-Error-Code", "RepoNotFound")
           .addHeader("X-Error-Message", "Invalid credentials in Authorization header").build();
+    }
+    if (path.startsWith("/api/")) {
+      java.util.Set<String> names = listings.get(path);
+      if (names == null) return new MockResponse.Builder().code(404).build();
+      StringBuilder json = new StringBuilder("{\"sha\": \"" + COMMIT + "\", \"siblings\": [");
+      int i = 0;
+      for (String n : names) json.append(i++ == 0 ? "" : ", ").append("{\"rfilename\": \"").append(n).append("\"}");
+      return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+          .body(json.append("]}").toString()).build();
     }
     Entry e = files.get(path);
     if (e == null) {

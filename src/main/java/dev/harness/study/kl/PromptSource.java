@@ -32,7 +32,8 @@ import java.util.function.Supplier;
 /**
  * Reads the kl study's prompts: records from a local {@code .jsonl} / {@code .json} (array) / {@code .csv} /
  * {@code .parquet} file or a file of a Hub dataset repo ({@code hf://org/name[@rev]/path/file.parquet}, e.g. one of
- * allenai/WildChat's Parquet shards, through {@link HubClient}: cached and offline-capable). The prompt is the record's {@code field}: a string, or a list of chat messages
+ * allenai/WildChat's Parquet shards, through {@link HubClient}: cached and offline-capable; a bare
+ * {@code hf://org/name} reads the repo's first Parquet file in name order). The prompt is the record's {@code field}: a string, or a list of chat messages
  * ({@code {role, content}}, WildChat's {@code conversation}) whose first {@code user} turn is taken. Ids are the
  * {@code id_field} value, else {@code h} + 16 hex of the text's SHA-256, so they are stable across runs and sources.
  * {@code limit} keeps the first records read; {@code n} draws a seeded sample of them (kept in source order). A second
@@ -130,12 +131,8 @@ public final class PromptSource {
         "expected hf://org/name[@revision]/path/file.jsonl, got '" + source + "'"));
     String repo = hf.repo();
     String revision = hf.revision();
-    if (hf.path() == null || hf.path().isBlank()) {
-      throw new ConfigException(configPath, "prompts.source", "name the file inside the dataset repo: hf://" + repo
-          + "/<path>.parquet (or .jsonl / .json / .csv) — for allenai/WildChat one of its Parquet shards under data/,"
-          + " with field: conversation (its first user turn is the prompt)");
-    }
     String path = hf.path();
+    if (path == null || path.isBlank()) path = firstShard(hub, repo, revision, source, configPath);
     String lower = path.toLowerCase(Locale.ROOT);
     if (!(lower.endsWith(".jsonl") || lower.endsWith(".json") || lower.endsWith(".csv") || lower.endsWith(".parquet"))) {
       throw new ConfigException(configPath, "prompts.source", "expected a .jsonl, .json, .csv or .parquet file in the"
@@ -146,6 +143,23 @@ public final class PromptSource {
     } catch (HubException e) {
       throw new HarnessException(configPath + ": prompts.source '" + source + "': " + e.getMessage(), 1, e);
     }
+  }
+
+  /**
+   * A bare {@code hf://org/name}: the repo's first Parquet file in name order (allenai/WildChat's
+   * {@code data/train-00000-of-…parquet}), found through the Hub's file list; name other shards explicitly.
+   */
+  private static String firstShard(Supplier<HubClient> hub, String repo, String revision, String source,
+      String configPath) {
+    List<String> files;
+    try {
+      files = hub.get().listFiles(RepoType.DATASET, repo, revision);
+    } catch (HubException e) {
+      throw new HarnessException(configPath + ": prompts.source '" + source + "': " + e.getMessage(), 1, e);
+    }
+    return files.stream().filter(f -> f.toLowerCase(Locale.ROOT).endsWith(".parquet")).findFirst()
+        .orElseThrow(() -> new ConfigException(configPath, "prompts.source", "dataset repo " + repo + " has no Parquet"
+            + " file; name the file inside it: hf://" + repo + "/<path>.parquet (or .jsonl / .json / .csv)"));
   }
 
   private static List<JsonNode> records(Path file, String label, Integer limit) {

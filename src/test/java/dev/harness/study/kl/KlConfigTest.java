@@ -93,11 +93,42 @@ class KlConfigTest {
   }
 
   @Test
-  void aParquetOnlyHubDatasetNamesTheWayOut() throws Exception {
+  void aBareHubIdReadsTheFirstParquetShardFromTheFileList() throws Exception {
+    Path s0 = dev.harness.data.ParquetRowsTest.writeParquet(dir.resolve("s0.parquet"),
+        "SELECT [{'role': 'user', 'content': 'first shard'}] AS conversation");
+    Path s1 = dev.harness.data.ParquetRowsTest.writeParquet(dir.resolve("s1.parquet"),
+        "SELECT [{'role': 'user', 'content': 'second shard'}] AS conversation");
+    dev.harness.hub.FakeHub hub = new dev.harness.hub.FakeHub()
+        .add("datasets/", "allenai/WildChat", "data/train-00001-of-00002.parquet", Files.readAllBytes(s1), true)
+        .add("datasets/", "allenai/WildChat", "data/train-00000-of-00002.parquet", Files.readAllBytes(s0), true)
+        .add("datasets/", "allenai/WildChat", "README.md", "# card".getBytes(), false);
+    try (mockwebserver3.MockWebServer server = new mockwebserver3.MockWebServer()) {
+      server.setDispatcher(hub);
+      server.start();
+      dev.harness.hub.HubClient client = new dev.harness.hub.HubClient(new dev.harness.hub.HubSettings(
+          server.url("/").toString(), null, dir.resolve("hf"), false));
+      assertEquals(java.util.List.of("README.md", "data/train-00000-of-00002.parquet", "data/train-00001-of-00002.parquet"),
+          client.listFiles(dev.harness.hub.RepoType.DATASET, "allenai/WildChat", null));
+      dev.harness.config.PromptsConfig cfg = dev.harness.config.ConfigLoader.convert(
+          dev.harness.config.ConfigLoader.mapper().readTree("{source: 'hf://allenai/WildChat', field: conversation}"),
+          dev.harness.config.PromptsConfig.class, "c.yaml");
+      PromptSource.Selection sel = PromptSource.read(cfg, "c.yaml", () -> client);
+      assertEquals(java.util.List.of("first shard"), sel.prompts().stream().map(PromptSource.Prompt::text).toList());
+      // offline: the cached snapshot's files stand in for the list
+      dev.harness.hub.HubClient offline = new dev.harness.hub.HubClient(new dev.harness.hub.HubSettings(
+          server.url("/").toString(), null, dir.resolve("hf"), true));
+      assertEquals(java.util.List.of("data/train-00000-of-00002.parquet"),
+          offline.listFiles(dev.harness.hub.RepoType.DATASET, "allenai/WildChat", null));
+    }
+  }
+
+  @Test
+  void aBareHubIdOfflineAndUncachedNamesTheWayOut() throws Exception {
     Path c = config(TWO, "{source: 'hf://allenai/WildChat', field: conversation}", "{temperature: 1.0}", "{}");
     StringWriter err = new StringWriter();
-    assertEquals(2, KlStudyLocalTest.run(new StringWriter(), err, "prepare", "-c", c.toString()), err.toString());
-    assertTrue(err.toString().contains("prompts.source: name the file inside the dataset repo: hf://allenai/WildChat/"),
-        err.toString());
+    assertEquals(1, KlStudyLocalTest.run(new StringWriter(), err, "prepare", "-c", c.toString()), err.toString());
+    assertTrue(err.toString().contains("prompts.source 'hf://allenai/WildChat': HF_HUB_OFFLINE=1 is set and dataset"
+        + " repo 'allenai/WildChat' (revision main) is not in the cache"), err.toString());
   }
+
 }
