@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /** Checks the kl study's sections once the config's shape is right. */
 final class KlValidation {
-  static final List<String> ESTIMATORS = List.of("mc", "topk_rest", "topk_lookup");
+  static final List<String> ESTIMATORS = List.of("mc", "topk_rest", "topk_lookup", "text_mc");
   static final List<String> ALIGNMENTS = List.of("matched", "positional");
   /** OpenAI's and vLLM's default cap on top log-probs per position. */
   static final int MAX_TOP_LOGPROBS = 20;
@@ -40,7 +40,8 @@ final class KlValidation {
     if (k.topLogprobs() < 0 || k.topLogprobs() > MAX_TOP_LOGPROBS) {
       fail(file, "kl.top_logprobs", "expected an integer in 0.." + MAX_TOP_LOGPROBS + ", got " + k.topLogprobs());
     }
-    if (!"mc".equals(k.estimator()) && k.topLogprobs() < 1) {
+    boolean sampled = "mc".equals(k.estimator()) || "text_mc".equals(k.estimator());
+    if (!sampled && k.topLogprobs() < 1) {
       fail(file, "kl.top_logprobs", "estimator " + k.estimator() + " reads the top-k: expected 1.." + MAX_TOP_LOGPROBS
           + ", got 0");
     }
@@ -61,20 +62,20 @@ final class KlValidation {
       }
       if (k.pair().get(0).equals(k.pair().get(1))) fail(file, "kl.pair", "the two variants must differ, got " + k.pair());
     }
-    if ("mc".equals(k.estimator())) {
+    if (sampled) {
       GenerationConfig g = c.generation();
       if (g.temperature() != 1.0) {
-        fail(file, "generation.temperature", "estimator mc needs samples from the models' own distributions:"
+        fail(file, "generation.temperature", "estimator " + k.estimator() + " needs samples from the models' own distributions:"
             + " expected 1.0, got " + g.temperature() + " (or choose kl.estimator topk_rest)");
       }
       if (g.topP() != 1.0) {
-        fail(file, "generation.top_p", "estimator mc needs untruncated sampling: expected 1.0, got " + g.topP());
+        fail(file, "generation.top_p", "estimator " + k.estimator() + " needs untruncated sampling: expected 1.0, got " + g.topP());
       }
       for (int i = 0; i < c.engines().size(); i++) {
         EngineConfig e = c.engines().get(i);
         boolean inPair = k.pair().isEmpty() ? i < 2 : k.pair().contains(e.name());
         if (inPair && !e.isLocal() && !"completions".equals(e.endpoint())) {
-          fail(file, "engines[" + i + "].endpoint", "estimator mc scores the other model's samples by completions echo"
+          fail(file, "engines[" + i + "].endpoint", "estimator " + k.estimator() + " scores the other model's samples by completions echo"
               + " over HTTP, which needs the same raw-text prompt as sampling: expected completions, got " + e.endpoint());
         }
       }

@@ -305,6 +305,22 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     return tokenizer.encodeIds(rp.text(), rp.addSpecialTokens());
   }
 
+  /**
+   * The ids of {@code continuation} as this tokenizer splits it after the rendered prompt: the tail of
+   * ids(rendered + continuation) beyond {@link #promptIds} when that is a prefix of it, else lm-eval's split
+   * ({@link ContinuationSplit}) — for scoring a text after exactly the context generation saw.
+   */
+  public int[] continuationIds(Prompt p, String continuation) {
+    RenderedPrompt rp = renderer.render(p);
+    int[] ctx = tokenizer.encodeIds(rp.text(), rp.addSpecialTokens());
+    int[] whole = tokenizer.encodeIds(rp.text() + continuation, rp.addSpecialTokens());
+    if (whole.length >= ctx.length && Arrays.equals(ctx, Arrays.copyOf(whole, ctx.length))) {
+      return Arrays.copyOfRange(whole, ctx.length, whole.length);
+    }
+    return ContinuationSplit.of(tokenizer, rp.text(), continuation, rp.addSpecialTokens(), prefixTokenId())
+        .continuation();
+  }
+
   /** float32 logits at every position of {@code ids} ([i] predicts token i+1). */
   public float[][] logits(int[] ids) {
     return locked(() -> {

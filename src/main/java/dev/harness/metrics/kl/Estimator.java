@@ -24,7 +24,16 @@ public enum Estimator {
       "The original seed method: p*log(p/q) of each sampled token, q looked up in the other model's top-k at the same"
           + " position of the paired response, tokens absent from that top-k skipped. BIASED: it is not a KL (it sums"
           + " one term per sampled token, drops the tail, and compares positions of independently sampled responses,"
-          + " which condition on different prefixes after the first differing token); kept for comparison only.");
+          + " which condition on different prefixes after the first differing token); kept for comparison only."),
+  /** Text-level Monte Carlo KL for models with different tokenizers: sequence log-probs of the same response text. */
+  TEXT_MC("text_mc", false,
+      "Text-level Monte Carlo KL, for models whose tokenizers differ: each sampled response text y of A is scored"
+          + " under A and under B (each model with its own tokenisation of y after the prompt as it rendered it for"
+          + " sampling); KL(A‖B) ≈ mean over A's samples of [log pA(y|x) − log pB(y|x)], the reverse along B's"
+          + " samples, symmetric mean. Values are NATS PER SEQUENCE (per character in extra_json); unbiased for the"
+          + " KL between the two models' distributions over response texts when samples are drawn at temperature 1"
+          + " without truncation; single samples may be negative. The end-of-sequence token is not scored (the"
+          + " tokenizers' stop tokens differ), so y's probability is that of the text as a prefix.");
 
   private final String id;
   private final boolean biased;
@@ -35,6 +44,9 @@ public enum Estimator {
     this.biased = biased;
     this.description = description;
   }
+
+  /** What one value measures, for reports and axis labels: "per token" or "per sequence". */
+  public String unit() { return this == TEXT_MC ? "per sequence" : "per token"; }
 
   /** The command-line / config name ({@code topk_rest}). */
   public String id() { return id; }
@@ -53,7 +65,7 @@ public enum Estimator {
     return null;
   }
 
-  /** "mc, topk_rest, topk_lookup". */
+  /** "mc, topk_rest, topk_lookup, text_mc". */
   public static String names() {
     return Arrays.stream(values()).map(Estimator::id).collect(Collectors.joining(", "));
   }

@@ -46,7 +46,8 @@ final class KlAnalyze {
   }
 
   private static void plots(Path runDir, KlTables.DivergenceRow first, List<PromptDivergence> ds, int topN) {
-    String label = first.estimator() + " divergence (" + first.variantA() + " vs " + first.variantB() + ", per token)";
+    String label = first.estimator() + " divergence (" + first.variantA() + " vs " + first.variantB() + ", "
+        + dev.harness.metrics.kl.Estimator.parse(first.estimator()).unit() + ")";
     double[] values = ds.stream().mapToDouble(PromptDivergence::value).toArray();
     int n = (int) java.util.Arrays.stream(values).filter(Double::isFinite).count();
     int bins = Math.max(5, Math.min(30, (int) Math.ceil(Math.sqrt(Math.max(1, n)))));

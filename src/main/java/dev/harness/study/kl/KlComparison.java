@@ -54,6 +54,9 @@ public final class KlComparison {
       }
       case TOPK_REST -> ia.linesWithCross() > 0 || ib.linesWithCross() > 0;
       case TOPK_LOOKUP -> false;
+      case TEXT_MC -> throw new HarnessException("--estimator text_mc scores each response text under both models,"
+          + " which needs the models themselves: run the kl study with kl.estimator: text_mc (dumps hold token"
+          + " log-probs only)", 2);
     };
     if (forced) {
       for (DumpIndex ix : List.of(ia, ib)) {
@@ -134,7 +137,8 @@ public final class KlComparison {
       throw new HarnessException(String.format(java.util.Locale.ROOT,
           "%s (model %s) and %s (model %s) evidently use different tokenizers: only %.0f%% of token texts are shared;"
               + " token-level KL is undefined across vocabularies. Compare at the text level instead (score each"
-              + " model's responses under the other: per-sequence log-probabilities of the same strings), or pass"
+              + " model's responses under the other: per-sequence log-probabilities of the same strings; the kl study does this"
+              + " with kl.estimator: text_mc), or pass"
               + " --same-tokenizer if they do share one",
           a.path(), String.join(",", a.models()), b.path(), String.join(",", b.models()), 100 * overlap), 2);
     }

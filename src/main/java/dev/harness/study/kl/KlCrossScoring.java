@@ -52,8 +52,8 @@ final class KlCrossScoring {
           + " estimator, but engines[" + p.indexA() + "] '" + p.nameA() + "' (" + p.a().model() + ", vocabulary "
           + a + ") and engines[" + p.indexB() + "] '" + p.nameB() + "' (" + p.b().model() + ", vocabulary " + b
           + ") use different tokenizers: token-level KL is undefined across vocabularies. Compare at the text level"
-          + " instead: the per-sequence log-probability of the same response string under each model with its own"
-          + " tokenisation, or word-level first-token distributions");
+          + " instead: set kl.estimator: text_mc (the per-sequence log-probability of the same response text under"
+          + " each model with its own tokenisation)");
     }
   }
 

@@ -70,7 +70,10 @@ final class KlReport {
     md.bullet(c.kl().samples() + " samples per prompt and variant at temperature " + c.generation().temperature()
         + ", top_p " + c.generation().topP() + ", max_tokens " + c.generation().maxTokens() + ", top_logprobs "
         + c.kl().topLogprobs() + ", seed " + c.generation().seed() + " (one seed per unit)");
-    md.bullet("per prompt: mean over sample pairs of the per-token value (symmetric mean of both directions), " + pct
+    md.bullet("per prompt: mean over sample pairs of the " + est.unit() + " value"
+        + (est == Estimator.TEXT_MC ? " in nats (log pA(y|x) − log pB(y|x) of each sampled text; per character in"
+            + " kl_ranking.csv's extra column: per_char, forward_per_char, reverse_per_char)" : "")
+        + " (symmetric mean of both directions), " + pct
         + " percentile-bootstrap CI over samples (" + c.analysis().bootstrapIters() + " resamples, seed "
         + c.analysis().seed() + ")");
     md.bullet("prompts: " + t.prompts().size() + " from `" + c.prompts().source() + "` (field `" + c.prompts().field()
@@ -133,7 +136,8 @@ final class KlReport {
 
     md.heading(2, "Ranking");
     md.paragraph("All " + rows.size() + " prompts are in `" + CSV + "`; the first " + Math.min(c.kl().topN(), rows.size())
-        + " here. value and CI are per token; forward = KL(A‖B) along A's samples, reverse = KL(B‖A) along B's.");
+        + " here. value and CI are " + est.unit() + (est == Estimator.TEXT_MC ? " (nats; the tokens column holds"
+        + " characters)" : "") + "; forward = KL(A‖B) along A's samples, reverse = KL(B‖A) along B's.");
     List<List<String>> rrows = new ArrayList<>();
     for (PromptDivergence d : ds.subList(0, Math.min(c.kl().topN(), ds.size()))) {
       rrows.add(List.of(String.valueOf(rows.get(rrows.size()).rank()), "`" + d.promptId() + "`",

@@ -32,7 +32,9 @@ final class KlRunPhase {
     for (EngineConfig v : c.engines()) {
       n += KlSampling.units(c, prompts, v).stream().filter(u -> !have.contains(u.key())).count();
     }
-    if (KlUnits.needsCross(c)) {
+    if (KlUnits.textLevel(c)) {
+      n += KlTextScoring.missing(t, KlUnits.pair(c));
+    } else if (KlUnits.needsCross(c)) {
       KlUnits.Pair p = KlUnits.pair(c);
       Set<String> scored = new java.util.HashSet<>();
       t.crossScores().forEach(r -> scored.add(r.unitKey() + "|" + r.scorer()));
@@ -81,7 +83,25 @@ final class KlRunPhase {
           + "); first error: " + first, null);
     }
     parts.add(sent + " samples sent (" + ok + " ok, " + failed + " failed, " + missingLp + " without log-probs)");
-    if (KlUnits.needsCross(c)) {
+    if (KlUnits.textLevel(c)) {
+      KlUnits.Pair p = KlUnits.pair(c);
+      KlTextScoring text = new KlTextScoring(ctx);
+      int scored = 0, textFailed = 0;
+      for (EngineConfig scorer : List.of(p.a(), p.b())) {
+        List<KlTables.SampleRow> todo = text.todo(p, scorer.name());
+        if (todo.isEmpty()) continue;
+        try (Engine engine = ctx.openVariant(scorer)) {
+          sampling.recordRun(scorer, engine.info());
+          int[] r = text.score(scorer, engine, todo);
+          scored += r[0];
+          textFailed += r[1];
+        }
+      }
+      if (textFailed > 0) {
+        ctx.log("warning: " + textFailed + " text scorings failed; those samples carry no text-level scores");
+      }
+      parts.add(scored + " sample texts scored (each under both variants; " + textFailed + " failed)");
+    } else if (KlUnits.needsCross(c)) {
       KlUnits.Pair p = KlUnits.pair(c);
       KlCrossScoring cross = new KlCrossScoring(ctx);
       int scored = 0, crossFailed = 0;

@@ -8,6 +8,7 @@ import dev.harness.metrics.kl.Estimator;
 import dev.harness.metrics.kl.KlFlag;
 import dev.harness.metrics.kl.KlOptions;
 import dev.harness.metrics.kl.PromptDivergence;
+import dev.harness.metrics.kl.TextMonteCarlo;
 import dev.harness.store.KlTables;
 import dev.harness.study.Phase;
 import dev.harness.study.PhaseException;
@@ -46,6 +47,7 @@ final class KlScore {
             + ctx.configPath() + "' first", null);
       }
     }
+    if (KlUnits.textLevel(c)) return executeText(p);
     KlCrossScoring.checkSameTokenizer(ctx);
     Map<String, String> fp = KlSampling.fingerprints(ctx);
     boolean same = fp.get(p.nameA()) != null && fp.get(p.nameA()).equals(fp.get(p.nameB()));
@@ -71,6 +73,57 @@ final class KlScore {
     return run.ranked().size() + " prompts scored by " + est.id() + " (" + run.compared() + " comparable, "
         + (run.teacherForced() ? "teacher-forced" : "aligned " + al.name().toLowerCase(Locale.ROOT)) + "); "
         + issues.stream().mapToLong(KlTables.IssueRow::count).sum() + " input problems";
+  }
+
+  /**
+   * text_mc: per prompt, A's and B's ok samples (by sample index) with their texts' log-probs under both variants
+   * ({@link KlTextScoring}) through {@link TextMonteCarlo}. Samples without both text scores are left out and counted
+   * as MISSING_CROSS.
+   */
+  private String executeText(KlUnits.Pair p) {
+    ExperimentConfig c = ctx.config();
+    KlTables tables = new KlTables(ctx.store());
+    KlTextScoring text = new KlTextScoring(ctx);
+    Set<String> okKeys = tables.okCrossKeys();
+    Map<String, List<TextMonteCarlo.TextSample>> a = new LinkedHashMap<>(), b = new LinkedHashMap<>();
+    tables.prompts().forEach(pr -> {
+      a.put(pr.promptId(), new ArrayList<>());
+      b.put(pr.promptId(), new ArrayList<>());
+    });
+    List<String> missing = new ArrayList<>();
+    List<KlTables.SampleRow> samples = new ArrayList<>(tables.samples());
+    samples.sort(java.util.Comparator.comparingInt(KlTables.SampleRow::sampleIndex));
+    for (KlTables.SampleRow s : samples) {
+      if (!s.ok()) continue;
+      boolean isA = s.variant().equals(p.nameA());
+      if (!isA && !s.variant().equals(p.nameB())) continue;
+      String own = s.variant(), other = isA ? p.nameB() : p.nameA();
+      double lOwn = text.sequenceLogprob(s.unitKey(), own, okKeys);
+      double lOther = text.sequenceLogprob(s.unitKey(), other, okKeys);
+      if (Double.isNaN(lOwn) || Double.isNaN(lOther)) {
+        missing.add(s.unitKey());
+        continue;
+      }
+      String t = s.text() == null ? "" : s.text();
+      (isA ? a : b).get(s.promptId()).add(new TextMonteCarlo.TextSample(lOwn, lOther, t.length()));
+    }
+    List<PromptDivergence> results = new ArrayList<>();
+    for (String id : a.keySet()) results.add(TextMonteCarlo.estimate(id, a.get(id), b.get(id), options(c)));
+    results.sort(KlComparison.RANKING);
+    List<KlTables.DivergenceRow> rows = new ArrayList<>();
+    int rank = 0;
+    for (PromptDivergence d : results) rows.add(row(p, d, ++rank));
+    List<KlTables.IssueRow> issues = new ArrayList<>();
+    if (!missing.isEmpty()) {
+      DumpIssues.Kind k = DumpIssues.Kind.MISSING_CROSS;
+      issues.add(new KlTables.IssueRow(k.name(), "samples without text scores under both variants", missing.size(),
+          KlResponses.json(missing.subList(0, Math.min(5, missing.size())))));
+      ctx.log("warning: " + missing.size() + " samples without text scores under both variants (left out)");
+    }
+    tables.replaceDivergences(rows, issues);
+    long compared = results.stream().filter(d -> !Double.isNaN(d.value())).count();
+    return results.size() + " prompts scored by text_mc (" + compared + " comparable, text level, nats per"
+        + " sequence); " + missing.size() + " input problems";
   }
 
   static KlTables.DivergenceRow row(KlUnits.Pair p, PromptDivergence d, int rank) {

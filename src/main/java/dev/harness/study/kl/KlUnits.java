@@ -49,11 +49,13 @@ final class KlUnits {
 
   static Path dump(Path runDir, String variant) { return dumpDir(runDir).resolve(variant + ".jsonl"); }
 
-  /** Whether the run computes teacher-forced cross scores: mc always; topk_rest when both sides give top-k (local). */
+  static boolean textLevel(ExperimentConfig c) { return "text_mc".equals(c.kl().estimator()); }
+
+  /** Whether the run computes teacher-forced cross scores: mc and text_mc always; topk_rest when both sides give top-k (local). */
   static boolean needsCross(ExperimentConfig c) {
     Pair p = pair(c);
     return switch (c.kl().estimator()) {
-      case "mc" -> true;
+      case "mc", "text_mc" -> true;
       case "topk_rest" -> p.a().isLocal() && p.b().isLocal();
       default -> false;
     };

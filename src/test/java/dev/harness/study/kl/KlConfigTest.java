@@ -32,11 +32,14 @@ class KlConfigTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = ';', value = {
       "one variant; ONE; {source: DATA, field: text}; {temperature: 1.0}; {}; engines: the kl study compares two or more",
-      "estimator; TWO; {source: DATA, field: text}; {temperature: 1.0}; {estimator: exact}; kl.estimator: expected one of [mc, topk_rest, topk_lookup], got 'exact'",
+      "estimator; TWO; {source: DATA, field: text}; {temperature: 1.0}; {estimator: exact}; kl.estimator: expected one of [mc, topk_rest, topk_lookup, text_mc], got 'exact'",
       "top_logprobs; TWO; {source: DATA, field: text}; {temperature: 1.0}; {top_logprobs: 25}; kl.top_logprobs: expected an integer in 0..20, got 25",
       "pair; TWO; {source: DATA, field: text}; {temperature: 1.0}; {pair: [a, zz]}; kl.pair[1]: 'zz' is not among the engines' names [a, b]",
       "samples; TWO; {source: DATA, field: text}; {temperature: 1.0}; {samples: 0}; kl.samples: expected an integer >= 1, got 0",
       "mc temperature; TWO; {source: DATA, field: text}; {temperature: 0.7}; {}; generation.temperature: estimator mc needs samples from the models' own distributions",
+      "text_mc temperature; TWO; {source: DATA, field: text}; {temperature: 0.7}; {estimator: text_mc}; generation.temperature: estimator text_mc needs samples from the models' own distributions: expected 1.0, got 0.7",
+      "text_mc top_p; TWO; {source: DATA, field: text}; {temperature: 1.0, top_p: 0.9}; {estimator: text_mc}; generation.top_p: estimator text_mc needs untruncated sampling: expected 1.0, got 0.9",
+      "text_mc over chat; TWO_HTTP; {source: DATA, field: text}; {temperature: 1.0}; {estimator: text_mc}; engines[1].endpoint: estimator text_mc scores",
       "mc over chat; TWO_HTTP; {source: DATA, field: text}; {temperature: 1.0}; {}; engines[1].endpoint: estimator mc scores",
       "no source; TWO; {field: text}; {temperature: 1.0}; {}; prompts.source: required",
       "source type; TWO; {source: p.txt}; {temperature: 1.0}; {}; prompts.source: expected a .jsonl, .json, .csv or .parquet file",

@@ -192,6 +192,7 @@ class KlStudyLocalTest {
     String e = err.toString();
     assertTrue(e.contains("kl.estimator: 'mc' is a token-level estimator"), e);
     assertTrue(e.contains("different tokenizers") && e.contains("text level"), e);
+    assertTrue(e.contains("set kl.estimator: text_mc"), "names the text-level estimator: " + e);
     try (Store s = Store.open(dir.resolve("runs/vocab/kl.sqlite"))) {
       assertEquals(0, new KlTables(s).count("cross_scores"), "refused before any teacher forcing");
     }

@@ -1,0 +1,103 @@
+package dev.harness.study.kl;
+
+import dev.harness.config.EngineConfig;
+import dev.harness.engine.Engine;
+import dev.harness.engine.EngineException;
+import dev.harness.engine.TokenLogprob;
+import dev.harness.engine.TokenScore;
+import dev.harness.engine.local.LocalEngine;
+import dev.harness.store.KlTables;
+import dev.harness.study.Progress;
+import dev.harness.study.StudyContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * run, second part for {@code text_mc}: every ok sample text of the pair (A's and B's) is scored under each of A and
+ * B, each model with its own tokenisation: {@link Engine#score}(prompt, text); on the local engine
+ * {@link LocalEngine#scoreIds} of the prompt's ids exactly as sampling built them ({@link KlSampling#localPromptIds})
+ * and the text's ids after that rendered prompt ({@link LocalEngine#continuationIds}). Stored in {@code cross_scores}
+ * and {@code token_logprobs} under the scorer name {@code text:<variant>} (apart from the sample's own sampled
+ * tokens); the sequence log-probability is the sum of its rows. Each scored sample is committed on its own.
+ */
+final class KlTextScoring {
+  static final String PREFIX = "text:";
+  private final StudyContext ctx;
+  private final KlTables tables;
+
+  KlTextScoring(StudyContext ctx) {
+    this.ctx = ctx;
+    this.tables = new KlTables(ctx.store());
+  }
+
+  static String scorer(String variant) { return PREFIX + variant; }
+
+  /** The ok samples of the pair without an ok text score under {@code scorer}. */
+  List<KlTables.SampleRow> todo(KlUnits.Pair p, String scorer) {
+    Set<String> done = tables.okCrossKeys();
+    return tables.samples().stream().filter(s -> s.ok() && (s.variant().equals(p.nameA())
+        || s.variant().equals(p.nameB())) && !done.contains(s.unitKey() + "|" + scorer(scorer))).toList();
+  }
+
+  /** Text samples of the pair still missing a text score under A or B (for {@code outputsExist}). */
+  static long missing(KlTables t, KlUnits.Pair p) {
+    Set<String> done = t.okCrossKeys();
+    long n = 0;
+    for (KlTables.SampleRow s : t.samples()) {
+      if (!s.ok() || !(s.variant().equals(p.nameA()) || s.variant().equals(p.nameB()))) continue;
+      for (String v : List.of(p.nameA(), p.nameB())) if (!done.contains(s.unitKey() + "|" + scorer(v))) n++;
+    }
+    return n;
+  }
+
+  /** Scores {@code samples} under the open engine of {@code scorer}; returns {ok, failed}. */
+  int[] score(EngineConfig scorer, Engine engine, List<KlTables.SampleRow> samples) {
+    Map<String, KlTables.PromptRow> prompts = new HashMap<>();
+    tables.prompts().forEach(p -> prompts.put(p.promptId(), p));
+    int ok = 0, failed = 0;
+    String model = engine.info().model();
+    String name = scorer(scorer.name());
+    try (Progress progress = new Progress("text scoring under " + scorer.name(), samples.size(), ctx.err())) {
+      for (KlTables.SampleRow s : samples) {
+        long t0 = System.nanoTime();
+        String promptText = prompts.get(s.promptId()).text();
+        String text = s.text() == null ? "" : s.text();
+        KlTables.CrossRow row;
+        List<KlTables.TokenRow> rows = List.of();
+        try {
+          List<TokenScore> scores = engine instanceof LocalEngine local
+              ? local.scoreIds(KlSampling.localPromptIds(ctx.config(), local, promptText, scorer),
+                  local.continuationIds(KlSampling.prompt(scorer, promptText), text))
+              : text.isEmpty() ? List.of() : engine.score(promptText, text);
+          List<TokenLogprob> lp = new ArrayList<>(scores.size());
+          for (TokenScore t : scores) lp.add(new TokenLogprob(t.token(), t.id(), t.logprob(), null, List.of()));
+          row = new KlTables.CrossRow(s.unitKey(), name, "ok", model, lp.size(), null, null,
+              (System.nanoTime() - t0) / 1e6);
+          rows = KlResponses.rows(lp);
+        } catch (EngineException e) {
+          row = new KlTables.CrossRow(s.unitKey(), name, "error", model, null, e.kind().name(), e.getMessage(),
+              (System.nanoTime() - t0) / 1e6);
+        } catch (RuntimeException e) {
+          row = new KlTables.CrossRow(s.unitKey(), name, "error", model, null, "ENGINE_ERROR",
+              e.getClass().getSimpleName() + ": " + e.getMessage(), (System.nanoTime() - t0) / 1e6);
+        }
+        tables.recordCross(row, rows);
+        if (row.ok()) ok++;
+        else failed++;
+        progress.step(ok + " ok, " + failed + " failed");
+      }
+    }
+    return new int[] {ok, failed};
+  }
+
+  /** log p(text) under {@code scorer} of one sample: the sum of its stored text-score rows; NaN when absent. */
+  double sequenceLogprob(String unitKey, String scorerVariant, Set<String> okKeys) {
+    if (!okKeys.contains(unitKey + "|" + scorer(scorerVariant))) return Double.NaN;
+    double sum = 0;
+    for (KlTables.TokenRow r : tables.tokens(unitKey, scorer(scorerVariant))) sum += r.logprob();
+    return sum;
+  }
+}
