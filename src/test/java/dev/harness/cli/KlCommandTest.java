@@ -135,6 +135,8 @@ class KlCommandTest {
     assertEquals(2, kl("--a", d[0].toString(), "--b", d[1].toString(), "--estimator", "mc"));
     assertTrue(err.toString().contains("teacher-forced"), err.toString());
     assertEquals(2, kl("--a", d[0].toString(), "--b", d[1].toString(), "--min-coverage", "2"));
+    assertEquals(2, kl("--a", d[0].toString(), "--b", d[1].toString(), "--estimator", "text_mc"));
+    assertTrue(err.toString().contains("run the kl study with kl.estimator: text_mc"), err.toString());
   }
 
   @Test

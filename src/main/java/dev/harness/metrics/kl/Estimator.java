@@ -30,7 +30,7 @@ public enum Estimator {
       "Text-level Monte Carlo KL, for models whose tokenizers differ: each sampled response text y of A is scored"
           + " under A and under B (each model with its own tokenisation of y after the prompt as it rendered it for"
           + " sampling); KL(A‖B) ≈ mean over A's samples of [log pA(y|x) − log pB(y|x)], the reverse along B's"
-          + " samples, symmetric mean. Values are NATS PER SEQUENCE (per character in extra_json); unbiased for the"
+          + " samples, symmetric mean. Values are NATS PER SEQUENCE (per character: the extra values per_char, forward_per_char, reverse_per_char); unbiased for the"
           + " KL between the two models' distributions over response texts when samples are drawn at temperature 1"
           + " without truncation; single samples may be negative. The end-of-sequence token is not scored (the"
           + " tokenizers' stop tokens differ), so y's probability is that of the text as a prefix.");

@@ -94,14 +94,16 @@ final class KlReport {
           .collect(Collectors.joining(", "));
       String models = mine.stream().map(KlTables.SampleRow::model).filter(java.util.Objects::nonNull).distinct()
           .collect(Collectors.joining(", "));
-      List<KlTables.CrossRow> scoredUnder = cross.stream().filter(x -> x.scorer().equals(v.name())).toList();
+      String scorer = est == Estimator.TEXT_MC ? KlTextScoring.scorer(v.name()) : v.name();
+      List<KlTables.CrossRow> scoredUnder = cross.stream().filter(x -> x.scorer().equals(scorer)).toList();
       long crossOk = scoredUnder.stream().filter(KlTables.CrossRow::ok).count();
       srows.add(List.of(v.name(), models, providers, String.valueOf(mine.size()), String.valueOf(ok),
           String.valueOf(mine.size() - ok), String.valueOf(missing),
           scoredUnder.isEmpty() ? "-" : crossOk + " ok, " + (scoredUnder.size() - crossOk) + " failed"));
     }
     md.table(List.of("variant", "model", "provider", "samples", "ok", "failed", "without log-probs",
-        "other variant's samples scored under it"), srows);
+        est == Estimator.TEXT_MC ? "sample texts (both variants') scored under it"
+            : "other variant's samples scored under it"), srows);
     List<KlTables.SampleRow> failed = samples.stream().filter(x -> !x.ok()).toList();
     if (!failed.isEmpty()) {
       md.paragraph("**" + failed.size() + " failed samples** (not in the dumps; `harness run` retries them). First "

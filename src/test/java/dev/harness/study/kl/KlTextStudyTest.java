@@ -61,6 +61,7 @@ class KlTextStudyTest {
     assertTrue(report.contains("estimator: `text_mc`"), report);
     assertTrue(report.contains("mean over sample pairs of the per sequence value in nats"), report);
     assertTrue(report.contains("value and CI are per sequence"), report);
+    assertTrue(report.contains("| " + 2 * PROMPTS * SAMPLES + " ok, 0 failed |"), "text scorings per scorer: " + report);
     assertTrue(Files.readString(runDir.resolve("kl_ranking.csv")).contains("per_char="), "per-character values");
     try (Store s = Store.open(runDir.resolve("kl.sqlite"))) {
       KlTables t = new KlTables(s);
