@@ -32,7 +32,7 @@ public final class KlStudy implements Study {
         in.put("samples", c.kl().samples());
         in.put("top_logprobs", c.kl().topLogprobs());
         in.put("pair", KlUnits.pair(c).nameA() + "," + KlUnits.pair(c).nameB());
-        in.put("cross", KlUnits.needsCross(c));
+        in.put("cross", KlUnits.textLevel(c) ? "text" : KlUnits.needsCross(c)); // text_mc: text scores under both
       }
       case SCORE -> {
         in.put("estimator", c.kl().estimator());

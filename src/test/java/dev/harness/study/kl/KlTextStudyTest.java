@@ -133,4 +133,55 @@ class KlTextStudyTest {
       }
     }
   }
+
+  /**
+   * B over HTTP (completions, the harness's own server over tiny-random-llama): its text scores come from
+   * {@code Engine.score} (completions echo) and equal the local engine's lm-eval score of the same prompt and text.
+   */
+  @Test
+  void httpVariantScoresTextsByEcho() throws Exception {
+    Assumptions.assumeTrue(Files.isDirectory(KlStudyLocalTest.GQA) && Files.isDirectory(KlStudyLocalTest.RANDOM_LLAMA),
+        "SKIPPED: ../shared/models is absent");
+    Path data = dir.resolve("p.jsonl");
+    Files.writeString(data, "{\"id\": \"q0\", \"text\": \"Tell me a story about a cat.\"}\n"
+        + "{\"id\": \"q1\", \"text\": \"What is the capital of France?\"}\n");
+    Path runDir = dir.resolve("runs/http");
+    try (dev.harness.engine.local.LocalEngine llama = dev.harness.engine.local.LocalEngine.open(
+            KlStudyLocalTest.RANDOM_LLAMA, dev.harness.engine.local.LocalOptions.cpu());
+        dev.harness.engine.serve.OpenAiServer server = new dev.harness.engine.serve.OpenAiServer(llama, "llama",
+            llama.tokenizer(), dev.harness.engine.serve.ServerOptions.ephemeral()).start()) {
+      Path cfg = dir.resolve("http.yaml");
+      Files.writeString(cfg, """
+          study: kl
+          output: {exp_group_id: http, root: %s}
+          engines:
+            - {name: a, kind: local, model: %s, endpoint: completions, concurrency: 1}
+            - {name: b, kind: openai, model: llama, base_url: '%s', endpoint: completions, tokenizer: %s, max_retries: 0}
+          prompts: {source: %s, field: text, id_field: id}
+          generation: {max_tokens: 5, temperature: 1.0, top_p: 1.0, seed: 3}
+          kl: {samples: 2, estimator: text_mc, top_logprobs: 0}
+          analysis: {bootstrap_iters: 200, seed: 11}
+          """.formatted(dir.resolve("runs"), KlStudyLocalTest.GQA, server.baseUrl(), KlStudyLocalTest.RANDOM_LLAMA,
+          data));
+      StringWriter err = new StringWriter();
+      assertEquals(0, KlStudyLocalTest.run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
+      try (Store s = Store.open(runDir.resolve("kl.sqlite"))) {
+        KlTables t = new KlTables(s);
+        assertEquals(2 * 2 * 2 * 2, t.count("cross_scores"));
+        assertTrue(t.crossScores().stream().allMatch(KlTables.CrossRow::ok), t.crossScores().toString());
+        Map<String, String> prompts = new HashMap<>();
+        t.prompts().forEach(p -> prompts.put(p.promptId(), p.text()));
+        int compared = 0;
+        for (KlTables.SampleRow x : t.samples()) {
+          if (x.text().isEmpty()) continue;
+          double expected = llama.score(prompts.get(x.promptId()), x.text()).stream()
+              .mapToDouble(dev.harness.engine.TokenScore::logprob).sum();
+          assertEquals(expected, seq(t, x.unitKey(), "b"), 1e-3, x.unitKey());
+          compared++;
+        }
+        assertTrue(compared > 0);
+        for (KlTables.DivergenceRow r : t.divergences()) assertTrue(Double.isFinite(r.value()), r.toString());
+      }
+    }
+  }
 }
