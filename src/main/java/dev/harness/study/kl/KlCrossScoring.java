@@ -96,12 +96,8 @@ final class KlCrossScoring {
             row = new KlTables.CrossRow(s.unitKey(), scorer.name(), "ok", model, scored.size(), null, null, ms);
             rows = KlResponses.rows(scored);
           }
-        } catch (EngineException e) {
-          row = new KlTables.CrossRow(s.unitKey(), scorer.name(), "error", model, null, e.kind().name(),
-              e.getMessage(), (System.nanoTime() - t0) / 1e6);
         } catch (RuntimeException e) {
-          row = new KlTables.CrossRow(s.unitKey(), scorer.name(), "error", model, null, "ENGINE_ERROR",
-              e.getClass().getSimpleName() + ": " + e.getMessage(), (System.nanoTime() - t0) / 1e6);
+          row = failedRow(s.unitKey(), scorer.name(), model, e, t0);
         }
         tables.recordCross(row, rows);
         if (row.ok()) ok++;
@@ -110,6 +106,19 @@ final class KlCrossScoring {
       }
     }
     return new int[] {ok, failed};
+  }
+
+  /**
+   * The row of a scoring that threw: an engine's failure keeps its kind and message; any other exception is an
+   * {@code ENGINE_ERROR} named by its class. {@code t0} is the {@link System#nanoTime()} the scoring started at.
+   */
+  static KlTables.CrossRow failedRow(String unitKey, String scorer, String model, RuntimeException e, long t0) {
+    double ms = (System.nanoTime() - t0) / 1e6;
+    if (e instanceof EngineException ee) {
+      return new KlTables.CrossRow(unitKey, scorer, "error", model, null, ee.kind().name(), ee.getMessage(), ms);
+    }
+    return new KlTables.CrossRow(unitKey, scorer, "error", model, null, "ENGINE_ERROR",
+        e.getClass().getSimpleName() + ": " + e.getMessage(), ms);
   }
 
   /**
@@ -148,10 +157,8 @@ final class KlCrossScoring {
         out.add(row);
       }
     } catch (RuntimeException e) {
-      String kind = e instanceof EngineException ee ? ee.kind().name() : "ENGINE_ERROR";
       for (KlTables.SampleRow s : group.subList(out.size(), group.size())) {
-        KlTables.CrossRow row = new KlTables.CrossRow(s.unitKey(), scorer.name(), "error", model, null, kind,
-            e.getClass().getSimpleName() + ": " + e.getMessage(), (System.nanoTime() - t0) / 1e6);
+        KlTables.CrossRow row = failedRow(s.unitKey(), scorer.name(), model, e, t0);
         tables.recordCross(row, List.of());
         out.add(row);
       }

@@ -2,7 +2,6 @@ package dev.harness.study.kl;
 
 import dev.harness.config.EngineConfig;
 import dev.harness.engine.Engine;
-import dev.harness.engine.EngineException;
 import dev.harness.engine.TokenLogprob;
 import dev.harness.engine.TokenScore;
 import dev.harness.engine.local.LocalEngine;
@@ -77,12 +76,8 @@ final class KlTextScoring {
           row = new KlTables.CrossRow(s.unitKey(), name, "ok", model, lp.size(), null, null,
               (System.nanoTime() - t0) / 1e6);
           rows = KlResponses.rows(lp);
-        } catch (EngineException e) {
-          row = new KlTables.CrossRow(s.unitKey(), name, "error", model, null, e.kind().name(), e.getMessage(),
-              (System.nanoTime() - t0) / 1e6);
         } catch (RuntimeException e) {
-          row = new KlTables.CrossRow(s.unitKey(), name, "error", model, null, "ENGINE_ERROR",
-              e.getClass().getSimpleName() + ": " + e.getMessage(), (System.nanoTime() - t0) / 1e6);
+          row = KlCrossScoring.failedRow(s.unitKey(), name, model, e, t0);
         }
         tables.recordCross(row, rows);
         if (row.ok()) ok++;
