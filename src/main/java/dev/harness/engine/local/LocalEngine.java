@@ -76,6 +76,7 @@ public final class LocalEngine implements dev.harness.engine.Engine {
   private final Base base;
   /** The adapter this view applies (null: the base model, or the merged adapter when one was merged). */
   private final String adapter;
+  private final TeacherForcing scoring = new TeacherForcing(this);
   private boolean closed;
 
   private LocalEngine(Path dir, LocalOptions options, NDManager root, CausalLM model, HfTokenizer tokenizer,
@@ -618,7 +619,7 @@ public final class LocalEngine implements dev.harness.engine.Engine {
   }
 
   /** One batched forward step; returns rows [batch × (T − logitsFrom)] of float32 logits, sequence-major. */
-  private float[][] runBatch(NDManager seq, BatchKvCache cache, int[][] ids, boolean[][] real, int logitsFrom) {
+  float[][] runBatch(NDManager seq, BatchKvCache cache, int[][] ids, boolean[][] real, int logitsFrom) {
     try (NDManager step = seq.newSubManager()) {
       NDArray l = model.forwardBatch(step, ids, real, cache, logitsFrom);
       int rows = (int) (l.getShape().get(0) * l.getShape().get(1));
@@ -719,7 +720,7 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     return new AnswerLoglik(sum, contFinal.length, sum / contFinal.length, scores, ctxFinal.length, truncated, tel);
   }
 
-  private TokenLogprob tokenLogprob(float[] logits, int id, String piece, int topK, int prevId) {
+  TokenLogprob tokenLogprob(float[] logits, int id, String piece, int topK, int prevId) {
     double[] lp = LogProbs.logSoftmax(logits);
     List<TopLogprob> top = new ArrayList<>();
     if (topK > 0) {
@@ -749,229 +750,40 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     return best;
   }
 
+  // ---------------------------------------------------------------- teacher forcing (see TeacherForcing)
+
   @Override
-  public List<TokenScore> score(String context, String continuation) {
-    ContinuationSplit split = ContinuationSplit.of(tokenizer, context, continuation, false, prefixTokenId());
-    int[] ctxIds = split.context();
-    int[] contIds = split.continuation();
-    return scoreIds(ctxIds, contIds);
-  }
+  public List<TokenScore> score(String context, String continuation) { return scoring.score(context, continuation); }
 
   /**
    * Teacher-forced log-probs of {@code continuation} after {@code context} (ids; an empty context becomes the prefix
    * token). The input is cut from the left to the context window, as lm-eval does.
    */
-  public List<TokenScore> scoreIds(int[] context, int[] continuation) {
-    if (continuation.length == 0) return List.of();
-    int[] ctx = context.length == 0 ? new int[] {prefixTokenId()} : context;
-    float[][] logits = teacherForced(ctx, continuation);
-    List<TokenScore> out = new ArrayList<>();
-    for (int j = 0; j < continuation.length; j++) {
-      double[] lp = LogProbs.logSoftmax(logits[j]);
-      int id = continuation[j];
-      int prev = j == 0 ? ctx[ctx.length - 1] : continuation[j - 1];
-      out.add(new TokenScore(tokenizer.piece(prev, id), id, lp[id], LogProbs.argMax(logits[j]) == id));
-    }
-    return out;
-  }
+  public List<TokenScore> scoreIds(int[] context, int[] continuation) { return scoring.scoreIds(context, continuation); }
 
-  /**
-   * One teacher-forced forward pass over {@code ctx + continuation} (without its last token), cut from the left to the
-   * context window: the logits that predict each continuation token, in order.
-   */
-  private float[][] teacherForced(int[] ctx, int[] continuation) {
-    int[] all = new int[ctx.length + continuation.length];
-    System.arraycopy(ctx, 0, all, 0, ctx.length);
-    System.arraycopy(continuation, 0, all, ctx.length, continuation.length);
-    int[] input = Arrays.copyOf(all, all.length - 1);
-    if (input.length > maxLength) input = Arrays.copyOfRange(input, input.length - maxLength, input.length);
-    int[] in = input;
-    int from = in.length - continuation.length;
-    return locked(() -> {
-      try (NDManager seq = root.newSubManager(); KvCache cache = model.newCache(seq)) {
-        return run(seq, in, cache, from);
-      }
-    });
-  }
-
-  /**
-   * {@link #scoreIds} with, at each continuation position, the {@code topK} most probable alternatives (log-probs and
-   * text pieces computed exactly as generation's log-probs are): teacher forcing that yields what a sampled response's
-   * own log-probs hold, for comparing two models on the same tokens. Tokens carry no bytes; their text is the piece.
-   */
+  /** {@link #scoreIds} with the {@code topK} most probable alternatives at each continuation position. */
   public List<TokenLogprob> scoreIdsTop(int[] context, int[] continuation, int topK) {
-    if (continuation.length == 0) return List.of();
-    int[] ctx = context.length == 0 ? new int[] {prefixTokenId()} : context;
-    float[][] logits = teacherForced(ctx, continuation);
-    List<TokenLogprob> out = new ArrayList<>(continuation.length);
-    for (int j = 0; j < continuation.length; j++) {
-      int id = continuation[j];
-      int prev = j == 0 ? ctx[ctx.length - 1] : continuation[j - 1];
-      out.add(tokenLogprob(logits[j], id, tokenizer.piece(prev, id), topK, prev));
-    }
-    return out;
+    return scoring.scoreIdsTop(context, continuation, topK);
   }
 
-  /**
-   * {@link #score} of one context with several continuations, the context computed once: its tokens (less the last)
-   * are prefilled into one KV cache, each continuation is teacher-forced on top of it and the cache rewound. Equal to
-   * {@link #score} of each pair up to float rounding (~1e-6). The context's tokens are the same for every
-   * continuation only when lm-eval's split gives the same context ids; pairs whose ids differ, and pairs longer than
-   * the context window, are scored on their own.
-   */
+  /** {@link #score} of one context with several continuations, the context computed once. */
   public List<List<TokenScore>> scoreShared(String context, List<String> continuations) {
-    List<int[]> ctxIds = new ArrayList<>();
-    List<int[]> contIds = new ArrayList<>();
-    for (String c : continuations) {
-      ContinuationSplit split = ContinuationSplit.of(tokenizer, context, c, false, prefixTokenId());
-      ctxIds.add(split.context());
-      contIds.add(split.continuation());
-    }
-    int[] shared = ctxIds.isEmpty() ? new int[0] : ctxIds.get(0);
-    List<Integer> together = new ArrayList<>();
-    for (int i = 0; i < ctxIds.size(); i++) {
-      if (Arrays.equals(ctxIds.get(i), shared) && shared.length + contIds.get(i).length - 1 <= maxLength) together.add(i);
-    }
-    List<List<TokenScore>> out = new ArrayList<>();
-    for (int i = 0; i < continuations.size(); i++) out.add(null);
-    List<List<TokenScore>> joint = scoreIdsShared(shared, together.stream().map(contIds::get).toList());
-    for (int k = 0; k < together.size(); k++) out.set(together.get(k), joint.get(k));
-    for (int i = 0; i < out.size(); i++) {
-      if (out.get(i) == null) out.set(i, scoreIds(ctxIds.get(i), contIds.get(i)));
-    }
-    return out;
+    return scoring.scoreShared(context, continuations);
   }
 
-  /** {@link #scoreShared} on ids: one prefill of {@code context} less its last token, then each continuation. */
+  /** {@link #scoreShared} on ids. */
   public List<List<TokenScore>> scoreIdsShared(int[] context, List<int[]> continuations) {
-    if (continuations.isEmpty()) return List.of();
-    int[] ctx = context.length == 0 ? new int[] {prefixTokenId()} : context;
-    int[] prefix = Arrays.copyOf(ctx, ctx.length - 1);
-    int last = ctx[ctx.length - 1];
-    List<float[][]> logits = locked(() -> {
-      try (NDManager seq = root.newSubManager(); KvCache cache = model.newCache(seq)) {
-        if (prefix.length > 0) run(seq, prefix, cache, prefix.length);
-        List<float[][]> rows = new ArrayList<>();
-        for (int[] cont : continuations) {
-          if (cont.length == 0) {
-            rows.add(new float[0][]);
-            continue;
-          }
-          int[] in = new int[cont.length];
-          in[0] = last;
-          System.arraycopy(cont, 0, in, 1, cont.length - 1);
-          rows.add(run(seq, in, cache, 0));
-          cache.rewind(prefix.length);
-        }
-        return rows;
-      }
-    });
-    List<List<TokenScore>> out = new ArrayList<>();
-    for (int i = 0; i < continuations.size(); i++) {
-      int[] cont = continuations.get(i);
-      List<TokenScore> scores = new ArrayList<>();
-      for (int j = 0; j < cont.length; j++) {
-        float[] row = logits.get(i)[j];
-        double[] lp = LogProbs.logSoftmax(row);
-        int prev = j == 0 ? last : cont[j - 1];
-        scores.add(new TokenScore(tokenizer.piece(prev, cont[j]), cont[j], lp[cont[j]], LogProbs.argMax(row) == cont[j]));
-      }
-      out.add(scores);
-    }
-    return out;
+    return scoring.scoreIdsShared(context, continuations);
   }
 
-  /**
-   * {@link #score} for many (context, continuation) pairs that share nothing, in one left-padded batch; one list of
-   * token scores per pair, in order, equal to {@link #score} of the pair alone up to float rounding (~1e-6).
-   */
+  /** {@link #score} for many unrelated (context, continuation) pairs in one left-padded batch. */
   public List<List<TokenScore>> scoreBatch(List<String> contexts, List<String> continuations) {
-    if (contexts.size() != continuations.size()) throw new IllegalArgumentException(contexts.size() + " contexts for " + continuations.size() + " continuations");
-    List<int[]> ctx = new ArrayList<>();
-    List<int[]> cont = new ArrayList<>();
-    for (int i = 0; i < contexts.size(); i++) {
-      ContinuationSplit split = ContinuationSplit.of(tokenizer, contexts.get(i), continuations.get(i), false, prefixTokenId());
-      ctx.add(split.context());
-      cont.add(split.continuation());
-    }
-    return scoreIdsBatch(ctx, cont);
+    return scoring.scoreBatch(contexts, continuations);
   }
 
   /** {@link #scoreIds} for many pairs in one left-padded batch (pairs with an empty continuation score to []). */
   public List<List<TokenScore>> scoreIdsBatch(List<int[]> contexts, List<int[]> continuations) {
-    if (contexts.size() != continuations.size()) throw new IllegalArgumentException(contexts.size() + " contexts for " + continuations.size() + " continuations");
-    int n = contexts.size();
-    List<int[]> ctxs = new ArrayList<>();
-    List<int[]> inputs = new ArrayList<>();
-    List<Integer> live = new ArrayList<>();
-    int width = 0;
-    int maxCont = 0;
-    for (int i = 0; i < n; i++) {
-      int[] c = contexts.get(i).length == 0 ? new int[] {prefixTokenId()} : contexts.get(i);
-      int[] cont = continuations.get(i);
-      ctxs.add(c);
-      if (cont.length == 0) continue;
-      int[] all = new int[c.length + cont.length];
-      System.arraycopy(c, 0, all, 0, c.length);
-      System.arraycopy(cont, 0, all, c.length, cont.length);
-      int[] input = Arrays.copyOf(all, all.length - 1);
-      if (input.length > maxLength) input = Arrays.copyOfRange(input, input.length - maxLength, input.length);
-      live.add(i);
-      inputs.add(input);
-      width = Math.max(width, input.length);
-      maxCont = Math.max(maxCont, cont.length);
-    }
-    List<List<TokenScore>> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) out.add(List.of());
-    if (live.isEmpty()) return out;
-    int w = width;
-    int from = width - maxCont;
-    float[][][] logits = locked(() -> {
-      int b = inputs.size();
-      int[][] ids = new int[b][w];
-      boolean[][] real = new boolean[b][w];
-      for (int s = 0; s < b; s++) {
-        int[] p = inputs.get(s);
-        System.arraycopy(p, 0, ids[s], w - p.length, p.length);
-        Arrays.fill(real[s], w - p.length, w, true);
-      }
-      float[][][] rows = new float[b][w - from][];
-      int chunk = Math.max(16, PREFILL_CHUNK / b);
-      try (NDManager seq = root.newSubManager(); BatchKvCache cache = model.newBatchCache(seq, b, w)) {
-        for (int c = 0; c < w; c += chunk) {
-          int e = Math.min(w, c + chunk);
-          int[][] ci = new int[b][];
-          boolean[][] cr = new boolean[b][];
-          for (int s = 0; s < b; s++) {
-            ci[s] = Arrays.copyOfRange(ids[s], c, e);
-            cr[s] = Arrays.copyOfRange(real[s], c, e);
-          }
-          int f = Math.max(0, from - c);
-          float[][] l = runBatch(seq, cache, ci, cr, Math.min(f, e - c));
-          int per = e - c - Math.min(f, e - c);
-          for (int s = 0; s < b; s++) {
-            for (int k = 0; k < per; k++) rows[s][c + f + k - from] = l[s * per + k];
-          }
-        }
-      }
-      return rows;
-    });
-    for (int j = 0; j < live.size(); j++) {
-      int i = live.get(j);
-      int[] ctx = ctxs.get(i);
-      int[] cont = continuations.get(i);
-      List<TokenScore> scores = new ArrayList<>();
-      int offset = maxCont - cont.length; // this pair's continuation logits are the last cont.length columns
-      for (int k = 0; k < cont.length; k++) {
-        float[] row = logits[j][offset + k];
-        double[] lp = LogProbs.logSoftmax(row);
-        int id = cont[k];
-        int prev = k == 0 ? ctx[ctx.length - 1] : cont[k - 1];
-        scores.add(new TokenScore(tokenizer.piece(prev, id), id, lp[id], LogProbs.argMax(row) == id));
-      }
-      out.set(i, scores);
-    }
-    return out;
+    return scoring.scoreIdsBatch(contexts, continuations);
   }
 
   @Override
@@ -1039,7 +851,7 @@ public final class LocalEngine implements dev.harness.engine.Engine {
   // ---------------------------------------------------------------- internals
 
   /** Runs ids through the model in prefill chunks; returns logits rows for positions from {@code logitsFrom} on. */
-  private float[][] run(NDManager seq, int[] ids, KvCache cache, int logitsFrom) {
+  float[][] run(NDManager seq, int[] ids, KvCache cache, int logitsFrom) {
     float[][] out = new float[Math.max(0, ids.length - logitsFrom)][];
     int row = 0;
     for (int s = 0; s < ids.length; s += PREFILL_CHUNK) {
@@ -1063,7 +875,13 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     return out;
   }
 
-  private <T> T locked(Supplier<T> work) {
+  /** A sub-manager of the engine's root for one sequence's arrays (close it when done). */
+  NDManager newSequence() { return root.newSubManager(); }
+
+  CausalLM model() { return model; }
+
+  /** Runs {@code work} under the engine lock with this view's adapter active; failures become {@link EngineException}. */
+  <T> T locked(Supplier<T> work) {
     lock.lock();
     try {
       if (closed || base.refs <= 0) throw new EngineException(ErrorKind.ENGINE_ERROR, "local engine " + dir + " is closed");
