@@ -65,7 +65,7 @@ public final class TrainBenchStage implements BenchStage {
     log.accept("train: " + format.name().toLowerCase() + " base, LoRA r16 q/k/v/o, " + tokens + " tokens, 1 warm-up + " + steps + " steps");
     try (NDManager root = NDManager.newBaseManager();
         TrainableLlama model = TrainableLlama.load(dir, root, format, lora, 0)) {
-      Trainer trainer = new Trainer(model, new SftLoss(), ts, data, List.of(), 0, root, log);
+      Trainer trainer = new Trainer(model, new SftLoss(), ts, data, List.of(), 0, root);
       List<StepRecord> recs = new ArrayList<>();
       trainer.run(0, steps + 1, recs::add, s -> {});
       List<Double> secs = new ArrayList<>();

@@ -5,10 +5,8 @@ import static dev.harness.store.Columns.setReal;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** finetune's tables: {@code train_runs} (one row per run, kept across resumes) and {@code train_steps}. */
 public final class TrainTables {
@@ -109,19 +107,8 @@ public final class TrainTables {
     });
   }
 
-  public Optional<String> status(String runId) {
-    return store.query(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT status FROM train_runs WHERE run_id = ?")) {
-        ps.setString(1, runId);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-        }
-      }
-    });
-  }
 
   private static void setNullable(PreparedStatement ps, int i, Double v) throws java.sql.SQLException {
-    if (v == null || v.isNaN()) ps.setNull(i, Types.REAL);
-    else ps.setDouble(i, v);
+    Columns.setReal(ps, i, v == null ? Double.NaN : v);
   }
 }

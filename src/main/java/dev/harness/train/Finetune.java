@@ -1,7 +1,6 @@
 package dev.harness.train;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.harness.HarnessException;
@@ -74,7 +73,7 @@ public final class Finetune {
     try (NDManager root = NDManager.newBaseManager(device(cfg.device()));
         TrainableLlama model = load(modelDir, root);
         Store store = openStore(output)) {
-      Trainer trainer = new Trainer(model, Objective.named(t.objective()), t, train, eval, padId, root, out::println);
+      Trainer trainer = new Trainer(model, Objective.named(t.objective()), t, train, eval, padId, root);
       int from = 0;
       String runId = null;
       Optional<TrainCheckpoint> ckpt = TrainCheckpoint.latest(output);
@@ -104,6 +103,7 @@ public final class Finetune {
       int until = stopAfter == null ? trainer.totalSteps() : Math.min(trainer.totalSteps(), Math.max(from, stopAfter));
       String id = runId;
       int every = Math.max(1, trainer.totalSteps() / 20);
+      int[] lastSaved = {-1};
       int done = trainer.run(from, until, r -> {
         tables.step(id, new TrainTables.StepRow(r.step(), r.epoch(), r.lr(), r.loss(), r.evalLoss(), r.gradNorm(), r.tokens(), r.seconds()));
         if (r.step() % every == 0 || r.step() == trainer.totalSteps() || !Double.isNaN(r.evalLoss())) {
@@ -114,9 +114,10 @@ public final class Finetune {
       }, step -> {
         TrainCheckpoint.save(output, step, id, fingerprint, t.seed(), model.lora(), trainer.optimizerState());
         TrainReport.write(output, tables.steps(id), t.objective());
+        lastSaved[0] = step;
       });
       List<TrainTables.StepRow> steps = tables.steps(runId);
-      TrainReport.write(output, steps, t.objective());
+      if (lastSaved[0] != done) TrainReport.write(output, steps, t.objective()); // else the last checkpoint wrote it
       if (done < trainer.totalSteps()) {
         tables.finish(runId, new TrainTables.Finish("stopped", lastLoss(steps), null, null, null));
         out.println("stopped after step " + done + " of " + trainer.totalSteps() + "; continue with train.resume: true");
@@ -126,7 +127,7 @@ public final class Finetune {
       Interval trainTail = tail(steps);
       Interval evalCi = null;
       if (!eval.isEmpty()) {
-        Trainer.EvalResult er = trainer.evaluate();
+        Trainer.EvalResult er = trainer.finalEval().orElseGet(trainer::evaluate);
         evalCi = Bootstrap.meanCi(er.perExample().stream().mapToDouble(Double::doubleValue).toArray(),
             Bootstrap.DEFAULT_ITERATIONS, Bootstrap.DEFAULT_LEVEL, t.seed());
       }
@@ -195,15 +196,11 @@ public final class Finetune {
   }
 
   static Device device(String choice) {
-    int gpus = Engine.getInstance().getGpuCount();
-    return switch (choice) {
-      case "cpu" -> Device.cpu();
-      case "gpu" -> {
-        if (gpus == 0) throw new HarnessException("device gpu asked for, but DJL finds no CUDA GPU", 1);
-        yield Device.gpu();
-      }
-      default -> gpus > 0 ? Device.gpu() : Device.cpu();
-    };
+    try {
+      return dev.harness.engine.local.LocalEngine.device(choice);
+    } catch (IllegalArgumentException e) {
+      throw new HarnessException(e.getMessage(), 1, e);
+    }
   }
 
   static String json(FinetuneConfig c) {
@@ -218,11 +215,8 @@ public final class Finetune {
 
   /** SHA-256 of the config with train.resume cleared: what a checkpoint must match to be resumed. */
   static String fingerprint(FinetuneConfig c) {
-    TrainSettings t = c.train();
-    TrainSettings noResume = new TrainSettings(t.objective(), t.lr(), t.weightDecay(), t.schedule(), t.warmupRatio(),
-        t.warmupSteps(), t.epochs(), t.maxSteps(), t.batchSize(), t.gradAccum(), t.maxGradNorm(), t.seed(), t.evalSplit(),
-        t.evalEvery(), t.saveEvery(), false, t.maxLength(), t.adamBeta1(), t.adamBeta2(), t.adamEps());
-    FinetuneConfig f = new FinetuneConfig(c.model(), c.quantization(), c.dtype(), c.device(), c.output(), c.lora(), noResume, c.data());
+    FinetuneConfig f = new FinetuneConfig(c.model(), c.quantization(), c.dtype(), c.device(), c.output(), c.lora(),
+        c.train().withResume(false), c.data());
     try {
       byte[] h = MessageDigest.getInstance("SHA-256").digest(json(f).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(h);

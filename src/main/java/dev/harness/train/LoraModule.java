@@ -44,5 +44,5 @@ public final class LoraModule {
   public float[] b() { return b; }
 
   /** PEFT's tensor name for lora_A or lora_B of this module. */
-  public String key(char which) { return "base_model.model." + path + ".lora_" + which + ".weight"; }
+  public String key(char which) { return dev.harness.engine.local.lora.PeftAdapter.key(path, which); }
 }

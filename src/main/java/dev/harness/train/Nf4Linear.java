@@ -15,18 +15,12 @@ final class Nf4Linear implements FrozenLinear {
   }
 
   /**
-   * Dequantizes in a sub-manager so that only Wᵀ outlives this call (autograd keeps it for the backward pass); the
-   * unpacking temporaries (nibbles, int64 code indices, scaled blocks) are freed at once instead of piling up in the
-   * step's manager until the micro-batch ends.
+   * {@link Nf4Weight#dequantize} frees its unpacking temporaries itself, so only Wᵀ lands in the step's manager
+   * (autograd keeps it for the backward pass).
    */
   @Override
   public NDArray apply(NDManager step, NDArray x) {
-    NDArray wT;
-    try (NDManager tmp = step.newSubManager()) {
-      wT = weight.dequantize(tmp);
-      wT.attach(step);
-    }
-    NDArray y = x.matMul(wT);
+    NDArray y = x.matMul(weight.dequantize(step));
     return bias == null ? y : y.add(bias);
   }
 

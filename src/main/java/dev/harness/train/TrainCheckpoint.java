@@ -7,8 +7,6 @@ import dev.harness.engine.local.weights.SafetensorsFile;
 import dev.harness.engine.local.weights.SafetensorsWriter;
 import dev.harness.engine.local.weights.TensorEntry;
 import java.io.IOException;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -98,10 +96,7 @@ public record TrainCheckpoint(Path dir, int step, String runId, String fingerpri
   private static float[] floats(SafetensorsFile f, String key) {
     TensorEntry e = f.entries().get(key);
     if (e == null) throw new HarnessException(f.path() + ": checkpoint lacks " + key + " (made with other LoRA settings?)", 1);
-    FloatBuffer fb = f.map(e).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-    float[] out = new float[fb.remaining()];
-    fb.get(out);
-    return out;
+    return f.floats(e);
   }
 
   private static List<Path> list(Path root) {

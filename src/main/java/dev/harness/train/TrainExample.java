@@ -15,7 +15,4 @@ public record TrainExample(int line, int[] ids, int responseStart, int[] targetI
   }
 
   public int length() { return ids.length; }
-
-  /** Tokens the loss covers: response tokens (SFT) or 1 (a target distribution). */
-  public int lossTokens() { return targetIds == null ? ids.length - responseStart : 1; }
 }

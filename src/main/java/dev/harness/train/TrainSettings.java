@@ -48,10 +48,10 @@ public record TrainSettings(
     adamEps = adamEps == null ? 1e-8 : adamEps;
   }
 
-  /** A copy with another eval_every. */
-  public TrainSettings withEvalEvery(int every) {
+  /** A copy with another {@code resume} (the checkpoint fingerprint ignores it). */
+  public TrainSettings withResume(boolean r) {
     return new TrainSettings(objective, lr, weightDecay, schedule, warmupRatio, warmupSteps, epochs, maxSteps, batchSize,
-        gradAccum, maxGradNorm, seed, evalSplit, every, saveEvery, resume, maxLength, adamBeta1, adamBeta2, adamEps);
+        gradAccum, maxGradNorm, seed, evalSplit, evalEvery, saveEvery, r, maxLength, adamBeta1, adamBeta2, adamEps);
   }
 
   public static TrainSettings defaults() {

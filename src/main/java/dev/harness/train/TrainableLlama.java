@@ -116,8 +116,6 @@ public final class TrainableLlama implements AutoCloseable {
   /** The LoRA modules in model order (layer, then q, k, v, o, gate, up, down). */
   public List<LoraModule> lora() { return lora; }
 
-  public LoraModule module(String path) { return loraByPath.get(path); }
-
   /** Replaces one module's LoRA matrices (e.g. with an adapter read from disk); shapes must match. */
   public void setLora(String path, float[] a, float[] b) {
     LoraModule m = loraByPath.get(path);

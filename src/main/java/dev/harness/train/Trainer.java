@@ -8,7 +8,6 @@ import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * The training loop: for each optimizer step, {@code grad_accum} micro-batches (forward, loss / accum, backward into
@@ -20,8 +19,6 @@ public final class Trainer {
   /** Receives each finished step and each checkpoint. */
   public interface Sink {
     void step(StepRecord r);
-
-    default void checkpoint(int step) {}
   }
 
   private final TrainableLlama model;
@@ -36,11 +33,11 @@ public final class Trainer {
   private final LrSchedule schedule;
   private final AdamW adam;
   private final OptimizerState opt;
-  private final Consumer<String> log;
   private Runnable beforeBackward = () -> {};
+  private EvalResult finalEval;
 
   public Trainer(TrainableLlama model, Objective objective, TrainSettings t, List<TrainExample> train,
-      List<TrainExample> eval, int padId, NDManager root, Consumer<String> log) {
+      List<TrainExample> eval, int padId, NDManager root) {
     this.model = model;
     this.objective = objective;
     this.t = t;
@@ -53,15 +50,15 @@ public final class Trainer {
     this.schedule = LrSchedule.of(t, totalSteps);
     this.adam = new AdamW(t.adamBeta1(), t.adamBeta2(), t.adamEps(), t.weightDecay());
     this.opt = OptimizerState.zeros(model.lora());
-    this.log = log;
   }
 
   public int totalSteps() { return totalSteps; }
 
+  /** The held-out evaluation {@link #run} made at the last step, if this trainer ran it (no need to evaluate again). */
+  public java.util.Optional<EvalResult> finalEval() { return java.util.Optional.ofNullable(finalEval); }
+
   /** Test hook: runs between each micro-batch's forward pass and its backward pass (e.g. a forced GC). */
   void beforeBackward(Runnable r) { this.beforeBackward = r; }
-
-  public LrSchedule schedule() { return schedule; }
 
   OptimizerState optimizerState() { return opt; }
 
@@ -82,10 +79,12 @@ public final class Trainer {
       if (!Double.isFinite(norm)) {
         throw new dev.harness.HarnessException("step " + (s + 1) + ": the gradient norm is not finite; lower train.lr or set train.max_grad_norm", 1);
       }
-      applyUpdate(o.gradsByKey(), s + 1, lr);
+      applyUpdate(o.byModule(), s + 1, lr);
       int done = s + 1;
       boolean evalNow = !eval.isEmpty() && ((t.evalEvery() > 0 && done % t.evalEvery() == 0) || done == totalSteps);
-      double evalLoss = evalNow ? evaluate().mean() : Double.NaN;
+      EvalResult evaluated = evalNow ? evaluate() : null;
+      if (done == totalSteps) finalEval = evaluated;
+      double evalLoss = evaluated == null ? Double.NaN : evaluated.mean();
       double secs = (System.nanoTime() - t0) / 1e9;
       sink.step(new StepRecord(done, plan.epochAfter(s), lr, o.loss(), evalLoss, norm, o.tokens(), secs));
       if ((t.saveEvery() > 0 && done % t.saveEvery() == 0) || done == totalSteps) saver.accept(done);
@@ -107,7 +106,6 @@ public final class Trainer {
       return out;
     }
 
-    Map<String, float[][]> gradsByKey() { return byModule; }
   }
 
   private StepOutcome step(int s) {
@@ -182,8 +180,4 @@ public final class Trainer {
     return (int) (h & 0x7fffffff);
   }
 
-  /** Loss of the current LoRA over {@code examples} one at a time (no dropout): for tests and reports. */
-  public EvalResult lossOn(List<TrainExample> examples) {
-    return new Trainer(model, objective, t, train, examples, padId, root, log).evaluate();
-  }
 }

@@ -41,7 +41,7 @@ class TrainingWorksTest {
       int[] top = topTwo(m, root, prompt);
       TrainExample ex = TrainExample.targets(1, prompt, new int[] {top[1], top[0]}, new float[] {0.7f, 0.3f});
       List<TrainExample> data = List.of(ex);
-      Trainer tr = new Trainer(m, new TvdLoss(), settings("tvd", 1e-3, 60, 0), data, data, 0, root, s -> {});
+      Trainer tr = new Trainer(m, new TvdLoss(), settings("tvd", 1e-3, 60, 0), data, data, 0, root);
       double before = tr.evaluate().mean();
       List<StepRecord> steps = new ArrayList<>();
       int[] reachedAt = {-1};
@@ -68,7 +68,7 @@ class TrainingWorksTest {
       float[] a0 = m.lora().get(0).a().clone();
       TrainSettings t = new TrainSettings("sft", 5e-3, 0.01, "constant", null, 0, null, 8, 4, 1, 1.0, 9L, 0.0, 0, 0,
           false, 128, null, null, null);
-      Trainer tr = new Trainer(m, new SftLoss(), t, data, data, 0, root, s -> {});
+      Trainer tr = new Trainer(m, new SftLoss(), t, data, data, 0, root);
       double lossBefore = tr.evaluate().mean();
       tr.run(0, 8, r -> {}, s -> {});
       double lossAfter = tr.evaluate().mean();
@@ -98,7 +98,7 @@ class TrainingWorksTest {
             TrainExample.targets(2, new int[] {8, 9}, new int[] {1}, new float[] {1f}));
         TrainSettings t = new TrainSettings("sft", 1e-3, 0.0, "constant", null, 0, null, 3, 1, 1, 0.0, 9L, 0.0, 0, 0,
             false, 64, null, null, null);
-        Trainer tr = new Trainer(m, new SftLoss(), t, data.subList(0, 1), List.of(), 0, root, s -> {});
+        Trainer tr = new Trainer(m, new SftLoss(), t, data.subList(0, 1), List.of(), 0, root);
         if (gc) tr.beforeBackward(() -> { System.gc(); System.gc(); });
         List<StepRecord> steps = new ArrayList<>();
         tr.run(0, 3, steps::add, s -> {});

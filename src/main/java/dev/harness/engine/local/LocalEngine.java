@@ -158,7 +158,8 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     System.gc();
   }
 
-  static Device device(String choice) {
+  /** {@code cpu}, {@code gpu} (an error without a CUDA GPU) or {@code auto} (GPU when DJL finds one). */
+  public static Device device(String choice) {
     int gpus = Engine.getInstance().getGpuCount();
     return switch (choice) {
       case "cpu" -> Device.cpu();

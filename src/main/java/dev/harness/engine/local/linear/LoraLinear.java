@@ -19,14 +19,10 @@ public final class LoraLinear implements Linear {
     this.active = active;
   }
 
-  public Linear base() { return base; }
-
   public void put(String adapter, LoraDelta d) {
     LoraDelta old = deltas.put(adapter, d);
     if (old != null) old.close();
   }
-
-  public Map<String, LoraDelta> deltas() { return deltas; }
 
   @Override
   public NDArray apply(NDManager step, NDArray x) {
