@@ -70,15 +70,4 @@ public final class McMetrics {
     return max + Math.log(s);
   }
 
-  /** lm-eval's stderr of a mean: sample standard deviation (n − 1) / √n; NaN below two values. */
-  public static double stderr(double[] x) {
-    int n = x.length;
-    if (n < 2) return Double.NaN;
-    double mean = 0;
-    for (double v : x) mean += v;
-    mean /= n;
-    double ss = 0;
-    for (double v : x) ss += (v - mean) * (v - mean);
-    return Math.sqrt(ss / (n - 1)) / Math.sqrt(n);
-  }
 }

@@ -1,5 +1,6 @@
 package dev.harness.study.mc;
 
+import dev.harness.stats.Descriptive;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.harness.HarnessVersion;
@@ -162,8 +163,8 @@ final class LmEvalFiles {
     Map<String, Double> out = new HashMap<>();
     for (Map.Entry<String, List<Double>> e : values.entrySet()) {
       double[] a = e.getValue().stream().mapToDouble(Double::doubleValue).toArray();
-      out.put(e.getKey(), a.length == 0 ? null : java.util.Arrays.stream(a).average().orElse(Double.NaN));
-      double se = dev.harness.metrics.mc.McMetrics.stderr(a);
+      out.put(e.getKey(), a.length == 0 ? null : Descriptive.mean(a));
+      double se = Descriptive.stderr(a); // lm-eval's: sample std (n − 1) / √n
       out.put(e.getKey() + "_stderr", Double.isFinite(se) ? se : null);
     }
     return out;

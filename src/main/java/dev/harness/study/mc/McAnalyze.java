@@ -1,9 +1,9 @@
 package dev.harness.study.mc;
 
+import dev.harness.stats.Descriptive;
 import dev.harness.config.AnalysisConfig;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
-import dev.harness.metrics.mc.McMetrics;
 import dev.harness.report.Csv;
 import dev.harness.stats.Bootstrap;
 import dev.harness.stats.Interval;
@@ -93,7 +93,7 @@ final class McAnalyze {
   static McTables.SummaryRow row(String variant, String task, String seed, String metric, double[] x, AnalysisConfig a) {
     Interval ci = Bootstrap.meanCi(x, a.bootstrapIters(), a.ci(), a.seed());
     return new McTables.SummaryRow(variant, task, seed, metric, x.length, nan(ci.estimate()), nan(ci.lo()), nan(ci.hi()),
-        nan(McMetrics.stderr(x)));
+        nan(Descriptive.stderr(x)));
   }
 
   /** Paired over the documents both variants have (seed-averaged first). */
@@ -124,20 +124,13 @@ final class McAnalyze {
       chi2 = m.chi2();
       chi2p = m.chi2P();
     }
-    return new McTables.ComparisonRow(variant, baseline, task, metric, docs.size(), nan(mean(x)), nan(mean(y)),
+    return new McTables.ComparisonRow(variant, baseline, task, metric, docs.size(), nan(Descriptive.mean(x)), nan(Descriptive.mean(y)),
         nan(d.estimate()), nan(d.lo()), nan(d.hi()), bb, cc, p, chi2, chi2p);
   }
 
   private static boolean allBinary(double[] x) {
     for (double v : x) if (v != 0.0 && v != 1.0) return false;
     return true;
-  }
-
-  private static double mean(double[] x) {
-    if (x.length == 0) return Double.NaN;
-    double s = 0;
-    for (double v : x) s += v;
-    return s / x.length;
   }
 
   private static Double nan(double v) { return Double.isFinite(v) ? v : null; }

@@ -43,6 +43,8 @@ final class McScore {
     ExperimentConfig c = ctx.config();
     McTables tables = new McTables(ctx.store());
     List<McTables.ItemMetricRow> rows = new ArrayList<>();
+    Map<String, List<McTables.ItemRow>> items = new HashMap<>();
+    for (String taskId : c.tasks()) items.put(taskId, tables.items(taskId));
     for (EngineConfig v : c.variants()) {
       for (String taskId : c.tasks()) {
         McTask task = McTask.byId(taskId).orElseThrow();
@@ -51,7 +53,7 @@ final class McScore {
           ll.put(r.seed() + "|" + r.docId() + "|" + r.choiceIndex(), r.loglik());
         }
         for (int seed : McVariants.seeds(c)) {
-          for (McTables.ItemRow it : tables.items(taskId)) {
+          for (McTables.ItemRow it : items.get(taskId)) {
             double[] x = new double[it.choices().size()];
             List<String> texts = new ArrayList<>();
             List<Integer> labels = new ArrayList<>();

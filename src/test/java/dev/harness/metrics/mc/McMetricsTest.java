@@ -57,9 +57,10 @@ class McMetricsTest {
 
   @Test
   void stderrIsSampleStdOverRootN() {
+    // lm-eval's stderr of a mean is stats.Descriptive.stderr
     // mean 0.75, squared deviations 3 x 0.0625 + 0.5625 = 0.75, / (n-1) = 0.25, sd 0.5, / sqrt(4) = 0.25
-    assertEquals(0.25, McMetrics.stderr(new double[] {1, 0, 1, 1}), 1e-15);
-    assertTrue(Double.isNaN(McMetrics.stderr(new double[] {1})));
-    assertEquals(0.0, McMetrics.stderr(new double[] {0.5, 0.5, 0.5}), 0);
+    assertEquals(0.25, dev.harness.stats.Descriptive.stderr(new double[] {1, 0, 1, 1}), 1e-15);
+    assertTrue(Double.isNaN(dev.harness.stats.Descriptive.stderr(new double[] {1})));
+    assertEquals(0.0, dev.harness.stats.Descriptive.stderr(new double[] {0.5, 0.5, 0.5}), 0);
   }
 }
