@@ -11,10 +11,4 @@ public record Distribution(List<TokenProb> tokens, double restMass) {
     tokens = List.copyOf(tokens);
     if (!(restMass >= 0)) throw new IllegalArgumentException("rest mass must be >= 0, got " + restMass);
   }
-
-  public double knownMass() {
-    double s = 0;
-    for (TokenProb t : tokens) s += t.prob();
-    return s;
-  }
 }

@@ -189,7 +189,7 @@ final class ControlReport {
       List<ControlTables.WordRow> words) {
     Markdown md = new Markdown();
     md.heading(1, "output_control: " + c.output().expGroupId());
-    String level = pctLevel(c.analysis().ci());
+    String level = ControlAnalyze.pct(c.analysis().ci());
     md.paragraph("Can the model make its next-token distribution match a stated target? Each item asks for p% of one "
         + "word and q = 100 − p% of another (given words) or of two words of its choice (random words), within r% "
         + "total variation distance. Scorer: `" + c.control().scorer() + "`; prompt format: `"
@@ -304,7 +304,6 @@ final class ControlReport {
 
   private static Object num(double v) { return Double.isNaN(v) ? null : v; }
 
-  private static String pctLevel(double level) { return ControlAnalyze.pct(level); }
 
   private static void write(Path file, Object value) {
     try {

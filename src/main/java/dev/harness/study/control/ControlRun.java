@@ -1,7 +1,6 @@
 package dev.harness.study.control;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harness.study.Json;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.engine.Engine;
@@ -31,7 +30,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * with an ok response are skipped, failed ones are retried.
  */
 final class ControlRun {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final StudyContext ctx;
 
   ControlRun(StudyContext ctx) { this.ctx = ctx; }
@@ -87,8 +85,8 @@ final class ControlRun {
       try (Engine engine = ctx.openVariant(e)) {
         EngineInfo info = engine.info();
         new RunTables(ctx.store()).upsertRun(new RunTables.RunRow(OutputControlStudy.NAME + ":" + e.label(),
-            OutputControlStudy.NAME, e.label(), null, null, info.kind(), e.model(), json(info), json(c),
-            json(RunEnvironment.capture())));
+            OutputControlStudy.NAME, e.label(), null, null, info.kind(), e.model(), Json.write(info), Json.write(c),
+            Json.write(RunEnvironment.capture())));
         AtomicReference<String> err = new AtomicReference<>();
         int threads = engine instanceof LocalEngine ? 1 : e.concurrency();
         int maxLength = engine instanceof LocalEngine l ? l.maxLength() : Integer.MAX_VALUE;
@@ -143,14 +141,6 @@ final class ControlRun {
       tables.putResponse(new ControlTables.ResponseRow(u.key(), u.variant(), u.item().itemId(), "error", null, null,
           null, null, null, "ENGINE_ERROR", msg, (System.nanoTime() - t0) / 1e6));
       return false;
-    }
-  }
-
-  static String json(Object o) {
-    try {
-      return JSON.writeValueAsString(o);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

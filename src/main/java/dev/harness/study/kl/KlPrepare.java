@@ -1,5 +1,6 @@
 package dev.harness.study.kl;
 
+import dev.harness.study.Json;
 import dev.harness.hub.HubClient;
 import dev.harness.store.KlTables;
 import dev.harness.study.StudyContext;
@@ -18,7 +19,7 @@ final class KlPrepare {
     int pos = 0;
     for (PromptSource.Prompt p : sel.prompts()) {
       rows.add(new KlTables.PromptRow(p.id(), pos++, p.sourceIndex(), sel.source(), p.text(),
-          PromptSource.sha256(p.text())));
+          Json.sha256(p.text())));
     }
     new KlTables(ctx.store()).replacePrompts(rows);
     if (sel.duplicates() > 0) {

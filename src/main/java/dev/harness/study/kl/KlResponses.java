@@ -77,14 +77,6 @@ final class KlResponses {
     }
   }
 
-  static String json(Object o) {
-    try {
-      return JSON.writeValueAsString(o);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static void bytes(ObjectNode o, byte[] b) {
     ArrayNode a = o.putArray("bytes");
     for (byte x : b) a.add(x & 0xff);

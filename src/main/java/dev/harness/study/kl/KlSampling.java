@@ -1,5 +1,6 @@
 package dev.harness.study.kl;
 
+import dev.harness.study.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
@@ -205,7 +206,7 @@ final class KlSampling {
     if (fp != null) infoJson.put("tokenizer_fingerprint", fp);
     new RunTables(ctx.store()).upsertRun(new RunTables.RunRow(KlUnits.runId(variant.name()), KlStudy.NAME,
         variant.name(), null, ctx.config().generation().seed(), info.kind(), variant.model(), infoJson.toString(),
-        KlResponses.json(ctx.config()), KlResponses.json(RunEnvironment.capture())));
+        Json.write(ctx.config()), Json.write(RunEnvironment.capture())));
   }
 
   /** Stored tokenizer fingerprints by variant (variants without one are absent). */

@@ -1,5 +1,6 @@
 package dev.harness.study.kl;
 
+import dev.harness.study.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.harness.HarnessException;
 import dev.harness.config.ConfigException;
@@ -66,7 +67,7 @@ final class KlScore {
     List<KlTables.IssueRow> issues = new ArrayList<>();
     for (DumpIssues.Kind k : DumpIssues.Kind.values()) {
       long n = run.issues().count(k);
-      if (n > 0) issues.add(new KlTables.IssueRow(k.name(), k.label(), n, KlResponses.json(run.issues().examples(k))));
+      if (n > 0) issues.add(new KlTables.IssueRow(k.name(), k.label(), n, Json.write(run.issues().examples(k))));
     }
     new KlTables(ctx.store()).replaceDivergences(rows, issues);
     for (String line : run.issues().lines()) ctx.log("warning: " + line);
@@ -117,7 +118,7 @@ final class KlScore {
     if (!missing.isEmpty()) {
       DumpIssues.Kind k = DumpIssues.Kind.MISSING_CROSS;
       issues.add(new KlTables.IssueRow(k.name(), "samples without text scores under both variants", missing.size(),
-          KlResponses.json(missing.subList(0, Math.min(5, missing.size())))));
+          Json.write(missing.subList(0, Math.min(5, missing.size())))));
       ctx.log("warning: " + missing.size() + " samples without text scores under both variants (left out)");
     }
     tables.replaceDivergences(rows, issues);

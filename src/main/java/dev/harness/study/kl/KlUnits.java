@@ -1,5 +1,6 @@
 package dev.harness.study.kl;
 
+import dev.harness.study.Json;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import java.nio.ByteBuffer;
@@ -41,7 +42,7 @@ final class KlUnits {
    * has its own stream, independent of order and of the other units.
    */
   static long seed(long base, String variant, String promptId, int sample) {
-    String h = PromptSource.sha256(base + "|" + variant + "|" + promptId + "|" + sample);
+    String h = Json.sha256(base + "|" + variant + "|" + promptId + "|" + sample);
     return ByteBuffer.wrap(java.util.HexFormat.of().parseHex(h.substring(0, 16))).getLong() & Long.MAX_VALUE;
   }
 

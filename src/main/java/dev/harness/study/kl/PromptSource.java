@@ -1,5 +1,6 @@
 package dev.harness.study.kl;
 
+import dev.harness.study.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
@@ -18,10 +19,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -93,15 +92,7 @@ public final class PromptSource {
   }
 
   /** {@code h} + the first 16 hex digits of the text's SHA-256. */
-  public static String contentId(String text) { return "h" + sha256(text).substring(0, 16); }
-
-  public static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  public static String contentId(String text) { return "h" + Json.sha256(text).substring(0, 16); }
 
   /** The prompt of a record: a string field, or the first user turn of a list of chat messages; null when none. */
   static String text(JsonNode rec, String field) {

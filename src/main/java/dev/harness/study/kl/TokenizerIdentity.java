@@ -1,5 +1,6 @@
 package dev.harness.study.kl;
 
+import dev.harness.study.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.harness.engine.EngineInfo;
 import java.io.IOException;
@@ -21,7 +22,7 @@ final class TokenizerIdentity {
     if (!Files.isRegularFile(p)) return null;
     try {
       JsonNode t = KlResponses.JSON.readTree(p.toFile());
-      return PromptSource.sha256(t.path("model").toString() + "\u0000" + t.path("added_tokens").toString())
+      return Json.sha256(t.path("model").toString() + "\u0000" + t.path("added_tokens").toString())
           .substring(0, 16);
     } catch (IOException e) {
       return null;

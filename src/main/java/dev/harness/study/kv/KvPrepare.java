@@ -1,6 +1,6 @@
 package dev.harness.study.kv;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harness.study.Json;
 import dev.harness.config.ConfigException;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.data.Bin;
@@ -29,7 +29,6 @@ import java.util.Optional;
 
 /** prepare: read the dataset, measure prompts in tokens, bin, sample, write the manifest and the data tables. */
 final class KvPrepare {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final StudyContext ctx;
 
   KvPrepare(StudyContext ctx) { this.ctx = ctx; }
@@ -82,8 +81,8 @@ final class KvPrepare {
     List<KvDataTables.ExampleRow> exampleRows = new ArrayList<>();
     for (Example e : examples) {
       Object words = e.extra() == null ? null : e.extra().get("length");
-      exampleRows.add(new KvDataTables.ExampleRow(e.id(), e.input(), e.context(), json(e.answers()),
-          words instanceof Number nw ? nw.intValue() : null, lengthById.get(e.id()), json(e.extra())));
+      exampleRows.add(new KvDataTables.ExampleRow(e.id(), e.input(), e.context(), Json.write(e.answers()),
+          words instanceof Number nw ? nw.intValue() : null, lengthById.get(e.id()), Json.write(e.extra())));
     }
     List<KvDataTables.BinRow> binRows = bins.stream()
         .map(b -> new KvDataTables.BinRow(b.index(), b.lo(), b.hi(), b.label())).toList();
@@ -96,13 +95,5 @@ final class KvPrepare {
     entries.forEach(e -> perBin.merge(e.binIndex(), 1L, Long::sum));
     return examples.size() + " examples read, " + bins.size() + " bins, " + entries.size() + " sampled " + perBin
         + " (lengths by " + measure.name() + "); manifest " + manifestFile;
-  }
-
-  static String json(Object o) {
-    try {
-      return JSON.writeValueAsString(o);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

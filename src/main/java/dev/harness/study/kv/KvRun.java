@@ -1,6 +1,6 @@
 package dev.harness.study.kv;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harness.study.Json;
 import dev.harness.config.ConfigException;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
@@ -26,10 +26,7 @@ import dev.harness.study.StudyContext;
 import dev.harness.study.UnitPool;
 import dev.harness.study.Phase;
 import dev.harness.study.PhaseException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +39,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * the units in flight). Units with a stored ok response are skipped; units whose last attempt failed are retried.
  */
 final class KvRun {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final StudyContext ctx;
 
   KvRun(StudyContext ctx) { this.ctx = ctx; }
@@ -94,11 +90,11 @@ final class KvRun {
 
     try (Engine engine = ctx.engines().open(c.engine(), c.kv(), ctx.configPath())) {
       EngineInfo info = engine.info();
-      String configJson = KvPrepare.json(c);
-      String envJson = KvPrepare.json(RunEnvironment.capture());
+      String configJson = Json.write(c);
+      String envJson = Json.write(RunEnvironment.capture());
       for (double b : c.kv().budgets()) {
         runs.upsertRun(new RunTables.RunRow(runId(c.engine(), b), KvTransitionStudy.NAME, variant(c.engine()), b,
-            c.generation().seed(), info.kind(), c.engine().model(), KvPrepare.json(info), configJson, envJson));
+            c.generation().seed(), info.kind(), c.engine().model(), Json.write(info), configJson, envJson));
       }
       Optional<Tokenizer> tok = ctx.engines().tokenizer(c.engine(), ctx.configPath());
       Integer maxPrompt = maxPromptTokens(c, info);
@@ -190,8 +186,8 @@ final class KvRun {
     params.put("kv_params", kv.params());
     params.put("query_aware", kv.queryAware());
     params.put("prompt_format", prompt.isChat() ? "chat" : "text");
-    RunTables.RequestRow request = new RunTables.RequestRow(u.key(), u.runId(), u.item().exampleId(), 0, sha256(text),
-        text.length(), promptTokens, truncated, KvPrepare.json(params));
+    RunTables.RequestRow request = new RunTables.RequestRow(u.key(), u.runId(), u.item().exampleId(), 0, Json.sha256(text),
+        text.length(), promptTokens, truncated, Json.write(params));
     long t0 = System.nanoTime();
     try {
       Completion out = engine.complete(req);
@@ -211,7 +207,7 @@ final class KvRun {
           true, request.paramsJson());
       runs.recordUnit(r,
           new RunTables.ResponseRow("ok", out.text(), out.finishReason(), positive(out.usage().promptTokens()),
-              positive(out.usage().completionTokens()), out.tokens().isEmpty() ? null : KvPrepare.json(out.tokens()),
+              positive(out.usage().completionTokens()), out.tokens().isEmpty() ? null : Json.write(out.tokens()),
               null, null, t == null ? null : t.httpStatus(), t == null ? 1 : t.attempts()),
           telemetryRow(t, out, t0), logliks);
       return true;
@@ -245,14 +241,6 @@ final class KvRun {
     return new RunTables.TelemetryRow(t.latencyMs(), t.ttftMs(), t.httpStatus(), t.attempts(),
         positive(out.usage().promptTokens()), positive(completionTokens), t.prefillMs(), t.decodeMs(),
         t.decodeTokensPerSecond(completionTokens), t.kvFullBytes(), t.kvKeptBytes(), t.peakRssBytes(),
-        t.extra().isEmpty() ? null : KvPrepare.json(t.extra()));
-  }
-
-  static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+        t.extra().isEmpty() ? null : Json.write(t.extra()));
   }
 }

@@ -1,5 +1,6 @@
 package dev.harness.study.kv;
 
+import dev.harness.study.Json;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.stats.TransitionDetector;
 import dev.harness.stats.BinScores;
@@ -66,7 +67,7 @@ final class KvTransitions {
     List<TransitionRow> rows = new ArrayList<>();
     for (Transition t : found) {
       rows.add(new TransitionRow(t.budget(), metric, threshold, baselineName, t.transitionBin(), t.transitionLabel(),
-          t.evidence(), KvPrepare.json(t.bins())));
+          t.evidence(), Json.write(t.bins())));
     }
     return rows;
   }

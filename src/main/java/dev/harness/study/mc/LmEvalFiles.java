@@ -1,5 +1,6 @@
 package dev.harness.study.mc;
 
+import dev.harness.study.Json;
 import dev.harness.stats.Descriptive;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -148,9 +149,9 @@ final class LmEvalFiles {
         line.put("filtered_resps", filtered);
         line.put("filter", "none");
         line.put("metrics", task.metrics());
-        line.put("doc_hash", PyJson.sha256(it.docJson()));
-        line.put("prompt_hash", PyJson.sha256(it.context()));
-        line.put("target_hash", PyJson.sha256(String.valueOf(target)));
+        line.put("doc_hash", Json.sha256(it.docJson()));
+        line.put("prompt_hash", Json.sha256(it.context()));
+        line.put("target_hash", Json.sha256(String.valueOf(target)));
         Map<String, Double> m = McScore.metrics(task, x, texts, it.gold(), labels);
         for (Map.Entry<String, Double> e : m.entrySet()) {
           line.put(e.getKey(), e.getValue());

@@ -1,5 +1,6 @@
 package dev.harness.study.mc;
 
+import dev.harness.study.Json;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.data.mc.McDoc;
 import dev.harness.data.mc.McReader;
@@ -58,7 +59,7 @@ final class McPrepare {
       choices.add(new McTables.ChoiceRow(i, d.choices().get(i), d.labels().get(i), McTask.continuation(d.choices().get(i))));
     }
     String docJson = PyJson.dumps(d.doc(), 2);
-    String hash = PyJson.sha256(docJson + "\u0000" + context + "\u0000" + d.gold() + "\u0000" + d.labels());
+    String hash = Json.sha256(docJson + "\u0000" + context + "\u0000" + d.gold() + "\u0000" + d.labels());
     return new McTables.ItemRow(task.id(), d.docId(), d.sourceId(), source, d.question(), context, d.gold(), docJson,
         hash, choices);
   }

@@ -1,7 +1,6 @@
 package dev.harness.study.mc;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harness.study.Json;
 import dev.harness.config.ConfigException;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
@@ -36,7 +35,6 @@ import java.util.Map;
  * variance). A stored result counts as done only if it was made by the same variant settings (variant hash).
  */
 final class McRun {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final StudyContext ctx;
 
   McRun(StudyContext ctx) { this.ctx = ctx; }
@@ -138,11 +136,11 @@ final class McRun {
     String hash = McVariants.hash(v);
     EngineInfo info = engine.info();
     RunTables runs = new RunTables(ctx.store());
-    String configJson = json(c);
-    String envJson = json(RunEnvironment.capture());
+    String configJson = Json.write(c);
+    String envJson = Json.write(RunEnvironment.capture());
     for (int s : seeds) {
       runs.upsertRun(new RunTables.RunRow(McVariants.runId(v, s), McEvalStudy.NAME, v.label(), null, (long) s,
-          info.kind(), v.model(), json(info), configJson, envJson));
+          info.kind(), v.model(), Json.write(info), configJson, envJson));
     }
     int batchSize = c.mc().batchSize();
     java.util.concurrent.ExecutorService pool = engine instanceof LocalEngine || v.concurrency() <= 1 ? null
@@ -225,13 +223,5 @@ final class McRun {
     Request r = batch.get(0);
     return new PhaseException(Phase.RUN, ctx.configPath(), "variant " + v.label() + ", task " + r.task() + ", doc "
         + r.docId() + ": scoring failed: " + e.getMessage() + " (results so far are kept; 'harness run' resumes)", e);
-  }
-
-  static String json(Object o) {
-    try {
-      return JSON.writeValueAsString(o);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

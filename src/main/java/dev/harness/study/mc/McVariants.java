@@ -1,21 +1,16 @@
 package dev.harness.study.mc;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harness.study.Json;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
 /** Names, keys and folders of the study's engine variants, the seeds, and the baseline of the comparisons. */
 final class McVariants {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private McVariants() {}
 
@@ -43,12 +38,7 @@ final class McVariants {
 
   /** A digest of everything that makes a variant's numbers (model, adapter, quantization, dtype, server settings). */
   static String hash(EngineConfig v) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsString(v).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d).substring(0, 16);
-    } catch (JsonProcessingException | java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Json.sha256(Json.write(v)).substring(0, 16);
   }
 
   /**

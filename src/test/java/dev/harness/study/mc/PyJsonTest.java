@@ -35,6 +35,6 @@ class PyJsonTest {
     assertEquals("{\n  \"question\": \"Où \\\"est\\\"\\n?\",\n  \"choices\": {\n    \"text\": [\n      \"a\",\n"
         + "      \"é\"\n    ]\n  },\n  \"empty\": [],\n  \"n\": 3\n}", PyJson.dumps(doc, 2));
     // hashlib.sha256("0".encode("utf-8")).hexdigest()
-    assertEquals("5feceb66ffc86f38d952786c6d696c79c2dbc239dd4e91b46729d73a27fb57e9", PyJson.sha256("0"));
+    assertEquals("5feceb66ffc86f38d952786c6d696c79c2dbc239dd4e91b46729d73a27fb57e9", dev.harness.study.Json.sha256("0"));
   }
 }
