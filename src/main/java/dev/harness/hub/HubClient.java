@@ -22,6 +22,7 @@ import okhttp3.Response;
  * {@code X-Repo-Commit} gives the commit and {@code X-Linked-Etag}/{@code ETag} the blob name.
  */
 public final class HubClient {
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   private static final String USER_AGENT = "harness/0.1; java/" + System.getProperty("java.version");
 
   private final HubSettings settings;
@@ -103,25 +104,20 @@ public final class HubClient {
         throw new HubException("cannot list the cached snapshot " + snap + ": " + e.getMessage(), e);
       }
     }
-    HttpUrl base = HttpUrl.parse(settings.endpoint());
-    if (base == null) throw new HubException("HF_ENDPOINT is not an http(s) URL: '" + settings.endpoint() + "'");
-    HttpUrl url = base.newBuilder().addPathSegment("api").addPathSegment(type == RepoType.DATASET ? "datasets" : "models")
+    HttpUrl url = endpoint().newBuilder().addPathSegment("api").addPathSegment(type.cachePrefix())
         .addPathSegments(repoId).addPathSegment("revision").addPathSegment(rev).build();
-    Request.Builder request = new Request.Builder().url(url).get().header("User-Agent", USER_AGENT);
-    if (settings.token() != null) request.header("Authorization", "Bearer " + settings.token());
-    try (Response response = http.newCall(request.build()).execute()) {
+    try (Response response = http.newCall(get(url)).execute()) {
       if (!response.isSuccessful()) {
         throw new HubException("listing " + (type == RepoType.DATASET ? "dataset" : "model") + " repo '" + repoId
             + "' (revision " + rev + ") at " + url + " failed: HTTP " + response.code()
             + (response.code() == 401 || response.code() == 403 ? " (gated or private: set HF_TOKEN)" : ""));
       }
-      com.fasterxml.jackson.databind.JsonNode info = new com.fasterxml.jackson.databind.ObjectMapper()
-          .readTree(response.body().string());
+      com.fasterxml.jackson.databind.JsonNode info = JSON.readTree(response.body().string());
+      if (!info.has("siblings")) throw new HubException(url + " answered without a siblings list: not a Hub info endpoint");
       List<String> names = new java.util.ArrayList<>();
       for (com.fasterxml.jackson.databind.JsonNode sib : info.path("siblings")) {
         if (sib.path("rfilename").isTextual()) names.add(sib.path("rfilename").asText());
       }
-      if (!info.has("siblings")) throw new HubException(url + " answered without a siblings list: not a Hub info endpoint");
       return names.stream().sorted().toList();
     } catch (IOException e) {
       throw new HubException("listing repo '" + repoId + "' at " + url + " failed: " + e.getMessage(), e);
@@ -155,9 +151,7 @@ public final class HubClient {
   private Optional<CachedFile> download(
       RepoType type, String repoId, String rev, String filename, Path repoDir, boolean required) {
     HttpUrl url = resolveUrl(type, repoId, rev, filename);
-    Request.Builder request = new Request.Builder().url(url).get().header("User-Agent", USER_AGENT);
-    if (settings.token() != null) request.header("Authorization", "Bearer " + settings.token());
-    try (Response response = http.newCall(request.build()).execute()) {
+    try (Response response = http.newCall(get(url)).execute()) {
       ResponseMetadata meta = ResponseMetadata.of(response);
       if (!response.isSuccessful()) {
         if (!required && response.code() == 404 && meta.isEntryNotFound()) {
@@ -186,11 +180,22 @@ public final class HubClient {
     }
   }
 
-  /** {@code {endpoint}/[datasets/]{org}/{name}/resolve/{revision}/{filename}}, revision URL-encoded as one segment. */
-  HttpUrl resolveUrl(RepoType type, String repoId, String revision, String filename) {
+  private HttpUrl endpoint() {
     HttpUrl base = HttpUrl.parse(settings.endpoint());
     if (base == null) throw new HubException("HF_ENDPOINT is not an http(s) URL: '" + settings.endpoint() + "'");
-    HttpUrl.Builder b = base.newBuilder();
+    return base;
+  }
+
+  /** A GET with the client's User-Agent and, when a token is set, its Bearer authorization. */
+  private Request get(HttpUrl url) {
+    Request.Builder request = new Request.Builder().url(url).get().header("User-Agent", USER_AGENT);
+    if (settings.token() != null) request.header("Authorization", "Bearer " + settings.token());
+    return request.build();
+  }
+
+  /** {@code {endpoint}/[datasets/]{org}/{name}/resolve/{revision}/{filename}}, revision URL-encoded as one segment. */
+  HttpUrl resolveUrl(RepoType type, String repoId, String revision, String filename) {
+    HttpUrl.Builder b = endpoint().newBuilder();
     if (!type.urlPrefix().isEmpty()) b.addPathSegment("datasets");
     return b.addPathSegments(repoId).addPathSegment("resolve").addPathSegment(revision).addPathSegments(filename)
         .build();
