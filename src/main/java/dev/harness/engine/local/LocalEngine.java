@@ -803,11 +803,12 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     List<TopLogprob> list = new ArrayList<>(top.length);
     double mass = 0;
     int prev = in[in.length - 1];
+    boolean full = top.length == lp.length;
+    String[] pieces = full ? tokenizer.pieces(prev, lp.length) : null;
     for (int id : top) {
-      list.add(new TopLogprob(tokenizer.piece(prev, id), id, lp[id]));
+      list.add(new TopLogprob(full ? pieces[id] : tokenizer.piece(prev, id), id, lp[id]));
       mass += Math.exp(lp[id]);
     }
-    boolean full = top.length == lp.length;
     return new NextToken(list, full ? 0.0 : Math.max(0.0, 1.0 - mass), lp.length, full);
   }
 

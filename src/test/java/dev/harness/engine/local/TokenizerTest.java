@@ -1,6 +1,7 @@
 package dev.harness.engine.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,19 @@ class TokenizerTest {
   static final String LLAMA2 = "{% if messages[0]['role'] == 'system' %}{% set loop_messages = messages[1:] %}{% set system_message = messages[0]['content'] %}{% else %}{% set loop_messages = messages %}{% set system_message = false %}{% endif %}{% for message in loop_messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}{% if loop.index0 == 0 and system_message != false %}{% set content = '<<SYS>>\\n' + system_message + '\\n<</SYS>>\\n\\n' + message['content'] %}{% else %}{% set content = message['content'] %}{% endif %}{% if message['role'] == 'user' %}{{ bos_token + '[INST] ' + content.strip() + ' [/INST]' }}{% elif message['role'] == 'assistant' %}{{ ' '  + content.strip() + ' ' + eos_token }}{% endif %}{% endfor %}";
   static final String CHATML = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
   static final String LLAMA3 = "{% set loop_messages = messages %}{% for message in loop_messages %}{% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n'+ message['content'] | trim + '<|eot_id|>' %}{% if loop.index0 == 0 %}{% set content = bos_token + content %}{% endif %}{{ content }}{% endfor %}{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}{% endif %}";
+
+  @Test
+  void vocabularyPiecesEqualPieceByPieceAndAreRemembered() {
+    try (HfTokenizer t = HfTokenizer.open(Golden.model("tiny-random-llama"))) {
+      int colon = t.encodeIds(":", false)[t.encodeIds(":", false).length - 1];
+      String[] all = t.pieces(colon, 32000);
+      assertEquals(32000, all.length);
+      for (int id = 0; id < all.length; id += 1) assertEquals(t.piece(colon, id), all[id], "id " + id);
+      assertSame(all, t.pieces(colon, 32000), "the same previous token reuses the decoded vocabulary");
+      String[] noPrev = t.pieces(-1, 300);
+      for (int id = 0; id < noPrev.length; id++) assertEquals(t.piece(-1, id), noPrev[id]);
+    }
+  }
 
   @Test
   void llamaTokenizerEncodesKnownIdsWithExplicitBos() {

@@ -22,6 +22,11 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
   private final SpecialTokens special;
   private final ChatTemplate chatTemplate;
   private final Path dir;
+  /** {@link #pieces} per (previous id, count): the few most recent, since a study asks after the same prefill often. */
+  private final Map<Long, String[]> recentPieces = new java.util.LinkedHashMap<>(8, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, String[]> eldest) { return size() > 4; }
+  };
 
   private HfTokenizer(HuggingFaceTokenizer tok, SpecialTokens special, ChatTemplate chatTemplate, Path dir) {
     this.tok = tok;
@@ -111,6 +116,29 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
       if (both.startsWith(before)) return both.substring(before.length());
     }
     return decode(new int[] {id}, false);
+  }
+
+  /**
+   * {@link #piece}{@code (prevId, id)} for every id in {@code 0..count-1} (a full next-token distribution's texts),
+   * remembered for the last few {@code prevId}s: the prefix is decoded once, not once per id, and a study that reads
+   * the distribution after the same prefill item after item decodes the vocabulary once. Callers must not modify it.
+   */
+  public String[] pieces(int prevId, int count) {
+    long key = ((long) prevId << 32) | (count & 0xffffffffL);
+    synchronized (recentPieces) {
+      String[] cached = recentPieces.get(key);
+      if (cached != null) return cached;
+    }
+    String before = prevId >= 0 ? decode(new int[] {prevId}, false) : null;
+    String[] out = new String[count];
+    for (int id = 0; id < count; id++) {
+      String both = before == null ? null : decode(new int[] {prevId, id}, false);
+      out[id] = both != null && both.startsWith(before) ? both.substring(before.length()) : decode(new int[] {id}, false);
+    }
+    synchronized (recentPieces) {
+      recentPieces.put(key, out);
+    }
+    return out;
   }
 
   public SpecialTokens specialTokens() { return special; }
