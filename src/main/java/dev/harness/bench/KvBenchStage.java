@@ -106,9 +106,9 @@ public final class KvBenchStage implements BenchStage {
     Row ref = rows.get(0);
     List<List<Object>> table = new ArrayList<>();
     for (Row r : rows) {
-      table.add(List.of(r.budget(), r.nKept(), r.keptBytes(), r.fullBytes(), round(r.keptVsBudget(), 5),
-          round(r.decodeTokensPerSecond(), 3), round(r.decodeTokensPerSecond() / ref.decodeTokensPerSecond(), 3),
-          round(r.decodeMsPerToken(), 3), mb(r.peakRss()), ratio(r.peakRss(), ref.peakRss())));
+      table.add(List.of(r.budget(), r.nKept(), r.keptBytes(), r.fullBytes(), Stats.round(r.keptVsBudget(), 5),
+          Stats.round(r.decodeTokensPerSecond(), 3), Stats.round(r.decodeTokensPerSecond() / ref.decodeTokensPerSecond(), 3),
+          Stats.round(r.decodeMsPerToken(), 3), mb(r.peakRss()), ratio(r.peakRss(), ref.peakRss())));
     }
     Section section = new Section("kv", "KV compression: " + policy + " at " + context + " context tokens (ratios to budget 1.0)",
         List.of("budget", "n_kept", "kept_kv_bytes", "full_kv_bytes", "kept_vs_budget_full", "decode_tok_s",
@@ -132,12 +132,8 @@ public final class KvBenchStage implements BenchStage {
     }));
   }
 
-  private static double round(double x, int digits) {
-    double f = Math.pow(10, digits);
-    return Math.round(x * f) / f;
-  }
 
-  private static Object mb(Long bytes) { return bytes == null ? "n/a" : round(bytes / 1e6, 1); }
+  private static Object mb(Long bytes) { return bytes == null ? "n/a" : Stats.round(bytes / 1e6, 1); }
 
-  private static Object ratio(Long a, Long b) { return a == null || b == null || b == 0 ? "n/a" : round((double) a / b, 3); }
+  private static Object ratio(Long a, Long b) { return a == null || b == null || b == 0 ? "n/a" : Stats.round((double) a / b, 3); }
 }

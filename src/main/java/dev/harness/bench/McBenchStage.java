@@ -61,34 +61,19 @@ public final class McBenchStage implements BenchStage {
     double[] single = new double[n];
     double[] batched = new double[n];
     unbatched(engine, ds, single);
-    List<Double> r1 = new ArrayList<>();
-    for (int i = 0; i < ctx.config().repeats(); i++) {
-      long t0 = System.nanoTime();
-      unbatched(engine, ds, single);
-      r1.add(n / ((System.nanoTime() - t0) / 1e9));
-    }
+    double r1 = Stats.medianRate(n, ctx.config().repeats(), () -> unbatched(engine, ds, single));
     batched(engine, ds, batched);
-    List<Double> r2 = new ArrayList<>();
-    for (int i = 0; i < ctx.config().repeats(); i++) {
-      long t0 = System.nanoTime();
-      batched(engine, ds, batched);
-      r2.add(n / ((System.nanoTime() - t0) / 1e9));
-    }
+    double r2 = Stats.medianRate(n, ctx.config().repeats(), () -> batched(engine, ds, batched));
     double[] prefix = new double[n];
     shared(engine, ds, prefix);
-    List<Double> r3 = new ArrayList<>();
-    for (int i = 0; i < ctx.config().repeats(); i++) {
-      long t0 = System.nanoTime();
-      shared(engine, ds, prefix);
-      r3.add(n / ((System.nanoTime() - t0) / 1e9));
-    }
+    double r3 = Stats.medianRate(n, ctx.config().repeats(), () -> shared(engine, ds, prefix));
     double maxDiff = 0;
     for (int i = 0; i < n; i++) {
       maxDiff = Math.max(maxDiff, Math.abs(single[i] - batched[i]));
       maxDiff = Math.max(maxDiff, Math.abs(single[i] - prefix[i]));
     }
-    return result(List.of(new Row("unbatched", 1, n, Stats.median(r1)), new Row("shared-context batched", batch, n,
-        Stats.median(r2)), new Row("shared prefix (KV cache)", CHOICES, n, Stats.median(r3))), maxDiff);
+    return result(List.of(new Row("unbatched", 1, n, r1), new Row("shared-context batched", batch, n,
+        r2), new Row("shared prefix (KV cache)", CHOICES, n, r3)), maxDiff);
   }
 
   private static void shared(LocalEngine engine, List<int[][]> ds, double[] out) {
@@ -140,8 +125,8 @@ public final class McBenchStage implements BenchStage {
     Row ref = rows.get(0);
     List<List<Object>> table = new ArrayList<>();
     for (Row r : rows) {
-      table.add(List.of(r.mode(), r.batch(), r.choices(), round(r.choicesPerSecond(), 2),
-          round(r.choicesPerSecond() / ref.choicesPerSecond(), 3)));
+      table.add(List.of(r.mode(), r.batch(), r.choices(), Stats.round(r.choicesPerSecond(), 2),
+          Stats.round(r.choicesPerSecond() / ref.choicesPerSecond(), 3)));
     }
     Section s = new Section("mc", "Multiple-choice log-likelihood: choices scored per second, ARC-Easy shape (max |Δ loglik| "
         + String.format(java.util.Locale.ROOT, "%.2e", maxAbsDiff) + " against unbatched)",
@@ -161,8 +146,4 @@ public final class McBenchStage implements BenchStage {
     return new Result(s, checks);
   }
 
-  private static double round(double x, int digits) {
-    double f = Math.pow(10, digits);
-    return Math.round(x * f) / f;
-  }
 }

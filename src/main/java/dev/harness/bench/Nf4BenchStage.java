@@ -66,14 +66,14 @@ public final class Nf4BenchStage implements BenchStage {
   /** The table and the bytes checks. Package-private for tests. */
   static Result result(List<Row> rows, WeightBytes floatBytes, double floatDecode) {
     List<List<Object>> table = new ArrayList<>();
-    table.add(List.of("none", floatBytes.elements(), floatBytes.linear(), floatBytes.float16(), round(floatBytes.bytesPerWeight(), 4),
-        round(floatBytes.ratioToFloat16(), 4), "n/a", round(floatDecode, 3), 1.0));
+    table.add(List.of("none", floatBytes.elements(), floatBytes.linear(), floatBytes.float16(), Stats.round(floatBytes.bytesPerWeight(), 4),
+        Stats.round(floatBytes.ratioToFloat16(), 4), "n/a", Stats.round(floatDecode, 3), 1.0));
     List<Check> checks = new ArrayList<>();
     for (Row r : rows) {
       WeightBytes b = r.bytes();
-      table.add(List.of(r.quantization(), b.elements(), b.linear(), b.float16(), round(b.bytesPerWeight(), 4),
-          round(b.ratioToFloat16(), 4), round(r.loadSeconds(), 2), round(r.decodeTokensPerSecond(), 3),
-          round(r.decodeTokensPerSecond() / floatDecode, 3)));
+      table.add(List.of(r.quantization(), b.elements(), b.linear(), b.float16(), Stats.round(b.bytesPerWeight(), 4),
+          Stats.round(b.ratioToFloat16(), 4), Stats.round(r.loadSeconds(), 2), Stats.round(r.decodeTokensPerSecond(), 3),
+          Stats.round(r.decodeTokensPerSecond() / floatDecode, 3)));
       checks.add(new Check(r.quantization() + "_bytes_vs_f16", r.quantization() + " linear weight bytes / float16",
           r.quantization() + " MB", b.linear() / 1e6, "float16 MB", b.float16() / 1e6, "MB", Check.Comparison.AT_MOST,
           BYTES_TARGET, "every linear layer except embeddings and lm_head: packed 4-bit codes + absmax (per 64 weights; "
@@ -85,8 +85,4 @@ public final class Nf4BenchStage implements BenchStage {
     return new Result(s, checks);
   }
 
-  private static double round(double x, int digits) {
-    double f = Math.pow(10, digits);
-    return Math.round(x * f) / f;
-  }
 }

@@ -15,6 +15,23 @@ final class Stats {
     return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
   }
 
+  /** {@code x} rounded to {@code digits} decimals (for report tables). */
+  static double round(double x, int digits) {
+    double f = Math.pow(10, digits);
+    return Math.round(x * f) / f;
+  }
+
+  /** Median of {@code reps} rates {@code n / seconds} of {@code r} (no warm-up: the caller runs it once first). */
+  static double medianRate(double n, int reps, Runnable r) {
+    List<Double> rates = new java.util.ArrayList<>();
+    for (int i = 0; i < reps; i++) {
+      long t0 = System.nanoTime();
+      r.run();
+      rates.add(n / ((System.nanoTime() - t0) / 1e9));
+    }
+    return median(rates);
+  }
+
   /** Median wall time in seconds of {@code reps} calls after {@code warmups} unmeasured ones. */
   static double medianSeconds(int warmups, int reps, Runnable r) {
     for (int i = 0; i < warmups; i++) r.run();

@@ -82,10 +82,10 @@ public final class TrainBenchStage implements BenchStage {
     Row ref = rows.get(0);
     List<List<Object>> table = new ArrayList<>();
     for (Row r : rows) {
-      table.add(List.of(r.base(), round(r.stepsPerSecond(), 4), round(r.tokensPerSecond(), 2),
-          round(r.stepsPerSecond() / ref.stepsPerSecond(), 3), round(r.projectionBytes() / 1e6, 4),
-          round((double) r.projectionBytes() / r.projectionWeights(), 4), mb(r.peakRss()), mb(delta(r)),
-          delta(r) == null || delta(ref) == null ? "n/a" : round((double) delta(r) / delta(ref), 3), round(r.firstLoss(), 4)));
+      table.add(List.of(r.base(), Stats.round(r.stepsPerSecond(), 4), Stats.round(r.tokensPerSecond(), 2),
+          Stats.round(r.stepsPerSecond() / ref.stepsPerSecond(), 3), Stats.round(r.projectionBytes() / 1e6, 4),
+          Stats.round((double) r.projectionBytes() / r.projectionWeights(), 4), mb(r.peakRss()), mb(delta(r)),
+          delta(r) == null || delta(ref) == null ? "n/a" : Stats.round((double) delta(r) / delta(ref), 3), Stats.round(r.firstLoss(), 4)));
     }
     Section section = new Section("train", "LoRA training (r16, q/k/v/o, " + tokens + " tokens per step): float32 vs NF4 base",
         List.of("base", "steps_s", "tokens_s", "steps_vs_float", "projection_mb", "bytes_per_weight", "peak_rss_mb",
@@ -102,10 +102,6 @@ public final class TrainBenchStage implements BenchStage {
 
   private static Long delta(Row r) { return r.peakRss() == null || r.startRss() == null ? null : r.peakRss() - r.startRss(); }
 
-  private static double round(double x, int digits) {
-    double f = Math.pow(10, digits);
-    return Math.round(x * f) / f;
-  }
 
-  private static Object mb(Long bytes) { return bytes == null ? "n/a" : round(bytes / 1e6, 1); }
+  private static Object mb(Long bytes) { return bytes == null ? "n/a" : Stats.round(bytes / 1e6, 1); }
 }
