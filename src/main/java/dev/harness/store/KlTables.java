@@ -9,8 +9,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -152,14 +154,22 @@ public final class KlTables {
   /** Unit keys with any stored outcome, ok or error. */
   public Set<String> sampleKeys() { return keys("SELECT unit_key FROM samples"); }
 
-  /** Every sample row (ok and error), by variant, prompt position, sample index. */
-  public List<SampleRow> samples() {
+  /**
+   * Every sample row (ok and error), by variant, prompt position, sample index — without the stored response
+   * objects ({@code responseJson} null), the largest column, which only the dumps read ({@link #samplesWithResponses}).
+   */
+  public List<SampleRow> samples() { return samples(false); }
+
+  /** {@link #samples} with each row's response object (for writing the dumps). */
+  public List<SampleRow> samplesWithResponses() { return samples(true); }
+
+  private List<SampleRow> samples(boolean withResponses) {
     return store.query(c -> {
       List<SampleRow> out = new ArrayList<>();
       try (var s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT s.unit_key, s.variant, s.prompt_id, "
           + "s.sample_index, s.seed, s.status, s.model, s.provider, s.text, s.finish_reason, s.prompt_tokens, "
           + "s.completion_tokens, s.truncated_prompt, s.error_kind, s.error_message, s.http_status, s.attempts, "
-          + "s.latency_ms, s.response_json FROM samples s JOIN prompts p ON p.prompt_id = s.prompt_id "
+          + "s.latency_ms, " + (withResponses ? "s.response_json" : "NULL") + " FROM samples s JOIN prompts p ON p.prompt_id = s.prompt_id "
           + "ORDER BY s.variant, p.position, s.sample_index")) {
         while (rs.next()) {
           out.add(new SampleRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getLong(5),
@@ -234,6 +244,26 @@ public final class KlTables {
   }
 
   /** "unit_key|scorer" of the teacher-forced scores stored with status ok. */
+  /**
+   * Per {@code unit_key|scorer} for scorers starting with {@code scorerPrefix}: the sum of the stored token
+   * log-probs, NaN when any of them is NaN (stored as NULL). Scorings with no token rows (an empty text) are absent.
+   */
+  public Map<String, Double> logprobSums(String scorerPrefix) {
+    return store.query(c -> {
+      Map<String, Double> out = new HashMap<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT unit_key || '|' || scorer, CASE WHEN COUNT(logprob) < "
+          + "COUNT(*) THEN NULL ELSE SUM(logprob) END FROM token_logprobs WHERE substr(scorer, 1, ?) = ? "
+          + "GROUP BY unit_key, scorer")) {
+        ps.setInt(1, scorerPrefix.length());
+        ps.setString(2, scorerPrefix);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) out.put(rs.getString(1), real(rs, 2));
+        }
+      }
+      return out;
+    });
+  }
+
   public Set<String> okCrossKeys() {
     return keys("SELECT unit_key || '|' || scorer FROM cross_scores WHERE status = 'ok'");
   }

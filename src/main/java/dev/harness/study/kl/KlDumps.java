@@ -32,7 +32,7 @@ final class KlDumps {
     tables.prompts().forEach(p -> prompts.put(p.promptId(), p));
     Map<String, KlTables.CrossRow> cross = new HashMap<>();
     for (KlTables.CrossRow r : tables.crossScores()) if (r.ok()) cross.put(r.unitKey() + "|" + r.scorer(), r);
-    List<KlTables.SampleRow> samples = tables.samples();
+    List<KlTables.SampleRow> samples = tables.samplesWithResponses();
     Path dir = KlUnits.dumpDir(ctx.runDir());
     int lines = 0;
     try {

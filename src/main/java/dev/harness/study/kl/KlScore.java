@@ -86,6 +86,7 @@ final class KlScore {
     KlTables tables = new KlTables(ctx.store());
     KlTextScoring text = new KlTextScoring(ctx);
     Set<String> okKeys = tables.okCrossKeys();
+    Map<String, Double> sums = text.sums();
     Map<String, List<TextMonteCarlo.TextSample>> a = new LinkedHashMap<>(), b = new LinkedHashMap<>();
     tables.prompts().forEach(pr -> {
       a.put(pr.promptId(), new ArrayList<>());
@@ -99,8 +100,8 @@ final class KlScore {
       boolean isA = s.variant().equals(p.nameA());
       if (!isA && !s.variant().equals(p.nameB())) continue;
       String own = s.variant(), other = isA ? p.nameB() : p.nameA();
-      double lOwn = text.sequenceLogprob(s.unitKey(), own, okKeys);
-      double lOther = text.sequenceLogprob(s.unitKey(), other, okKeys);
+      double lOwn = KlTextScoring.sequenceLogprob(s.unitKey(), own, okKeys, sums);
+      double lOther = KlTextScoring.sequenceLogprob(s.unitKey(), other, okKeys, sums);
       if (Double.isNaN(lOwn) || Double.isNaN(lOther)) {
         missing.add(s.unitKey());
         continue;

@@ -88,11 +88,15 @@ final class KlTextScoring {
     return new int[] {ok, failed};
   }
 
-  /** log p(text) under {@code scorer} of one sample: the sum of its stored text-score rows; NaN when absent. */
-  double sequenceLogprob(String unitKey, String scorerVariant, Set<String> okKeys) {
-    if (!okKeys.contains(unitKey + "|" + scorer(scorerVariant))) return Double.NaN;
-    double sum = 0;
-    for (KlTables.TokenRow r : tables.tokens(unitKey, scorer(scorerVariant))) sum += r.logprob();
-    return sum;
+  /** The stored text-score sums, read once for {@link #sequenceLogprob}. */
+  Map<String, Double> sums() { return tables.logprobSums(PREFIX); }
+
+  /**
+   * log p(text) under {@code scorer} of one sample: the sum of its stored text-score rows (0 for an empty text); NaN
+   * when the scoring is absent or failed.
+   */
+  static double sequenceLogprob(String unitKey, String scorerVariant, Set<String> okKeys, Map<String, Double> sums) {
+    String key = unitKey + "|" + scorer(scorerVariant);
+    return okKeys.contains(key) ? sums.getOrDefault(key, 0.0) : Double.NaN;
   }
 }
