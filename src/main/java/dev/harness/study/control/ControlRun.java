@@ -1,10 +1,10 @@
 package dev.harness.study.control;
 
+import dev.harness.study.UnitFailure;
 import dev.harness.study.Json;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.engine.Engine;
-import dev.harness.engine.EngineException;
 import dev.harness.engine.EngineInfo;
 import dev.harness.engine.NextToken;
 import dev.harness.engine.Prompt;
@@ -130,16 +130,11 @@ final class ControlRun {
           nt.vocabSize() < 0 ? null : nt.vocabSize(), nt.fullVocabulary(), StoredDistribution.toJson(d), d.restMass(),
           null, null, (System.nanoTime() - t0) / 1e6));
       return true;
-    } catch (EngineException e) {
-      firstError.compareAndSet(null, e.kind() + ": " + e.getMessage());
-      tables.putResponse(new ControlTables.ResponseRow(u.key(), u.variant(), u.item().itemId(), "error", null, null,
-          null, null, null, e.kind().name(), e.getMessage(), (System.nanoTime() - t0) / 1e6));
-      return false;
     } catch (RuntimeException e) {
-      String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
-      firstError.compareAndSet(null, "ENGINE_ERROR: " + msg);
+      UnitFailure f = UnitFailure.of(e);
+      firstError.compareAndSet(null, f.line());
       tables.putResponse(new ControlTables.ResponseRow(u.key(), u.variant(), u.item().itemId(), "error", null, null,
-          null, null, null, "ENGINE_ERROR", msg, (System.nanoTime() - t0) / 1e6));
+          null, null, null, f.kind(), f.message(), (System.nanoTime() - t0) / 1e6));
       return false;
     }
   }

@@ -1,10 +1,10 @@
 package dev.harness.study.kl;
 
+import dev.harness.study.UnitFailure;
 import dev.harness.config.ConfigException;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.engine.Engine;
-import dev.harness.engine.EngineException;
 import dev.harness.engine.TokenLogprob;
 import dev.harness.engine.TokenScore;
 import dev.harness.engine.local.LocalEngine;
@@ -113,12 +113,8 @@ final class KlCrossScoring {
    * {@code ENGINE_ERROR} named by its class. {@code t0} is the {@link System#nanoTime()} the scoring started at.
    */
   static KlTables.CrossRow failedRow(String unitKey, String scorer, String model, RuntimeException e, long t0) {
-    double ms = (System.nanoTime() - t0) / 1e6;
-    if (e instanceof EngineException ee) {
-      return new KlTables.CrossRow(unitKey, scorer, "error", model, null, ee.kind().name(), ee.getMessage(), ms);
-    }
-    return new KlTables.CrossRow(unitKey, scorer, "error", model, null, "ENGINE_ERROR",
-        e.getClass().getSimpleName() + ": " + e.getMessage(), ms);
+    UnitFailure f = UnitFailure.of(e);
+    return new KlTables.CrossRow(unitKey, scorer, "error", model, null, f.kind(), f.message(), (System.nanoTime() - t0) / 1e6);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.harness.study.kl;
 
+import dev.harness.study.UnitFailure;
 import dev.harness.study.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.harness.config.EngineConfig;
@@ -182,19 +183,14 @@ final class KlSampling {
 
   /** Stores a failed unit with its evidence (the engine's error; the provider when the message names one). */
   private KlTables.SampleRow recordError(Unit u, EngineConfig variant, RuntimeException e, double ms) {
-    KlTables.SampleRow row;
-    if (e instanceof EngineException ee) {
-      String kind = ee.getMessage() != null && ee.getMessage().contains("log-probs were requested")
-          ? MISSING_LOGPROBS : ee.kind().name();
-      java.util.regex.Matcher m = PROVIDER.matcher(ee.getMessage() == null ? "" : ee.getMessage());
-      row = new KlTables.SampleRow(u.key(), u.variant(), u.prompt().promptId(), u.sample(), u.seed(), "error",
-          variant.model(), m.find() ? m.group(1) : null, null, null, null, null, false, kind, ee.getMessage(),
-          ee.httpStatus(), ee.attempts(), ms, null);
-    } else {
-      row = new KlTables.SampleRow(u.key(), u.variant(), u.prompt().promptId(), u.sample(), u.seed(), "error",
-          variant.model(), null, null, null, null, null, false, "ENGINE_ERROR",
-          e.getClass().getSimpleName() + ": " + e.getMessage(), null, 1, ms, null);
-    }
+    UnitFailure f = UnitFailure.of(e);
+    boolean engine = e instanceof EngineException;
+    String message = f.message() == null ? "" : f.message();
+    String kind = engine && message.contains("log-probs were requested") ? MISSING_LOGPROBS : f.kind();
+    java.util.regex.Matcher m = PROVIDER.matcher(message);
+    KlTables.SampleRow row = new KlTables.SampleRow(u.key(), u.variant(), u.prompt().promptId(), u.sample(), u.seed(),
+        "error", variant.model(), engine && m.find() ? m.group(1) : null, null, null, null, null, false, kind,
+        f.message(), f.httpStatus(), f.attempts(), ms, null);
     tables.recordSample(row, List.of());
     return row;
   }

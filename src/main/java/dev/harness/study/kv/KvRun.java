@@ -1,5 +1,6 @@
 package dev.harness.study.kv;
 
+import dev.harness.study.UnitFailure;
 import dev.harness.study.Json;
 import dev.harness.config.ConfigException;
 import dev.harness.config.EngineConfig;
@@ -9,7 +10,6 @@ import dev.harness.data.LongBenchPrompt;
 import dev.harness.engine.Completion;
 import dev.harness.engine.CompletionRequest;
 import dev.harness.engine.Engine;
-import dev.harness.engine.EngineException;
 import dev.harness.engine.EngineInfo;
 import dev.harness.engine.KvSpec;
 import dev.harness.engine.Message;
@@ -211,20 +211,14 @@ final class KvRun {
               null, null, t == null ? null : t.httpStatus(), t == null ? 1 : t.attempts()),
           telemetryRow(t, out, t0), logliks);
       return true;
-    } catch (EngineException e) {
-      firstError.compareAndSet(null, e.kind() + (e.httpStatus() == null ? "" : " status=" + e.httpStatus()) + ": " + e.getMessage());
-      double ms = (System.nanoTime() - t0) / 1e6;
-      runs.recordUnit(request, new RunTables.ResponseRow("error", null, null, null, null, null, e.kind().name(),
-          e.getMessage(), e.httpStatus(), e.attempts()),
-          new RunTables.TelemetryRow(ms, null, e.httpStatus(), e.attempts(), null, null, null, null, null, null, null,
-              null, null));
-      return false;
     } catch (RuntimeException e) {
-      String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
-      firstError.compareAndSet(null, "ENGINE_ERROR: " + msg);
+      UnitFailure f = UnitFailure.of(e);
+      firstError.compareAndSet(null, f.kind() + (f.httpStatus() == null ? "" : " status=" + f.httpStatus()) + ": " + f.message());
       double ms = (System.nanoTime() - t0) / 1e6;
-      runs.recordUnit(request, new RunTables.ResponseRow("error", null, null, null, null, null, "ENGINE_ERROR", msg,
-          null, 1), new RunTables.TelemetryRow(ms, null, null, 1, null, null, null, null, null, null, null, null, null));
+      runs.recordUnit(request, new RunTables.ResponseRow("error", null, null, null, null, null, f.kind(),
+          f.message(), f.httpStatus(), f.attempts()),
+          new RunTables.TelemetryRow(ms, null, f.httpStatus(), f.attempts(), null, null, null, null, null, null, null,
+              null, null));
       return false;
     }
   }
