@@ -538,7 +538,9 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     long tDecode;
     try (NDManager seq = root.newSubManager();
         BatchKvCache cache = model.newBatchCache(seq, n, width + Math.min(longest, Math.max(1, maxLength - width)))) {
-      float[][] logits = prefillBatch(seq, cache, prompts, width);
+      float[][][] prefilled = prefillBatch(seq, cache, prompts.stream().map(Fitted::ids).toList(), width, width - 1);
+      float[][] logits = new float[n][];
+      for (int s = 0; s < n; s++) logits[s] = prefilled[s][0];
       tDecode = System.nanoTime();
       int[] rows = new int[n]; // rows[r] = the request in row r of the cache
       for (int s = 0; s < n; s++) rows[s] = s;
@@ -590,21 +592,22 @@ public final class LocalEngine implements dev.harness.engine.Engine {
   }
 
   /**
-   * Prefills left-padded prompts (padding: token 0, marked as not real) in column chunks of PREFILL_CHUNK / batch so
-   * the attention scores stay as large as a single sequence's; returns each sequence's logits after its last token.
+   * Prefills left-padded sequences (padding: token 0, marked as not real) to {@code width} in column chunks of
+   * PREFILL_CHUNK / batch, so the attention scores stay as large as a single sequence's; returns each sequence's
+   * logits for columns {@code from..width-1} ([sequence][column − from]). Generation asks for the last column only;
+   * teacher forcing for the continuation's columns.
    */
-  private float[][] prefillBatch(NDManager seq, BatchKvCache cache, List<Fitted> prompts, int width) {
-    int n = prompts.size();
+  float[][][] prefillBatch(NDManager seq, BatchKvCache cache, List<int[]> inputs, int width, int from) {
+    int n = inputs.size();
     int[][] ids = new int[n][width];
     boolean[][] real = new boolean[n][width];
     for (int s = 0; s < n; s++) {
-      int[] p = prompts.get(s).ids();
-      int off = width - p.length;
-      System.arraycopy(p, 0, ids[s], off, p.length);
-      Arrays.fill(real[s], off, width, true);
+      int[] p = inputs.get(s);
+      System.arraycopy(p, 0, ids[s], width - p.length, p.length);
+      Arrays.fill(real[s], width - p.length, width, true);
     }
+    float[][][] rows = new float[n][width - from][];
     int chunk = Math.max(16, PREFILL_CHUNK / n);
-    float[][] last = null;
     for (int c = 0; c < width; c += chunk) {
       int e = Math.min(width, c + chunk);
       int[][] ci = new int[n][];
@@ -613,14 +616,18 @@ public final class LocalEngine implements dev.harness.engine.Engine {
         ci[s] = Arrays.copyOfRange(ids[s], c, e);
         cr[s] = Arrays.copyOfRange(real[s], c, e);
       }
-      float[][] l = runBatch(seq, cache, ci, cr, e == width ? e - c - 1 : e - c);
-      if (e == width) last = l;
+      int f = Math.min(Math.max(0, from - c), e - c);
+      float[][] l = runBatch(seq, cache, ci, cr, f);
+      int per = e - c - f;
+      for (int s = 0; s < n; s++) {
+        for (int k = 0; k < per; k++) rows[s][c + f + k - from] = l[s * per + k];
+      }
     }
-    return last;
+    return rows;
   }
 
   /** One batched forward step; returns rows [batch × (T − logitsFrom)] of float32 logits, sequence-major. */
-  float[][] runBatch(NDManager seq, BatchKvCache cache, int[][] ids, boolean[][] real, int logitsFrom) {
+  private float[][] runBatch(NDManager seq, BatchKvCache cache, int[][] ids, boolean[][] real, int logitsFrom) {
     try (NDManager step = seq.newSubManager()) {
       NDArray l = model.forwardBatch(step, ids, real, cache, logitsFrom);
       int rows = (int) (l.getShape().get(0) * l.getShape().get(1));

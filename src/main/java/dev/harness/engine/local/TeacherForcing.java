@@ -138,7 +138,11 @@ final class TeacherForcing {
     if (live.isEmpty()) return out;
     int w = width;
     int from = width - maxCont;
-    float[][][] logits = engine.locked(() -> batchForward(inputs, w, from));
+    float[][][] logits = engine.locked(() -> {
+      try (NDManager seq = engine.newSequence(); BatchKvCache cache = engine.model().newBatchCache(seq, inputs.size(), w)) {
+        return engine.prefillBatch(seq, cache, inputs, w, from);
+      }
+    });
     for (int j = 0; j < live.size(); j++) {
       int i = live.get(j);
       int[] ctx = ctxs.get(i);
@@ -147,38 +151,6 @@ final class TeacherForcing {
       out.set(i, tokenScores(logits[j], maxCont - cont.length, ctx[ctx.length - 1], cont));
     }
     return out;
-  }
-
-  /** Left-padded batch of {@code inputs} to width {@code w}, in prefill chunks; logits of columns {@code from..w-1}. */
-  private float[][][] batchForward(List<int[]> inputs, int w, int from) {
-    int b = inputs.size();
-    int[][] ids = new int[b][w];
-    boolean[][] real = new boolean[b][w];
-    for (int s = 0; s < b; s++) {
-      int[] p = inputs.get(s);
-      System.arraycopy(p, 0, ids[s], w - p.length, p.length);
-      Arrays.fill(real[s], w - p.length, w, true);
-    }
-    float[][][] rows = new float[b][w - from][];
-    int chunk = Math.max(16, LocalEngine.PREFILL_CHUNK / b);
-    try (NDManager seq = engine.newSequence(); BatchKvCache cache = engine.model().newBatchCache(seq, b, w)) {
-      for (int c = 0; c < w; c += chunk) {
-        int e = Math.min(w, c + chunk);
-        int[][] ci = new int[b][];
-        boolean[][] cr = new boolean[b][];
-        for (int s = 0; s < b; s++) {
-          ci[s] = Arrays.copyOfRange(ids[s], c, e);
-          cr[s] = Arrays.copyOfRange(real[s], c, e);
-        }
-        int f = Math.max(0, from - c);
-        float[][] l = engine.runBatch(seq, cache, ci, cr, Math.min(f, e - c));
-        int per = e - c - Math.min(f, e - c);
-        for (int s = 0; s < b; s++) {
-          for (int k = 0; k < per; k++) rows[s][c + f + k - from] = l[s * per + k];
-        }
-      }
-    }
-    return rows;
   }
 
   /** One forward pass over {@code ctx + continuation}: the logits that predict each continuation token, in order. */
