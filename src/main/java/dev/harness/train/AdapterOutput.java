@@ -19,8 +19,7 @@ public final class AdapterOutput {
   private AdapterOutput() {}
 
   public static LoraConfig config(LoraSettings l, String baseModel) {
-    return new LoraConfig(l.r(), l.alpha(), l.dropout(), l.targetModules(), null, false, "none", l.useRslora(), null,
-        null, null, Map.of(), Map.of(), "CAUSAL_LM", "LORA", baseModel, true);
+    return LoraConfig.of(l.r(), l.alpha(), l.dropout(), l.targetModules(), false, l.useRslora(), baseModel);
   }
 
   public static void write(Path dir, TrainableLlama model, LoraSettings l, String baseModel) {

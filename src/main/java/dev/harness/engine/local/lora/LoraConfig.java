@@ -45,10 +45,16 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, List<Strin
     peftType = peftType == null ? "LORA" : peftType;
   }
 
-  /** A plain adapter config (no patterns, all layers, no rslora) as {@code finetune} writes it. */
+  /** A plain adapter config (no patterns, all layers, no rslora). */
   public static LoraConfig of(int r, double alpha, double dropout, List<String> targetModules, boolean fanInFanOut,
       String baseModel) {
-    return new LoraConfig(r, alpha, dropout, targetModules, null, fanInFanOut, "none", false, null, null, null,
+    return of(r, alpha, dropout, targetModules, fanInFanOut, false, baseModel);
+  }
+
+  /** As {@link #of(int, double, double, List, boolean, String)}, with {@code use_rslora}: what {@code finetune} writes. */
+  public static LoraConfig of(int r, double alpha, double dropout, List<String> targetModules, boolean fanInFanOut,
+      boolean useRslora, String baseModel) {
+    return new LoraConfig(r, alpha, dropout, targetModules, null, fanInFanOut, "none", useRslora, null, null, null,
         Map.of(), Map.of(), "CAUSAL_LM", "LORA", baseModel, true);
   }
 
