@@ -1,5 +1,6 @@
 package dev.harness.study.control;
 
+import dev.harness.report.TextFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
@@ -10,7 +11,6 @@ import dev.harness.store.ControlTables;
 import dev.harness.study.StudyContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -137,13 +137,6 @@ final class ControlPrepare {
         throw new IllegalStateException(e);
       }
     }
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-    }
+    TextFiles.writeAtomically(file, sb.toString());
   }
 }

@@ -1,5 +1,6 @@
 package dev.harness.study.control;
 
+import dev.harness.report.TextFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.harness.config.EngineConfig;
@@ -9,9 +10,6 @@ import dev.harness.report.Markdown;
 import dev.harness.stats.Interval;
 import dev.harness.store.ControlTables;
 import dev.harness.study.StudyContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -95,7 +93,7 @@ final class ControlReport {
     combined.put("comparisons", comps);
     write(ctx.runDir().resolve(COMBINED), combined);
 
-    writeText(ctx.runDir().resolve("report.md"), markdown(c, summary, t.comparisons(), responses, t.words()));
+    TextFiles.writeAtomically(ctx.runDir().resolve("report.md"), markdown(c, summary, t.comparisons(), responses, t.words()));
     return "report.md, " + COMBINED + ", " + RESULTS_CSV + ", " + SIMPLE_CSV + " and " + c.variants().size()
         + " per-model JSON files (" + scored.size() + " scored items)";
   }
@@ -307,18 +305,10 @@ final class ControlReport {
 
   private static void write(Path file, Object value) {
     try {
-      writeText(file, JSON.writeValueAsString(value) + "\n");
+      TextFiles.writeAtomically(file, JSON.writeValueAsString(value) + "\n");
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private static void writeText(Path file, String text) {
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Files.writeString(file, text);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-    }
-  }
 }

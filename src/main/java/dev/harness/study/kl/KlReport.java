@@ -1,5 +1,6 @@
 package dev.harness.study.kl;
 
+import dev.harness.report.TextFiles;
 import dev.harness.HarnessException;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
@@ -49,11 +50,7 @@ final class KlReport {
     }
     Markdown md = build(c, t, rows, ds, s);
     Path report = ctx.runDir().resolve("report.md");
-    try {
-      Files.writeString(report, md.toString(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw HarnessException.failure("writing " + report + ": " + e.getMessage(), e);
-    }
+    TextFiles.writeAtomically(report, md.toString());
     return "report.md and " + CSV + " (" + rows.size() + " prompts) in " + ctx.runDir();
   }
 

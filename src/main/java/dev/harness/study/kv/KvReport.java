@@ -1,5 +1,6 @@
 package dev.harness.study.kv;
 
+import dev.harness.report.TextFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harness.config.ConfigLoader;
@@ -19,7 +20,6 @@ import dev.harness.study.StudyContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -137,7 +137,7 @@ final class KvReport {
     md.code(yaml(c));
 
     Path report = ctx.runDir().resolve("report.md");
-    writeAtomically(report, md.toString());
+    TextFiles.writeAtomically(report, md.toString());
     writeCsv(stats);
     return "wrote " + report + " and bin_stats.csv (" + stats.size() + " cells, " + totalUnits + " units)";
   }
@@ -205,14 +205,4 @@ final class KvReport {
     }
   }
 
-  static void writeAtomically(Path file, String content) {
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.writeString(tmp, content);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot write " + file + ": " + e.getMessage(), e);
-    }
-  }
 }

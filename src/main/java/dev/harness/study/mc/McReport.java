@@ -1,14 +1,12 @@
 package dev.harness.study.mc;
 
+import dev.harness.report.TextFiles;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.report.Markdown;
 import dev.harness.stats.Interval;
 import dev.harness.store.McTables;
 import dev.harness.study.StudyContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,11 +93,7 @@ final class McReport {
     }
     md.image("trade-off", "plots/tradeoff_scatter.png");
     md.paragraph("Tables: `summary.csv` (variant × task × metric × seed, with CI and stderr), `comparisons.csv`.");
-    try {
-      Files.writeString(ctx.runDir().resolve("report.md"), md.toString());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + ctx.runDir().resolve("report.md"), e);
-    }
+    TextFiles.writeAtomically(ctx.runDir().resolve("report.md"), md.toString());
     return "report.md and lm-eval files in " + folders.size() + " folder(s)";
   }
 
