@@ -78,6 +78,7 @@ final class KlCrossScoring {
         }
         return new int[] {ok, failed};
       }
+      Map<String, int[]> contexts = new java.util.HashMap<>(); // the scorer's prompt ids, rendered once per prompt
       for (KlTables.SampleRow s : samples) {
         long t0 = System.nanoTime();
         List<TokenLogprob> own = KlResponses.tokens(tables.tokens(s.unitKey(), s.variant()));
@@ -86,7 +87,9 @@ final class KlCrossScoring {
         List<KlTables.TokenRow> rows = List.of();
         try {
           List<TokenLogprob> scored = engine instanceof LocalEngine local
-              ? local(local, scorer, promptText, own) : http(engine, promptText, s.text(), own);
+              ? local(local, contexts.computeIfAbsent(s.promptId(),
+                  k -> KlSampling.localPromptIds(ctx.config(), local, promptText, scorer)), own)
+              : http(engine, promptText, s.text(), own);
           String mismatch = mismatch(own, scored);
           double ms = (System.nanoTime() - t0) / 1e6;
           if (mismatch != null) {
@@ -171,8 +174,7 @@ final class KlCrossScoring {
     return ids;
   }
 
-  private List<TokenLogprob> local(LocalEngine local, EngineConfig scorer, String promptText, List<TokenLogprob> own) {
-    int[] context = KlSampling.localPromptIds(ctx.config(), local, promptText, scorer);
+  private List<TokenLogprob> local(LocalEngine local, int[] context, List<TokenLogprob> own) {
     List<TokenLogprob> scored = local.scoreIdsTop(context, ids(own), ctx.config().kl().topLogprobs());
     // the same ids decode to the same pieces; keep the sample's own texts so that the dump lines align by text
     List<TokenLogprob> out = new ArrayList<>(scored.size());

@@ -59,6 +59,7 @@ final class KlTextScoring {
     int ok = 0, failed = 0;
     String model = engine.info().model();
     String name = scorer(scorer.name());
+    Map<String, int[]> contexts = new HashMap<>(); // the scorer's prompt ids, rendered once per prompt
     try (Progress progress = new Progress("text scoring under " + scorer.name(), samples.size(), ctx.err())) {
       for (KlTables.SampleRow s : samples) {
         long t0 = System.nanoTime();
@@ -68,7 +69,8 @@ final class KlTextScoring {
         List<KlTables.TokenRow> rows = List.of();
         try {
           List<TokenScore> scores = engine instanceof LocalEngine local
-              ? local.scoreIds(KlSampling.localPromptIds(ctx.config(), local, promptText, scorer),
+              ? local.scoreIds(contexts.computeIfAbsent(s.promptId(),
+                      k -> KlSampling.localPromptIds(ctx.config(), local, promptText, scorer)),
                   local.continuationIds(KlSampling.prompt(scorer, promptText), text))
               : text.isEmpty() ? List.of() : engine.score(promptText, text);
           List<TokenLogprob> lp = new ArrayList<>(scores.size());
