@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.harness.engine.EngineException;
 import dev.harness.engine.ErrorKind;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -24,12 +27,16 @@ import okhttp3.ResponseBody;
 import okio.BufferedSource;
 
 /**
- * Sends one JSON POST with everything around it: the client-side rate limit (every attempt counts), the concurrency
- * semaphore (held only while the HTTP call runs, not during backoff), replica choice, retries with {@link Backoff},
- * and the final {@link EngineException}. Thread-safe.
+ * Sends one JSON POST with everything around it: the concurrency semaphore (held only while the HTTP call runs, not
+ * during backoff), the client-side rate limit (a permit per request put on the wire, taken right before it is sent,
+ * while the concurrency permit is held), replica choice and cool-down, uncounted re-sends of requests that died on a
+ * stale pooled connection, retries with {@link Backoff}, and the final {@link EngineException} (its kind: the most
+ * informative failure of the call, see {@link #moreInformative}). Thread-safe.
  */
 public final class HttpCaller {
   private static final MediaType JSON_TYPE = MediaType.get("application/json");
+  /** Uncounted re-sends per attempt (stale pooled connections, refused replicas). */
+  static final int MAX_FREE_RESENDS = 4;
 
   /** One HTTP attempt: either a body ({@code json}, or {@code streamed} when streaming) or a {@code failure}. */
   public record Attempt(Integer status, JsonNode json, ParsedResponse streamed, Double ttftMs, double latencyMs, Failure failure) {}
@@ -51,10 +58,11 @@ public final class HttpCaller {
   private final Semaphore permits;
   private final ReplicaBalancer defaultReplicas;
   private final Map<List<String>, ReplicaBalancer> otherReplicas = new ConcurrentHashMap<>();
+  private final AtomicInteger staleResends = new AtomicInteger();
 
   public HttpCaller(OkHttpClient http, ObjectMapper json, OpenAiSettings settings, Backoff backoff, Sleeper sleeper,
       RateLimiter limiter, LongSupplier nanos) {
-    this.http = http;
+    this.http = http.newBuilder().eventListenerFactory(ConnectionTrace.FACTORY).build(); // shares pool and dispatcher
     this.json = json;
     this.settings = settings;
     this.backoff = backoff;
@@ -62,7 +70,7 @@ public final class HttpCaller {
     this.limiter = limiter;
     this.nanos = nanos;
     this.permits = new Semaphore(settings.concurrency(), true);
-    this.defaultReplicas = new ReplicaBalancer(settings.baseUrls());
+    this.defaultReplicas = new ReplicaBalancer(settings.baseUrls(), nanos, ReplicaBalancer.COOLDOWN);
   }
 
   /**
@@ -71,7 +79,8 @@ public final class HttpCaller {
    * @throws EngineException after the last retry, or at once for a non-retryable failure
    */
   public Exchange post(String path, ObjectNode body, List<String> baseUrls, boolean stream) {
-    ReplicaBalancer replicas = baseUrls == null ? defaultReplicas : otherReplicas.computeIfAbsent(List.copyOf(baseUrls), ReplicaBalancer::new);
+    ReplicaBalancer replicas = baseUrls == null ? defaultReplicas : otherReplicas.computeIfAbsent(List.copyOf(baseUrls),
+        u -> new ReplicaBalancer(u, nanos, ReplicaBalancer.COOLDOWN));
     byte[] payload;
     try {
       payload = json.writeValueAsBytes(body);
@@ -83,18 +92,20 @@ public final class HttpCaller {
     double limitedMs = 0;
     double queuedMs = 0;
     int maxAttempts = settings.maxRetries() + 1;
+    Failure worst = null;
     for (int attempt = 1; ; attempt++) {
       Attempt a;
       String replica;
       try {
-        if (limiter != null) limitedMs += limiter.acquire().toNanos() / 1e6;
         long q0 = nanos.getAsLong();
         permits.acquire();
         queuedMs += (nanos.getAsLong() - q0) / 1e6;
-        try (ReplicaBalancer.Lease lease = replicas.acquire()) {
-          HttpUrl url = HttpUrl.get(lease.url() + path);
-          replica = url.host() + ":" + url.port();
-          a = send(url, payload, stream);
+        try {
+          // the rate-limit permit is taken right before the request goes on the wire, in the sending thread
+          if (limiter != null) limitedMs += limiter.acquire().toNanos() / 1e6;
+          Sent s = sendToReplica(replicas, path, payload, stream);
+          a = s.attempt();
+          replica = s.replica();
         } finally {
           permits.release();
         }
@@ -106,16 +117,77 @@ public final class HttpCaller {
         return new Exchange(a, attempt, (nanos.getAsLong() - start) / 1e6, waitedMs, limitedMs, queuedMs, replica);
       }
       Failure f = a.failure();
-      if (!f.retryable() || attempt >= maxAttempts) throw exception(f, attempt, replica);
+      if (!f.retryable()) throw exception(f, attempt, replica);
+      worst = moreInformative(worst, f);
+      if (attempt >= maxAttempts) throw exception(worst, attempt, replica, f);
       Duration wait = backoff.delay(attempt - 1, f.retryAfter());
       try {
         sleeper.sleep(wait);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw exception(f, attempt, replica);
+        throw exception(worst, attempt, replica, f);
       }
       waitedMs += wait.toNanos() / 1e6;
     }
+  }
+
+  private record Sent(Attempt attempt, String replica) {}
+
+  /**
+   * One counted attempt. Re-sent at once, uncounted: a request that died on a stale pooled connection (see
+   * {@link ConnectionTrace#stale}; the idle pool is evicted first, at most {@link #MAX_FREE_RESENDS} times), and a
+   * request whose replica refused the connection while another replica is in rotation (that replica is marked down).
+   * A replica that refuses or times out is marked down; one that answers is marked up.
+   */
+  private Sent sendToReplica(ReplicaBalancer replicas, String path, byte[] payload, boolean stream) {
+    for (int free = 0; ; free++) {
+      try (ReplicaBalancer.Lease lease = replicas.acquire()) {
+        HttpUrl url = HttpUrl.get(lease.url() + path);
+        String replica = url.host() + ":" + url.port();
+        ConnectionTrace trace = new ConnectionTrace();
+        Attempt a = send(url, payload, stream, trace);
+        Failure f = a.failure();
+        if (f == null || f.status() != null) {
+          lease.markUp();
+          return new Sent(a, replica);
+        }
+        boolean refused = f.cause() instanceof ConnectException || f.cause() instanceof NoRouteToHostException;
+        if (refused || f.kind() == ErrorKind.TIMEOUT) lease.markDown();
+        if (free >= MAX_FREE_RESENDS) return new Sent(a, replica);
+        if (trace.stale(f)) {
+          http.connectionPool().evictAll(); // its idle siblings are likely dead too
+          staleResends.incrementAndGet();
+          continue;
+        }
+        if (refused && replicas.available() > 0) continue;
+        return new Sent(a, replica);
+      }
+    }
+  }
+
+  /** Requests re-sent because their pooled connection was dead (not counted as attempts). */
+  public int staleResends() { return staleResends.get(); }
+
+  /**
+   * Of two retryable failures of one call, the one worth reporting: RATE_LIMITED > TIMEOUT > an HTTP error status
+   * (5xx) > a connection error without status; ties go to the later one.
+   */
+  static Failure moreInformative(Failure earlier, Failure later) {
+    if (earlier == null) return later;
+    return rank(earlier) > rank(later) ? earlier : later;
+  }
+
+  private static int rank(Failure f) {
+    if (f.kind() == ErrorKind.RATE_LIMITED) return 3;
+    if (f.kind() == ErrorKind.TIMEOUT) return 2;
+    return f.status() != null ? 1 : 0;
+  }
+
+  private EngineException exception(Failure reported, int attempts, String replica, Failure last) {
+    if (reported == last) return exception(last, attempts, replica);
+    EngineException e = exception(reported, attempts, replica);
+    return new EngineException(e.kind(), e.httpStatus(), attempts, e.getMessage() + redact(" (last attempt: " + last.message() + ")"),
+        last.cause());
   }
 
   private EngineException exception(Failure f, int attempts, String replica) {
@@ -129,8 +201,8 @@ public final class HttpCaller {
     return settings.hasApiKey() && s != null ? s.replace(settings.apiKey(), "***") : s;
   }
 
-  private Attempt send(HttpUrl url, byte[] payload, boolean stream) {
-    Request.Builder rb = new Request.Builder().url(url).post(RequestBody.create(payload, JSON_TYPE));
+  private Attempt send(HttpUrl url, byte[] payload, boolean stream, ConnectionTrace trace) {
+    Request.Builder rb = new Request.Builder().url(url).post(RequestBody.create(payload, JSON_TYPE)).tag(ConnectionTrace.class, trace);
     if (settings.hasApiKey()) rb.header("Authorization", "Bearer " + settings.apiKey());
     if (stream) rb.header("Accept", "text/event-stream");
     long t0 = nanos.getAsLong();
