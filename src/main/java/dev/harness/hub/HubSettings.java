@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param token access token or null: {@code HF_TOKEN}, else {@code HUGGING_FACE_HUB_TOKEN}, else the file
  *     {@code $HF_HOME/token} written by {@code huggingface-cli login}
  * @param hfHome {@code HF_HOME} (default {@code ~/.cache/huggingface}; {@code XDG_CACHE_HOME/huggingface} when set)
- * @param offline {@code HF_HUB_OFFLINE} is 1/true/yes/on: never touch the network
+ * @param offline {@code HF_HUB_OFFLINE} (else {@code TRANSFORMERS_OFFLINE}) is 1/true/yes/on: never touch the network
  * @param hubCache the hub cache folder: {@code HF_HUB_CACHE} (or the older {@code HUGGINGFACE_HUB_CACHE}), default
  *     {@code $HF_HOME/hub}
  */
@@ -57,7 +57,17 @@ public record HubSettings(String endpoint, String token, Path hfHome, boolean of
       Path tokenFile = nonBlank(env.get("HF_TOKEN_PATH")) ? expandHome(env.get("HF_TOKEN_PATH")) : hfHome.resolve("token");
       token = readTokenFile(tokenFile);
     }
-    return new HubSettings(env.get("HF_ENDPOINT"), token, hfHome, isTrue(env.get("HF_HUB_OFFLINE")), hubCache);
+    return new HubSettings(env.get("HF_ENDPOINT"), token, hfHome, isTrue(offlineFlag(env)), hubCache);
+  }
+
+  /**
+   * {@code HF_HUB_OFFLINE}, else {@code TRANSFORMERS_OFFLINE}: huggingface_hub's rule
+   * ({@code constants.py}: {@code _is_true(os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE"))}),
+   * so a non-empty {@code HF_HUB_OFFLINE=0} wins over {@code TRANSFORMERS_OFFLINE=1}.
+   */
+  static String offlineFlag(Map<String, String> env) {
+    String v = env.get("HF_HUB_OFFLINE");
+    return v != null && !v.isEmpty() ? v : env.get("TRANSFORMERS_OFFLINE");
   }
 
   /** A copy with another offline flag. */

@@ -150,6 +150,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void openAiBaseUrlIsHonouredAndBaseUrlWins() throws Exception {
+    String yaml = VALID.replace("engine: {kind: openai, model: m, base_url: http://127.0.0.1:9/v1, concurrency: 2}",
+        "engine: {kind: openai, model: m}");
+    Env sdk = new Env(Map.of("OPENAI_BASE_URL", "http://127.0.0.1:8001/v1"), Map.of());
+    assertEquals("http://127.0.0.1:8001/v1", ConfigLoader.load(write(yaml), List.of(), sdk).engine().baseUrl());
+    Env both = new Env(Map.of("OPENAI_BASE_URL", "http://127.0.0.1:8001/v1"), Map.of("BASE_URL", "http://127.0.0.1:8002/v1"));
+    assertEquals("http://127.0.0.1:8002/v1", ConfigLoader.load(write(yaml), List.of(), both).engine().baseUrl());
+  }
+
+  @Test
   void dotenvParsing() throws Exception {
     Path f = dir.resolve(".env");
     Files.writeString(f, "# comment\nexport BASE_URL=http://x/v1\nMODEL_NAME=\"a b\"\nOPENAI_API_KEY=sk-1 # trailing\n");

@@ -39,6 +39,11 @@ class HubSettingsTest {
         HubSettings.fromEnv(Map.of("HF_TOKEN", "hf_new", "HUGGING_FACE_HUB_TOKEN", "hf_old")).token());
     assertTrue(HubSettings.fromEnv(Map.of("HF_HUB_OFFLINE", "1")).offline());
     assertFalse(HubSettings.fromEnv(Map.of("HF_HUB_OFFLINE", "0")).offline());
+    // huggingface_hub constants.py: HF_HUB_OFFLINE or TRANSFORMERS_OFFLINE (a set HF_HUB_OFFLINE wins)
+    assertTrue(HubSettings.fromEnv(Map.of("TRANSFORMERS_OFFLINE", "1")).offline());
+    assertFalse(HubSettings.fromEnv(Map.of("TRANSFORMERS_OFFLINE", "0")).offline());
+    assertFalse(HubSettings.fromEnv(Map.of("HF_HUB_OFFLINE", "0", "TRANSFORMERS_OFFLINE", "1")).offline());
+    assertTrue(HubSettings.fromEnv(Map.of("HF_HUB_OFFLINE", "", "TRANSFORMERS_OFFLINE", "yes")).offline());
   }
 
   @Test
