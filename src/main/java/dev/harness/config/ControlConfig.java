@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The {@code control:} section — output_control study: {@code prompt_format} (chat: the model's chat template with
- * the prefill left open; plain: the documented plain-text rendering), {@code scorer} (tvd, or sad_compat to reproduce
+ * the prefill left open; plain: the documented plain-text rendering), {@code scorer} (tvd; tvd_renormalized, opt-in; or sad_compat to reproduce
  * SAD's published numbers), {@code top_logprobs} for OpenAI-compatible engines (5..20), the {@code blocklist} of
  * non-answers and {@code store_top} (tokens of each distribution kept in the store besides the variants of the words
  * that matter).

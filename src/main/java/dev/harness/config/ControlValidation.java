@@ -9,7 +9,7 @@ import java.util.Set;
 /** Checks the output_control study's sections once the config's shape is right. */
 final class ControlValidation {
   static final List<String> FORMATS = List.of("chat", "plain");
-  static final List<String> SCORERS = List.of("tvd", "sad_compat");
+  static final List<String> SCORERS = List.of("tvd", "tvd_renormalized", "sad_compat");
 
   private ControlValidation() {}
 
