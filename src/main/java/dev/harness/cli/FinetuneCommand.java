@@ -24,12 +24,16 @@ public final class FinetuneCommand implements Callable<Integer> {
       description = "Stop after N completed optimizer steps, as an interruption would (checkpoints stay; resume with train.resume: true).")
   Integer stopAfter;
 
+  @Option(names = "--set", paramLabel = "KEY.PATH=VALUE",
+      description = "Override a config field (repeatable), e.g. --set train.max_steps=2 --set output.root=/tmp/x.")
+  java.util.List<String> sets = new java.util.ArrayList<>();
+
   @Option(names = {"-v", "--verbose"}, description = "Print stack traces.") boolean verbose;
 
   @Override
   public Integer call() {
     if (stopAfter != null && stopAfter < 1) throw new dev.harness.HarnessException("--stop-after-steps: expected an integer >= 1, got " + stopAfter, 2);
-    FinetuneConfig cfg = FinetuneConfigLoader.load(config);
+    FinetuneConfig cfg = FinetuneConfigLoader.load(config, sets);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     new Finetune(cfg, config.toString(), out, err).run(stopAfter);

@@ -24,8 +24,10 @@ final class StudyLauncher {
     ExperimentConfig cfg = ConfigLoader.load(o.config, o.sets, env);
     Study study = StudyRegistry.forName(cfg.study(), o.config.toString());
     Path runDir = Path.of(cfg.output().root(), cfg.output().expGroupId());
+    // Manifests go under <output.root>/data when output.root is set to something other than the default "runs".
+    Path dataDir = "runs".equals(cfg.output().root()) ? Path.of("data") : Path.of(cfg.output().root(), "data");
     try (Store store = Store.open(runDir.resolve(cfg.study() + ".sqlite"))) {
-      StudyContext ctx = new StudyContext(cfg, o.config.toString(), runDir, Path.of("data"), store,
+      StudyContext ctx = new StudyContext(cfg, o.config.toString(), runDir, dataDir, store,
           new DefaultEngineFactory(env), env, cl.getOut(), cl.getErr(), o.verbose);
       PhaseRunner.run(study, phases, skipDone, force, ctx);
     }

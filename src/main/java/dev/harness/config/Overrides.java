@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.node.TextNode;
  * {@code --set key.path=value}: the value is read as a YAML scalar or flow collection ("0.5", "[1.0, 0.2]", "true").
  * A path segment may index an existing list: {@code engines[1].adapter=DIR}.
  */
-final class Overrides {
+public final class Overrides {
   private Overrides() {}
 
-  static void apply(ObjectNode root, String assignment, String file) {
+  public static void apply(ObjectNode root, String assignment, String file) {
     int eq = assignment.indexOf('=');
     if (eq <= 0) {
       throw new ConfigException(file, "--set " + assignment, "expected key.path=value");

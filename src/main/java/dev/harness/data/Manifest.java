@@ -47,6 +47,26 @@ public record Manifest(String datasetId, String source, String task, String spli
     return root.resolve("data").resolve("processed").resolve(datasetId).resolve("manifest.json");
   }
 
+  /**
+   * {@code <dataDir>/processed/<datasetId>/<key>/manifest.json}: one file per sampling configuration (key = a hash of
+   * sampling, bins and the length measure's source), so configs that sample one dataset differently never share a file.
+   */
+  public static Path keyedPath(Path dataDir, String datasetId, String key) {
+    return dataDir.resolve("processed").resolve(datasetId).resolve(key).resolve("manifest.json");
+  }
+
+  /** The first 12 hex digits of SHA-256 over {@code parts} joined by newlines. */
+  public static String key(Object... parts) {
+    StringBuilder b = new StringBuilder();
+    for (Object o : parts) b.append(o).append('\n');
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(d).substring(0, 12);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Writes pretty JSON through a temp file and an atomic rename: readers never see half a manifest. */
   public static void write(Path file, Manifest m) {
     try {

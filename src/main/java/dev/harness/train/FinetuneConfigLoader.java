@@ -22,9 +22,13 @@ public final class FinetuneConfigLoader {
 
   private FinetuneConfigLoader() {}
 
-  public static FinetuneConfig load(Path file) {
+  public static FinetuneConfig load(Path file) { return load(file, List.of()); }
+
+  /** {@link #load(Path)} with {@code --set KEY.PATH=VALUE} overrides applied to the tree first, as for every study. */
+  public static FinetuneConfig load(Path file, List<String> sets) {
     String name = file.toString();
     JsonNode tree = ConfigLoader.readTree(file, "'model', 'output', 'train' and 'data'");
+    for (String s : sets) dev.harness.config.Overrides.apply((com.fasterxml.jackson.databind.node.ObjectNode) tree, s, name);
     FinetuneConfig cfg = ConfigLoader.convert(tree, FinetuneConfig.class, name);
     validate(cfg, name);
     return cfg;

@@ -59,4 +59,15 @@ class ManifestTest {
     DataException e = assertThrows(DataException.class, () -> Manifest.read(bad));
     assertTrue(e.getMessage().contains(bad + ": entry 'z' has no example"), e.getMessage());
   }
+
+  @org.junit.jupiter.api.Test
+  void keyedPathsSeparateSamplingConfigurations() {
+    Path dataDir = Path.of("d");
+    String sanity = Manifest.key("sampling n=10", "bins 5", "hf_tokenizer");
+    String submission = Manifest.key("sampling n=2", "bins 5", "approx");
+    assertTrue(!sanity.equals(submission));
+    assertEquals(sanity, Manifest.key("sampling n=10", "bins 5", "hf_tokenizer")); // deterministic
+    assertEquals(12, sanity.length());
+    assertEquals(Path.of("d/processed/ds/" + sanity + "/manifest.json"), Manifest.keyedPath(dataDir, "ds", sanity));
+  }
 }

@@ -34,7 +34,11 @@ final class KvPrepare {
   KvPrepare(StudyContext ctx) { this.ctx = ctx; }
 
   static Path manifestPath(StudyContext ctx) {
-    return ctx.dataDir().resolve("processed").resolve(ctx.config().dataset().datasetId()).resolve("manifest.json");
+    ExperimentConfig c = ctx.config();
+    var e = c.engine();
+    String key = Manifest.key(c.sampling(), c.bins(), e == null ? null : e.kind(), e == null ? null : e.model(),
+        e == null ? null : e.tokenizer());
+    return Manifest.keyedPath(ctx.dataDir(), c.dataset().datasetId(), key);
   }
 
   String execute() {

@@ -107,7 +107,10 @@ class KvTransitionEndToEndTest {
 
     Path runDir = dir.resolve("runs/e2e");
     assertTrue(Files.isRegularFile(runDir.resolve("kv_transition.sqlite")));
-    assertTrue(Files.isRegularFile(Path.of("data/processed/longbench__narrativeqa/manifest.json")));
+    // output.root is set: the manifest lives under <root>/data/processed/<dataset_id>/<sampling key>/ (issue 12 item 3)
+    try (var found = Files.walk(dir.resolve("runs/data/processed/longbench__narrativeqa"))) {
+      assertEquals(1, found.filter(f -> f.getFileName().toString().equals("manifest.json")).count());
+    }
     for (String p : List.of("plots/acc_by_bin.png", "plots/fail_by_bin.png", "plots/latency_p50_by_bin.png")) {
       var img = ImageIO.read(runDir.resolve(p).toFile());
       assertTrue(img.getWidth() >= 600 && img.getHeight() >= 400, p);
