@@ -37,8 +37,8 @@ public final class KlCommand implements Callable<Integer> {
   @Option(names = "--b", required = true, paramLabel = "B.jsonl", description = "dump of model B")
   Path b;
 
-  @Option(names = "--estimator", defaultValue = "topk_rest", paramLabel = "E",
-      description = "topk_rest (default; lower bound from the shared top-k + rest bucket), topk_lookup (the seed's"
+  @Option(names = "--estimator", defaultValue = "auto", paramLabel = "E",
+      description = "auto (default: mc when the dumps carry teacher-forced \"cross\" scores, else topk_rest), topk_rest (lower bound from the shared top-k + rest bucket), topk_lookup (the seed's"
           + " biased method), mc (needs teacher-forced scores: a \"cross\" field per line)")
   String estimator;
 
@@ -72,8 +72,9 @@ public final class KlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Estimator est = Estimator.parse(estimator);
-    if (est == null) {
+    boolean auto = "auto".equalsIgnoreCase(estimator.strip());
+    Estimator est = auto ? null : Estimator.parse(estimator);
+    if (est == null && !auto) {
       throw new HarnessException("--estimator " + estimator + ": unknown; expected one of " + Estimator.names(), 2);
     }
     if (top < 0) throw new HarnessException("--top " + top + ": expected a count >= 0", 2);
@@ -96,6 +97,10 @@ public final class KlCommand implements Callable<Integer> {
     if (run.compared() == 0) {
       throw new HarnessException("no prompt could be compared between " + a + " and " + b + " ("
           + run.ranked().size() + " prompt ids in both; see the warnings above)", 1);
+    }
+    if (auto) {
+      stdout.println("estimator: " + run.estimator().id() + " (auto: " + (run.teacherForced()
+          ? "the dumps carry teacher-forced cross scores" : "no cross scores; top-k lower bound") + ")");
     }
     List<Path> files = KlOutputs.write(run, out, top);
     KlOutputs.printTop(run, top, stdout);

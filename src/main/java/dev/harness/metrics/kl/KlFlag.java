@@ -10,6 +10,11 @@ public enum KlFlag {
   SINGLE_SAMPLE,
   /** No position could be compared: the value is NaN. */
   NO_TOKENS,
+  /**
+   * topk_rest could not be computed: at no position did both sides carry a top-k list (e.g. teacher-forced cross
+   * scores written without top_logprobs). The value is n/a, never 0; use mc on such dumps.
+   */
+  NO_TOPK,
   /** Only one direction could be computed (the symmetric mean is that direction). */
   ONE_DIRECTION,
   /** Positions of independently sampled responses were compared with no check that their prefixes agree. */

@@ -68,6 +68,7 @@ public final class PromptEstimator {
     double[] ci = KlBootstrap.meanInterval(vals, opt.bootstrapIters(), opt.ciLevel(),
         opt.seed() * 0x9E3779B97F4A7C15L ^ promptId.hashCode());
     if (vals.length == 0) flags.add(KlFlag.NO_TOKENS);
+    if (vals.length == 0 && est == Estimator.TOPK_REST && tokens == 0 && hasPositions(pairs)) flags.add(KlFlag.NO_TOPK);
     if (vals.length == 1) flags.add(KlFlag.SINGLE_SAMPLE);
     if (oneDirection) flags.add(KlFlag.ONE_DIRECTION);
     if (value == Double.POSITIVE_INFINITY) flags.add(KlFlag.INFINITE);
@@ -95,7 +96,12 @@ public final class PromptEstimator {
         double kl = 0, cov = 0, covMin = Double.NaN, lo = 0, hi = 0;
         long low = 0;
         boolean overfull = false;
+        int n = 0;
         for (Position p : positions) {
+          // a position without a top-k list on one side has no shared set: it is not comparable (an empty U would
+          // give rest = 1 on both sides and a KL of exactly 0, which reads as "identical")
+          if (p.topP().isEmpty() || p.topQ().isEmpty()) continue;
+          n++;
           RestPosition r = TopkRest.position(p.topP(), p.topQ());
           kl += r.kl();
           cov += r.covered();
@@ -105,7 +111,6 @@ public final class PromptEstimator {
           hi += r.tvdHigh();
           overfull |= r.overfull();
         }
-        int n = positions.size();
         double nan = Double.NaN;
         return n == 0
             ? new Dir(nan, 0, 0, nan, 0, 0, nan, nan, 0, nan, nan, nan, false)
@@ -125,6 +130,14 @@ public final class PromptEstimator {
       default:
         throw new IllegalStateException(est.id());
     }
+  }
+
+  private static boolean hasPositions(List<SamplePair> pairs) {
+    for (SamplePair p : pairs) {
+      if (p.forward() != null && !p.forward().isEmpty()) return true;
+      if (p.reverse() != null && !p.reverse().isEmpty()) return true;
+    }
+    return false;
   }
 
   private static double mean(double[] v) {

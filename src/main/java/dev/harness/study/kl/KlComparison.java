@@ -42,6 +42,7 @@ public final class KlComparison {
     DumpIndex ia = DumpIndex.build(a, "A", mapper, issues);
     DumpIndex ib = DumpIndex.build(b, "B", mapper, issues);
     if (!s.sameTokenizer()) checkTokenizers(ia, ib);
+    if (s.estimator() == null) s = new Settings(auto(ia, ib), s.alignment(), s.options(), s.sameTokenizer());
     boolean forced = switch (s.estimator()) {
       case MC -> {
         if (ia.linesWithCross() == 0 && ib.linesWithCross() == 0) {
@@ -93,7 +94,8 @@ public final class KlComparison {
         }
         Set<KlFlag> flags = EnumSet.noneOf(KlFlag.class);
         flags.addAll(baseFlags);
-        if (built.duplicateText()) flags.add(KlFlag.DUPLICATE_TOKEN_TEXT);
+        // the merge of equal texts only matters to estimators that read the top-k lists (mc reads none)
+        if (built.duplicateText() && s.estimator() != Estimator.MC) flags.add(KlFlag.DUPLICATE_TOKEN_TEXT);
         PromptDivergence d = PromptEstimator.estimate(id, s.estimator(), built.pairs(), s.options(), flags);
         if (Double.isNaN(d.value())) {
           issues.add(DumpIssues.Kind.NOT_COMPARABLE, "prompt_id " + id + " (" + ra.get(0).where() + ")");
@@ -111,6 +113,14 @@ public final class KlComparison {
     results.sort(RANKING);
     return new KlRun(ia, ib, s.estimator(), s.alignment(), forced, s.options(), List.copyOf(results),
         KlSummary.of(results), issues);
+  }
+
+  /**
+   * The estimator chosen when none is named: mc when either dump carries teacher-forced scores (cross: the only
+   * unbiased estimator, and one that needs no top-k), else topk_rest (a lower bound from the top-k lists).
+   */
+  static Estimator auto(DumpIndex a, DumpIndex b) {
+    return a.linesWithCross() > 0 || b.linesWithCross() > 0 ? Estimator.MC : Estimator.TOPK_REST;
   }
 
   /** Descending value; +∞ first, NaN last; ties by prompt id. */

@@ -119,9 +119,9 @@ public final class KlOutputs {
     int rank = 0;
     for (PromptDivergence d : head) {
       rank++;
-      out.println("| " + rank + " | " + md(d.promptId()) + " | " + num(d.value()) + " | [" + num(d.ciLow()) + ", "
-          + num(d.ciHigh()) + "] | " + num(d.forward()) + " | " + num(d.reverse()) + " | " + d.nSamples() + " | "
-          + d.nTokens() + " | " + num(d.meanCoverage()) + " | [" + num(d.tvdLow()) + ", " + num(d.tvdHigh())
+      out.println("| " + rank + " | " + md(d.promptId()) + " | " + valueCell(d) + " | [" + cell(d.ciLow()) + ", "
+          + cell(d.ciHigh()) + "] | " + cell(d.forward()) + " | " + cell(d.reverse()) + " | " + d.nSamples() + " | "
+          + d.nTokens() + " | " + cell(d.meanCoverage()) + " | [" + cell(d.tvdLow()) + ", " + cell(d.tvdHigh())
           + "] | " + flags(d) + " |");
     }
     var mapper = KlComparison.mapper();
@@ -163,8 +163,9 @@ public final class KlOutputs {
     for (PromptDivergence d : run.ranked()) {
       if (rank == top) break;
       rank++;
-      out.printf(Locale.ROOT, "%-4d %-28s %12s %-25s %4d %7d %8s  %s%n", rank, clip(d.promptId(), 28), num(d.value()),
-          "[" + num(d.ciLow()) + ", " + num(d.ciHigh()) + "]", d.nSamples(), d.nTokens(), num(d.meanCoverage()),
+      out.printf(Locale.ROOT, "%-4d %-28s %12s %-25s %4d %7d %8s  %s%n", rank, clip(d.promptId(), 28), valueCell(d),
+          Double.isNaN(d.value()) ? "n/a" : "[" + num(d.ciLow()) + ", " + num(d.ciHigh()) + "]", d.nSamples(), d.nTokens(),
+          cell(d.meanCoverage()),
           flags(d));
     }
     KlSummary s = run.summary();
@@ -176,6 +177,16 @@ public final class KlOutputs {
 
   public static String flags(PromptDivergence d) {
     return d.flags().stream().sorted().map(KlFlag::name).collect(Collectors.joining(" "));
+  }
+
+  /** A table cell: "n/a" (not defined for this estimator, or not computable) instead of "nan". */
+  public static String cell(double v) { return Double.isNaN(v) ? "n/a" : num(v); }
+
+  /** A prompt's value for a table: the number, or "n/a: reason" when it cannot be computed (never 0). */
+  public static String valueCell(PromptDivergence d) {
+    if (!Double.isNaN(d.value())) return num(d.value());
+    if (d.flags().contains(KlFlag.NO_TOPK)) return "n/a: no top-k on one side";
+    return "n/a: no comparable position";
   }
 
   /** 6 significant digits; "inf", "nan". */
