@@ -64,7 +64,9 @@ final class KvAnalyze {
     }
 
     TreeMap<Double, Map<Integer, Cell>> cells = new TreeMap<>();
+    Set<String> current = KvRun.currentKeys(ctx);
     for (RunTables.UnitResult u : new RunTables(ctx.store()).units()) {
+      if (!current.contains(u.unitKey())) continue; // a row of another configuration
       Integer bin = binOf.get(u.itemId());
       if (bin == null || u.budget() == null || !c.kv().budgets().contains(u.budget())) continue;
       Cell cell = cells.computeIfAbsent(u.budget(), b -> new TreeMap<>()).computeIfAbsent(bin, b -> new Cell());

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** The report's "accuracy against memory saved" table: per budget, pooled scores with CIs next to the KV bytes kept. */
@@ -21,7 +22,9 @@ final class KvMemoryTradeoff {
   static void write(Markdown md, StudyContext ctx, ExperimentConfig c) {
     Map<String, RunTables.UnitResult> units = new HashMap<>();
     TreeMap<Double, List<RunTables.UnitResult>> byBudget = new TreeMap<>();
+    Set<String> current = KvRun.currentKeys(ctx);
     for (RunTables.UnitResult u : new RunTables(ctx.store()).units()) {
+      if (!current.contains(u.unitKey())) continue; // a row of another configuration
       if (u.budget() == null || !c.kv().budgets().contains(u.budget())) continue;
       units.put(u.unitKey(), u);
       byBudget.computeIfAbsent(u.budget(), b -> new ArrayList<>()).add(u);

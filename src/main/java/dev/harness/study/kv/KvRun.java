@@ -52,8 +52,17 @@ final class KvRun {
     return KvTransitionStudy.NAME + ":" + variant(e) + ":b=" + budget;
   }
 
-  static String unitKey(EngineConfig e, String exampleId, double budget) {
-    return KvTransitionStudy.NAME + "|" + variant(e) + "|" + exampleId + "|b=" + budget + "|s=0";
+  /** The unit's place plus its identity hash ({@link KvUnitIdentity}): a changed input is a new unit. */
+  static String unitKey(ExperimentConfig c, KvDataTables.PreparedItem item, double budget) {
+    return KvTransitionStudy.NAME + "|" + variant(c.engine()) + "|" + item.exampleId() + "|b=" + budget + "|s=0|id="
+        + dev.harness.study.UnitIdentity.hash(KvUnitIdentity.of(c, item, budget));
+  }
+
+  /** The unit keys of the current configuration: score, analyze and report use only these rows. */
+  static Set<String> currentKeys(StudyContext ctx) {
+    Set<String> keys = new java.util.HashSet<>();
+    for (Unit u : allUnits(ctx)) keys.add(u.key());
+    return keys;
   }
 
   static List<Unit> allUnits(StudyContext ctx) {
@@ -62,7 +71,7 @@ final class KvRun {
     List<Unit> units = new ArrayList<>();
     for (double b : c.kv().budgets()) {
       for (KvDataTables.PreparedItem it : items) {
-        units.add(new Unit(unitKey(c.engine(), it.exampleId(), b), runId(c.engine(), b), b, it));
+        units.add(new Unit(unitKey(c, it, b), runId(c.engine(), b), b, it));
       }
     }
     return units;

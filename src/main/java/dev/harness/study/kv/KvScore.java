@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -38,7 +39,9 @@ final class KvScore {
     int scored = 0;
     RunTables runs = new RunTables(ctx.store());
     Map<String, Double> logliks = metrics.contains("answer_loglik") ? runs.bestAnswerLoglik() : Map.of();
+    Set<String> current = KvRun.currentKeys(ctx);
     for (RunTables.UnitResult u : runs.units()) {
+      if (!current.contains(u.unitKey())) continue; // a row of another configuration
       List<String> gold = answers.get(u.itemId());
       if (gold == null) continue; // a unit of an item no longer in the manifest
       List<Failure> found = new ArrayList<>();
