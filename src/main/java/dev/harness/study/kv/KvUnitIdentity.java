@@ -26,7 +26,8 @@ record KvUnitIdentity(String engineKind, String model, String adapter, String qu
         e.endpoint(), e.baseUrl(), e.baseUrls(), e.tokenizer(), e.maxLength(),
         Json.sha256(item.context() + "\u0000" + item.input()), g.maxTokens(), g.temperature(), g.topP(),
         g.seed(), g.maxPromptTokens(),
-        budget >= 1.0 ? "full" : c.kv().policy(), new java.util.TreeMap<>(c.kv().params()), c.kv().queryAware(),
+        budget >= 1.0 ? "full" : c.kv().policy(),
+        budget >= 1.0 ? Map.of() : new java.util.TreeMap<>(c.kv().params()), budget < 1.0 && c.kv().queryAware(),
         new java.util.TreeMap<>(c.kv().serverFields()), new java.util.TreeMap<>(c.kv().baseUrls()), budget,
         KvRun.wantsAnswerLoglik(c));
   }
