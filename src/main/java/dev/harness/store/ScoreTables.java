@@ -45,6 +45,30 @@ public final class ScoreTables {
     });
   }
 
+  /**
+   * Stores one unit's failures as the unit fails (run phase), replacing that unit's earlier rows, so the evidence
+   * survives a run in which every unit fails; score later replaces the whole table with the same classification.
+   */
+  public void replaceUnitFailures(String unitKey, List<FailureRow> failures) {
+    store.transaction(c -> {
+      try (PreparedStatement del = c.prepareStatement("DELETE FROM failures WHERE unit_key = ?")) {
+        del.setString(1, unitKey);
+        del.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO failures(unit_key, failure_type, infrastructure, evidence) VALUES (?,?,?,?)")) {
+        for (FailureRow r : failures) {
+          ps.setString(1, r.unitKey());
+          ps.setString(2, r.failureType());
+          ps.setInt(3, r.infrastructure() ? 1 : 0);
+          ps.setString(4, r.evidence());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    });
+  }
+
   public List<ScoreRow> scores() {
     return store.query(c -> {
       List<ScoreRow> out = new ArrayList<>();

@@ -36,6 +36,7 @@ final class KvReport {
   String execute() {
     ExperimentConfig c = ctx.config();
     List<BinStatRow> stats = new KvAnalysisTables(ctx.store()).binStats();
+    if (stats.isEmpty() && !new ScoreTables(ctx.store()).failures().isEmpty()) return failuresOnly();
     if (stats.isEmpty()) {
       throw new PhaseException(Phase.REPORT, ctx.configPath(), "no bin_stats in " + ctx.store().file()
           + "; run 'harness analyze -c " + ctx.configPath() + "' first", null);
@@ -109,6 +110,45 @@ final class KvReport {
 
     KvMemoryTradeoff.write(md, ctx, c);
 
+    failureTable(md, failures, totalUnits);
+
+    md.heading(2, "Plots");
+    for (String p : List.of("plots/acc_by_bin.png", "plots/fail_by_bin.png", "plots/latency_p50_by_bin.png",
+        "plots/kv_memory_by_budget.png")) {
+      if (Files.isRegularFile(ctx.runDir().resolve(p))) md.image(p, p);
+    }
+
+    md.heading(2, "Effective configuration");
+    md.code(yaml(c));
+
+    Path report = ctx.runDir().resolve("report.md");
+    TextFiles.writeAtomically(report, md.toString());
+    writeCsv(stats);
+    return "wrote " + report + " and bin_stats.csv (" + stats.size() + " cells, " + totalUnits + " units)";
+  }
+
+  /**
+   * The report of a run in which no unit produced a response to score (every unit failed): the failure counts by
+   * type, each with its n, and sample evidence from the {@code failures} table, which run fills as units fail.
+   */
+  String failuresOnly() {
+    ExperimentConfig c = ctx.config();
+    List<ScoreTables.FailureRow> failures = new ScoreTables(ctx.store()).failures();
+    int totalUnits = new RunTables(ctx.store()).units().size();
+    Markdown md = new Markdown();
+    md.heading(1, "kv_transition: " + c.output().expGroupId() + " (failures only)");
+    md.paragraph("No unit produced a response, so there is nothing to score or analyze: " + failures.size()
+        + " failure rows among " + totalUnits + " units (n=" + totalUnits + "). Fix the cause below and rerun "
+        + "`harness all -c " + ctx.configPath() + "`; failed units are retried.");
+    failureTable(md, failures, totalUnits);
+    md.heading(2, "Effective configuration");
+    md.code(yaml(c));
+    Path report = ctx.runDir().resolve("report.md");
+    TextFiles.writeAtomically(report, md.toString());
+    return "wrote " + report + " (failures only: " + failures.size() + " failures among " + totalUnits + " units)";
+  }
+
+  private void failureTable(Markdown md, List<ScoreTables.FailureRow> failures, int totalUnits) {
     md.heading(2, "Failures by type");
     Map<String, Integer> counts = new TreeMap<>();
     Map<String, String> example = new TreeMap<>();
@@ -127,19 +167,6 @@ final class KvReport {
       md.paragraph("Every failure row, with its evidence, is in the `failures` table of `" + ctx.store().file().getFileName() + "`.");
     }
 
-    md.heading(2, "Plots");
-    for (String p : List.of("plots/acc_by_bin.png", "plots/fail_by_bin.png", "plots/latency_p50_by_bin.png",
-        "plots/kv_memory_by_budget.png")) {
-      if (Files.isRegularFile(ctx.runDir().resolve(p))) md.image(p, p);
-    }
-
-    md.heading(2, "Effective configuration");
-    md.code(yaml(c));
-
-    Path report = ctx.runDir().resolve("report.md");
-    TextFiles.writeAtomically(report, md.toString());
-    writeCsv(stats);
-    return "wrote " + report + " and bin_stats.csv (" + stats.size() + " cells, " + totalUnits + " units)";
   }
 
   private List<List<String>> engineRows(RunTables.RunRow r) {

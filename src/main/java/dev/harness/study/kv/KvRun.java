@@ -21,6 +21,10 @@ import dev.harness.engine.local.LocalEngine;
 import dev.harness.engine.local.kv.KvPolicies;
 import dev.harness.store.KvDataTables;
 import dev.harness.store.RunTables;
+import dev.harness.store.ScoreTables;
+import dev.harness.engine.ErrorKind;
+import dev.harness.metrics.Failure;
+import dev.harness.metrics.FailureClassifier;
 import dev.harness.study.RunEnvironment;
 import dev.harness.study.StudyContext;
 import dev.harness.study.UnitPool;
@@ -112,6 +116,7 @@ final class KvRun {
       UnitPool.Tally n = UnitPool.each(ctx, "run", c.engine().concurrency(), todo,
           u -> runUnit(engine, u, tok, maxPrompt, runs, firstError));
       if (n.ok() == 0 && n.failed() > 0) {
+        new KvReport(ctx).failuresOnly();
         throw new PhaseException(Phase.RUN, ctx.configPath(), "every request failed (" + n.failed() + "/" + todo.size()
             + "); first error: " + firstError.get(), null);
       }
@@ -228,6 +233,10 @@ final class KvRun {
           f.message(), f.httpStatus(), f.attempts()),
           new RunTables.TelemetryRow(ms, null, f.httpStatus(), f.attempts(), null, null, null, null, null, null, null,
               null, null));
+      // the evidence is kept as the unit fails, not only when score runs (issue 12 item 5)
+      Failure failure = FailureClassifier.fromError(ErrorKind.valueOf(f.kind()), f.httpStatus(), f.message(), f.attempts());
+      new ScoreTables(ctx.store()).replaceUnitFailures(u.key(), List.of(new ScoreTables.FailureRow(u.key(),
+          failure.type().name(), failure.type().isInfrastructure(), failure.evidence())));
       return false;
     }
   }

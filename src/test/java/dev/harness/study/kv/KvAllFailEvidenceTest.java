@@ -1,0 +1,97 @@
+package dev.harness.study.kv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.harness.store.RunTables;
+import dev.harness.store.ScoreTables;
+import dev.harness.store.Store;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 12 item 5: `all` against a server that always answers 503. Before the fix it exited 1 after run with an empty
+ * {@code failures} table and no report; now every failed unit leaves its evidence row and a failures-only report.
+ */
+class KvAllFailEvidenceTest {
+  @TempDir Path dir;
+  MockWebServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new MockWebServer();
+    server.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        return new MockResponse.Builder().code(503).addHeader("Content-Type", "application/json")
+            .body("{\"error\":{\"message\":\"service unavailable\"}}").build();
+      }
+    });
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void everyUnitFailsEvidenceAndFailuresOnlyReportAreKept() throws Exception {
+    Path data = KvTransitionEndToEndTest.writeDataset(dir, 0); // 8 items
+    String yaml = """
+        study: kv_transition
+        output: {exp_group_id: down, root: %s}
+        engine: {kind: openai, model: scripted, base_url: %s, concurrency: 2, timeout_s: 1, max_retries: 1}
+        dataset: {name: longbench, task: narrativeqa, source: %s}
+        bins: {count: 2}
+        sampling: {strategy: uniform, n_per_bin: 50, seed: 7}
+        kv: {policy: snapkv, budgets: [1.0]}
+        generation: {max_tokens: 16}
+        """.formatted(dir.resolve("runs"), server.url("/v1/"), data);
+    Path cfg = dir.resolve("down.yaml");
+    Files.writeString(cfg, yaml);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = KvTransitionEndToEndTest.run(out, err, "all", "-c", cfg.toString());
+
+    assertEquals(1, code, err.toString());
+    assertTrue(err.toString().contains("every request failed (8/8)"), err.toString());
+    assertTrue(err.toString().contains("status=503"), "the first error names the cause: " + err);
+
+    Path runDir = dir.resolve("runs/down");
+    try (Store store = Store.open(runDir.resolve("kv_transition.sqlite"))) {
+      List<RunTables.UnitResult> units = new RunTables(store).units();
+      assertEquals(8, units.size());
+      List<ScoreTables.FailureRow> failures = new ScoreTables(store).failures();
+      assertEquals(8, failures.size(), "one row per failed unit");
+      assertEquals(units.stream().map(RunTables.UnitResult::unitKey).collect(Collectors.toSet()),
+          failures.stream().map(ScoreTables.FailureRow::unitKey).collect(Collectors.toSet()));
+      assertEquals(Set.of("ENGINE_ERROR"), failures.stream().map(ScoreTables.FailureRow::failureType).collect(Collectors.toSet()));
+      for (ScoreTables.FailureRow f : failures) {
+        assertTrue(f.infrastructure());
+        assertTrue(f.evidence().startsWith("status=503 attempts=2: "), f.evidence()); // 1 + max_retries
+      }
+    }
+    String report = Files.readString(runDir.resolve("report.md"));
+    assertTrue(report.contains("(failures only)"), report);
+    assertTrue(report.contains("| ENGINE_ERROR | 8 / 8 |"), report);
+    assertTrue(report.contains("status=503"), report);
+
+    // `report` alone renders the same failures-only report from the store
+    Files.delete(runDir.resolve("report.md"));
+    assertEquals(0, KvTransitionEndToEndTest.run(new StringWriter(), new StringWriter(), "report", "-c", cfg.toString()));
+    assertTrue(Files.readString(runDir.resolve("report.md")).contains("| ENGINE_ERROR | 8 / 8 |"));
+  }
+}
