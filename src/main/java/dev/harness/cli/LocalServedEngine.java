@@ -21,10 +21,10 @@ import java.util.List;
  * {@link PromptScorer} so that completions {@code echo} returns each prompt token's log-probability and real top-k
  * alternatives from one forward pass (what vLLM returns), instead of the generic score() fallback.
  */
-final class LocalServedEngine implements dev.harness.engine.Engine, PromptScorer {
+public final class LocalServedEngine implements dev.harness.engine.Engine, PromptScorer {
   private final LocalEngine engine;
 
-  LocalServedEngine(LocalEngine engine) { this.engine = engine; }
+  public LocalServedEngine(LocalEngine engine) { this.engine = engine; }
 
   @Override
   public Completion complete(CompletionRequest request) { return engine.complete(request); }
@@ -84,4 +84,34 @@ final class LocalServedEngine implements dev.harness.engine.Engine, PromptScorer
     }
     return out;
   }
+
+  @Override
+  public List<TokenLogprob> idsTopLogprobs(int[] ids, int topK) {
+    HfTokenizer tok = engine.hfTokenizer();
+    List<TokenLogprob> out = new ArrayList<>();
+    if (ids.length == 0) return out;
+    double[][] lp = engine.logSoftmaxAll(ids);
+    int prev = -1;
+    for (int p = 0; p < ids.length; p++) {
+      String text = tok.piece(prev, ids[p]);
+      prev = ids[p];
+      if (p == 0) {
+        out.add(new TokenLogprob(text, ids[p], Double.NaN, null, List.of()));
+        continue;
+      }
+      double[] dist = lp[p - 1];
+      List<TopLogprob> top = new ArrayList<>();
+      if (topK > 0) {
+        for (int id : LogProbs.topK(dist, Math.min(topK, dist.length))) top.add(new TopLogprob(tok.piece(ids[p - 1], id), id, dist[id]));
+      }
+      out.add(new TokenLogprob(text, ids[p], dist[ids[p]], null, top));
+    }
+    return out;
+  }
+
+  @Override
+  public int vocabSize() { return engine.vocabSize(); }
+
+  @Override
+  public int contextWindow() { return engine.maxLength(); }
 }

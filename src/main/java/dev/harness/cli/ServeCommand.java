@@ -33,6 +33,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "4", description = "HTTP worker threads.") int threads;
   @Option(names = "--served-model-name", paramLabel = "NAME", description = "Model id clients use (default: --model).")
   String servedName;
+  @Option(names = "--api-key", paramLabel = "KEY", description = "Require 'Authorization: Bearer KEY' (else 401), as vLLM's --api-key.")
+  String apiKey;
+  @Option(names = "--max-logprobs", defaultValue = "20", description = "Largest logprobs / top_logprobs a request may ask (default ${DEFAULT-VALUE}).")
+  int maxLogprobs;
   @Option(names = "--lora-modules", paramLabel = "NAME=DIR",
       description = "Also serve PEFT adapter DIR as model NAME on the same loaded weights (repeatable; requests pick it with \"model\": NAME).")
   List<String> loraModules = List.of();
@@ -73,7 +77,10 @@ final class ServeCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     Map<String, dev.harness.engine.Engine> served = new LinkedHashMap<>();
     views.forEach((id, v) -> served.put(id, new LocalServedEngine(v)));
-    OpenAiServer server = new OpenAiServer(served, engine.tokenizer(), new ServerOptions(host, port, threads), spec.commandLine().getErr());
+    OpenAiServer server = new OpenAiServer(served, engine.tokenizer(), new ServerOptions(host, port, threads), spec.commandLine().getErr())
+        .apiKey(apiKey);
+    if (maxLogprobs < 0) throw new HarnessException("--max-logprobs: expected >= 0, got " + maxLogprobs, 2);
+    server.maxLogprobs(maxLogprobs);
     try {
       server.start();
     } catch (IOException e) {

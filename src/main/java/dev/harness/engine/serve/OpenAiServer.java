@@ -87,7 +87,8 @@ import java.util.stream.Collectors;
  * <p>The server does not own the engine: {@link #close()} stops listening and leaves the engine open.
  */
 public final class OpenAiServer implements AutoCloseable {
-  static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
+  /** The request body cap (vLLM has none; 4 MiB holds a 1M-token id prompt): larger → 413 before the body is read. */
+  static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
 
   private final Map<String, Engine> engines;
   private final Map<String, EchoScoring> echoes = new LinkedHashMap<>();
@@ -102,6 +103,7 @@ public final class OpenAiServer implements AutoCloseable {
   private HttpServer server;
   private ExecutorService executor;
   private boolean closed;
+  private volatile String apiKey;
 
   public OpenAiServer(Engine engine, String modelId, Tokenizer tokenizerOrNull, ServerOptions options) {
     this(engine, modelId, tokenizerOrNull, options, null);
@@ -126,7 +128,9 @@ public final class OpenAiServer implements AutoCloseable {
     this.tokenizer = tokenizerOrNull;
     this.options = options == null ? ServerOptions.ephemeral() : options;
     this.log = logOrNull;
-    this.parser = new RequestParser(List.copyOf(models.keySet()), tokenizerOrNull);
+    Engine first = models.values().iterator().next();
+    this.parser = new RequestParser(List.copyOf(models.keySet()), tokenizerOrNull)
+        .limits(first instanceof PromptScorer ps ? ps.vocabSize() : -1, RequestParser.DEFAULT_MAX_LOGPROBS);
     this.shapes = new Shapes(json, modelId);
     models.forEach((id, e) -> echoes.put(id, new EchoScoring(e, tokenizerOrNull)));
   }
@@ -141,6 +145,24 @@ public final class OpenAiServer implements AutoCloseable {
   private Engine engine(ServeRequest r) { return engines.get(r.model() == null ? modelId : r.model()); }
 
   private EchoScoring echo(ServeRequest r) { return echoes.get(r.model() == null ? modelId : r.model()); }
+
+  /** Requests without {@code Authorization: Bearer KEY} get 401 (vLLM's --api-key); null or blank: no check. */
+  public OpenAiServer apiKey(String key) {
+    this.apiKey = key == null || key.isBlank() ? null : key;
+    return this;
+  }
+
+  /** logprobs / top_logprobs above {@code max} → 400 (vLLM's --max-logprobs, default 20). */
+  public OpenAiServer maxLogprobs(int max) {
+    if (max < 0) throw new IllegalArgumentException("max_logprobs must be >= 0, got " + max);
+    Engine first = engines.values().iterator().next();
+    parser.limits(first instanceof PromptScorer ps ? ps.vocabSize() : -1, max);
+    return this;
+  }
+
+  private int contextWindow(String model) {
+    return engines.get(model == null ? modelId : model) instanceof PromptScorer ps ? ps.contextWindow() : -1;
+  }
 
   /** Binds and starts serving; returns this. */
   public synchronized OpenAiServer start() throws IOException {
@@ -219,7 +241,25 @@ public final class OpenAiServer implements AutoCloseable {
 
   private void route(Call call, String method, String rawPath) throws IOException {
     String path = rawPath.length() > 1 && rawPath.endsWith("/") ? rawPath.substring(0, rawPath.length() - 1) : rawPath;
+    String key = apiKey;
+    if (key != null && !path.equals("/health") && !path.equals("/version")
+        && !("Bearer " + key).equals(call.ex.getRequestHeaders().getFirst("Authorization"))) {
+      throw new ApiError(401, ApiError.INVALID_REQUEST, "Unauthorized: missing or wrong 'Authorization: Bearer' API key.", null, "unauthorized");
+    }
     switch (path) {
+      case "/version" -> {
+        requireMethod(call, method, "GET", path);
+        String v = OpenAiServer.class.getPackage().getImplementationVersion();
+        sendJson(call, 200, json.createObjectNode().put("version", v == null ? "dev" : v));
+      }
+      case "/tokenize" -> {
+        requireMethod(call, method, "POST", path);
+        sendJson(call, 200, TokenizeEndpoints.tokenize(json, needTokenizer(), readBody(call.ex), contextWindow(null)));
+      }
+      case "/detokenize" -> {
+        requireMethod(call, method, "POST", path);
+        sendJson(call, 200, TokenizeEndpoints.detokenize(json, needTokenizer(), readBody(call.ex)));
+      }
       case "/v1/chat/completions" -> {
         requireMethod(call, method, "POST", path);
         completion(call, parser.chat(readBody(call.ex)));
@@ -269,10 +309,30 @@ public final class OpenAiServer implements AutoCloseable {
     m.put("object", "model");
     m.put("created", startedAt);
     m.put("owned_by", "harness");
+    int w = contextWindow(id);
+    if (w > 0) m.put("max_model_len", w);
     return m;
   }
 
+  private Tokenizer needTokenizer() {
+    if (tokenizer == null) throw ApiError.invalid(null, "This server has no tokenizer.");
+    return tokenizer;
+  }
+
   private JsonNode readBody(HttpExchange ex) throws IOException {
+    String cl = ex.getRequestHeaders().getFirst("Content-Length");
+    if (cl != null) {
+      long declared;
+      try {
+        declared = Long.parseLong(cl.strip());
+      } catch (NumberFormatException e) {
+        throw ApiError.invalid(null, "Bad Content-Length: " + cl);
+      }
+      if (declared > MAX_BODY_BYTES) {
+        throw new ApiError(413, ApiError.INVALID_REQUEST, "Request body of " + declared + " bytes is larger than the limit of "
+            + MAX_BODY_BYTES + " bytes.", null, null);
+      }
+    }
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     try (InputStream in = ex.getRequestBody()) {
       byte[] chunk = new byte[65536];
@@ -335,7 +395,9 @@ public final class OpenAiServer implements AutoCloseable {
 
   private Result runCompletions(ServeRequest r) {
     String prompt = r.text();
-    List<TokenLogprob> promptToks = r.echo() && r.logprobs() ? echo(r).promptTokens(prompt, r.topLogprobs()) : List.of();
+    checkWindow(r);
+    List<TokenLogprob> promptToks = !(r.echo() && r.logprobs()) ? List.of()
+        : r.hasIds() ? idScores(r) : echo(r).promptTokens(prompt, r.topLogprobs());
     Completion c = r.maxTokens() >= 1 ? engine(r).complete(r.toEngine()) : null;
     String gen = c == null ? "" : c.text();
     String text = r.echo() ? prompt + gen : gen;
@@ -351,10 +413,37 @@ public final class OpenAiServer implements AutoCloseable {
       System.arraycopy(po, 0, offsets, 0, po.length);
       System.arraycopy(go, 0, offsets, po.length, go.length);
     }
-    int promptCount = c != null && c.usage().promptTokens() >= 0 ? c.usage().promptTokens()
+    int promptCount = r.hasIds() ? r.promptIds().length : c != null && c.usage().promptTokens() >= 0 ? c.usage().promptTokens()
         : !promptToks.isEmpty() ? promptToks.size() : tokenizer != null ? tokenizer.count(prompt) : -1;
     String finish = c == null ? "length" : finish(c);
     return new Result(text, finish, toks, offsets, promptCount, r.echo() ? prompt : null, promptToks, c == null ? 0 : completionTokens(c));
+  }
+
+  private List<TokenLogprob> idScores(ServeRequest r) {
+    if (!(engine(r) instanceof PromptScorer ps)) {
+      throw ApiError.invalid("prompt", "'echo' with 'logprobs' on token-id prompts is not supported by this server's engine.");
+    }
+    try {
+      return ps.idsTopLogprobs(r.promptIds(), r.topLogprobs());
+    } catch (UnsupportedOperationException e) {
+      throw ApiError.invalid("prompt", "'echo' with 'logprobs' on token-id prompts: " + e.getMessage() + ".");
+    }
+  }
+
+  /** vLLM's refusal of a prompt plus max_tokens beyond the context window (serving_engine.py _validate_input). */
+  private void checkWindow(ServeRequest r) {
+    int w = contextWindow(r.model());
+    if (w <= 0) return;
+    int n = r.hasIds() ? r.promptIds().length : tokenizer == null ? -1 : tokenizer.encode(r.text(), true).size();
+    if (r.maxTokens() > w) {
+      throw ApiError.invalid("max_tokens", "'max_tokens' is too large: " + r.maxTokens() + ". This model's maximum context length is "
+          + w + " tokens and your request has " + Math.max(n, 0) + " input tokens.");
+    }
+    if (n >= 0 && n + r.maxTokens() > w) {
+      throw ApiError.invalid("prompt", "This model's maximum context length is " + w + " tokens. However, you requested "
+          + (n + r.maxTokens()) + " tokens (" + n + " in the messages, " + r.maxTokens()
+          + " in the completion). Please reduce the length of the messages or completion.");
+    }
   }
 
   private static String finish(Completion c) { return c.finishReason() == null ? "stop" : c.finishReason(); }

@@ -37,4 +37,19 @@ public interface PromptScorer {
     }
     return out;
   }
+
+  /**
+   * Token-id prompts scored exactly as sent (no decode, no re-encode, no BOS added): one entry per id, entry 0's
+   * log-prob NaN (sent as null, vLLM's echo shape), entry p from the distribution after ids[0..p-1], up to
+   * {@code topK} alternatives. The default cannot: the server then refuses echo+logprobs on id prompts.
+   */
+  default List<TokenLogprob> idsTopLogprobs(int[] ids, int topK) {
+    throw new UnsupportedOperationException("this engine cannot score token-id prompts exactly as sent");
+  }
+
+  /** The vocabulary size ids are checked against, or -1 when unknown. */
+  default int vocabSize() { return -1; }
+
+  /** The context window in tokens (prompt + generated), or -1 when unknown. */
+  default int contextWindow() { return -1; }
 }

@@ -26,6 +26,17 @@ final class RequestParser {
   private final List<String> modelIds;
   private final Tokenizer tokenizer;
   private final ObjectMapper json = new ObjectMapper();
+  /** vLLM's --max-logprobs default. */
+  static final int DEFAULT_MAX_LOGPROBS = 20;
+  /**
+   * Fields this server does not implement: a request that sets one (to anything but null or its no-op default) gets a
+   * 400 naming it, instead of being served as if it were absent.
+   */
+  static final List<String> UNSUPPORTED = List.of("response_format", "tools", "tool_choice", "functions", "function_call",
+      "suffix", "prompt_logprobs", "logit_bias", "presence_penalty", "frequency_penalty", "repetition_penalty",
+      "guided_json", "guided_regex", "guided_choice", "guided_grammar", "min_tokens", "use_beam_search", "lora_request");
+  private int vocabSize = -1;
+  private int maxLogprobs = DEFAULT_MAX_LOGPROBS;
 
   RequestParser(String modelId, Tokenizer tokenizerOrNull) { this(List.of(modelId), tokenizerOrNull); }
 
@@ -35,8 +46,36 @@ final class RequestParser {
     this.tokenizer = tokenizerOrNull;
   }
 
+  /** Ids are checked against {@code vocabSize} (-1: unchecked); logprobs/top_logprobs above {@code maxLogprobs} → 400. */
+  RequestParser limits(int vocabSize, int maxLogprobs) {
+    this.vocabSize = vocabSize;
+    this.maxLogprobs = maxLogprobs;
+    return this;
+  }
+
+  private static void checkUnsupported(JsonNode b) {
+    for (String f : UNSUPPORTED) {
+      JsonNode v = b.get(f);
+      if (v == null || v.isNull()) continue;
+      if (v.isNumber() && v.asDouble() == 0 && f.endsWith("_penalty") && !f.startsWith("repetition")) continue;
+      if (f.equals("repetition_penalty") && v.isNumber() && v.asDouble() == 1) continue;
+      if (f.equals("min_tokens") && v.isNumber() && v.asDouble() == 0) continue;
+      if ((v.isObject() || v.isArray()) && v.isEmpty()) continue;
+      if (f.equals("suffix") && v.isTextual() && v.asText().isEmpty()) continue;
+      if (v.isBoolean() && !v.asBoolean()) continue;
+      throw ApiError.invalid(f, "'" + f + "' is not supported by this server (harness serve); remove it from the request.");
+    }
+  }
+
+  private void checkLogprobs(String name, int k) {
+    if (k > maxLogprobs) {
+      throw ApiError.invalid(name, "Requested " + name + " of " + k + ", which is greater than max allowed: " + maxLogprobs);
+    }
+  }
+
   ServeRequest chat(JsonNode b) {
     String model = checkModel(b);
+    checkUnsupported(b);
     checkN(b);
     JsonNode msgs = b.get("messages");
     if (msgs == null || msgs.isNull()) throw ApiError.invalid("messages", "Missing required parameter: 'messages'.");
@@ -65,16 +104,19 @@ final class RequestParser {
     int topK = top == null ? 0 : top;
     if (topK < 0) throw ApiError.invalid("top_logprobs", "'top_logprobs' must be >= 0, got " + topK + ".");
     if (topK > 0 && !logprobs) throw ApiError.invalid("top_logprobs", "'top_logprobs' requires 'logprobs' to be true.");
+    checkLogprobs("top_logprobs", topK);
     return new ServeRequest(true, prompt, maxTokens, temperature(b), topP(b), seed(b), stop(b), logprobs, topK, false,
-        bool(b, "stream", false), includeUsage(b), kv(b), model);
+        bool(b, "stream", false), includeUsage(b), kv(b), model, null);
   }
 
   ServeRequest completions(JsonNode b) {
     String model = checkModel(b);
+    checkUnsupported(b);
     checkN(b);
     Integer bestOf = integer(b, "best_of", 1);
     if (bestOf != null && bestOf != 1) throw ApiError.invalid("best_of", "Only best_of = 1 is supported.");
-    String text = promptText(b.get("prompt"));
+    int[] ids = promptIds(b.get("prompt"));
+    String text = ids != null ? decode(ids) : promptText(b.get("prompt"));
     int maxTokens = maxTokens(b, DEFAULT_COMPLETIONS_MAX_TOKENS, 0);
     JsonNode lp = b.get("logprobs");
     boolean logprobs = lp != null && !lp.isNull();
@@ -84,9 +126,10 @@ final class RequestParser {
         throw ApiError.invalid("logprobs", "'logprobs' must be a non-negative integer (the number of alternatives) for /v1/completions.");
       }
       topK = lp.asInt();
+      checkLogprobs("logprobs", topK);
     }
     return new ServeRequest(false, Prompt.text(text), maxTokens, temperature(b), topP(b), seed(b), stop(b), logprobs, topK,
-        bool(b, "echo", false), bool(b, "stream", false), includeUsage(b), kv(b), model);
+        bool(b, "echo", false), bool(b, "stream", false), includeUsage(b), kv(b), model, ids);
   }
 
   /** The served model id the request names (the default when it names none). */
@@ -148,23 +191,42 @@ final class RequestParser {
       if (p.get(0).isTextual() || p.get(0).isArray()) {
         if (p.size() != 1) throw ApiError.invalid("prompt", "Only one prompt per request is supported, got " + p.size() + ".");
         JsonNode only = p.get(0);
-        return only.isTextual() ? only.asText() : decodeIds(only);
+        return only.asText();
       }
-      return decodeIds(p);
     }
     throw ApiError.invalid("prompt", "'prompt' must be a string, a list of one string, or a list of token ids.");
   }
 
-  private String decodeIds(JsonNode ids) {
-    List<Integer> out = new ArrayList<>();
-    for (JsonNode id : ids) {
+  /** Token ids when the prompt is ids ({@code [1,2]} or {@code [[1,2]]}), kept exactly as sent; else null. */
+  private int[] promptIds(JsonNode p) {
+    if (p == null || !p.isArray() || p.isEmpty()) return null;
+    JsonNode ids = p;
+    if (p.get(0).isArray()) {
+      if (p.size() != 1) throw ApiError.invalid("prompt", "Only one prompt per request is supported, got " + p.size() + ".");
+      ids = p.get(0);
+    } else if (p.get(0).isTextual()) {
+      return null;
+    }
+    if (ids.isEmpty()) throw ApiError.invalid("prompt", "'prompt' must not be an empty list of token ids.");
+    int[] out = new int[ids.size()];
+    for (int i = 0; i < out.length; i++) {
+      JsonNode id = ids.get(i);
       if (!isInteger(id) || id.asLong() < 0 || id.asLong() > Integer.MAX_VALUE) {
-        throw ApiError.invalid("prompt", "'prompt' token ids must be non-negative integers.");
+        throw ApiError.invalid("prompt", "'prompt' token ids must be non-negative integers, got " + id + " at position " + i + ".");
       }
-      out.add(id.asInt());
+      out[i] = id.asInt();
+      if (vocabSize > 0 && out[i] >= vocabSize) {
+        throw ApiError.invalid("prompt", "Token id " + out[i] + " at position " + i + " is out of vocabulary (size " + vocabSize + ").");
+      }
     }
     if (tokenizer == null) throw ApiError.invalid("prompt", "Token-id prompts need a tokenizer, and this server has none: send text.");
-    return tokenizer.decode(out);
+    return out;
+  }
+
+  private String decode(int[] ids) {
+    List<Integer> l = new ArrayList<>(ids.length);
+    for (int id : ids) l.add(id);
+    return tokenizer.decode(l);
   }
 
   private int maxTokens(JsonNode b, int dflt, int min) {

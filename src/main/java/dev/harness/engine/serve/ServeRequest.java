@@ -24,7 +24,8 @@ record ServeRequest(
     boolean stream,
     boolean includeUsage,
     KvSpec kv,
-    String model) {
+    String model,
+    int[] promptIds) {
 
   ServeRequest {
     stop = stop == null ? List.of() : List.copyOf(stop);
@@ -34,6 +35,9 @@ record ServeRequest(
   CompletionRequest toEngine() {
     return new CompletionRequest(prompt, maxTokens, temperature, topP, seed, stop, logprobs, logprobs ? topLogprobs : 0, kv);
   }
+
+  /** Whether the prompt came as token ids (then {@link #promptIds} is scored exactly as sent). */
+  boolean hasIds() { return promptIds != null; }
 
   /** The prompt text of a completions request (prefill never set there). */
   String text() { return prompt.text(); }
