@@ -194,6 +194,7 @@ final class ControlReport {
         + c.control().promptFormat() + "`. Pass rates carry " + level + " Wilson intervals, mean TVD and mean P1 "
         + level + " percentile-bootstrap intervals (" + c.analysis().bootstrapIters() + " resamples, seed "
         + c.analysis().seed() + "); n is the number of scored items.");
+    md.paragraph(scorerSentence(c.control().scorer()));
     String filter = words.isEmpty() ? "none" : words.get(0).filterLevel();
     long eval = words.stream().filter(w -> "eval".equals(w.role())).count();
     long train = words.stream().filter(w -> "train".equals(w.role())).count();
@@ -271,6 +272,11 @@ final class ControlReport {
         + "to compare with SAD's scorer.");
     md.bullet("Every number is recomputable from `control_responses.distribution_json` in the store.");
     return md.toString();
+  }
+
+  /** The one sentence near the headline that says which scorer ran and what it does with other-token mass. */
+  static String scorerSentence(String scorer) {
+    return "Scorer: " + scorer + " — " + dev.harness.metrics.control.ControlScorer.describe(scorer) + ".";
   }
 
   private static String describe(EngineConfig e) {

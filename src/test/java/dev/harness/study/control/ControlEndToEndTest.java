@@ -135,6 +135,9 @@ class ControlEndToEndTest {
     String report = Files.readString(runDir.resolve("report.md"));
     assertTrue(report.contains("(n=200)") && report.contains("(n=100)"), report);
     assertTrue(report.contains("## Against base"), report);
+    // the default scorer is named and explained next to the headline
+    assertTrue(report.contains("Scorer: tvd — TVD over {w1, w2, other}: mass on every other token, blocklisted "
+        + "non-answers included, counts against the model."), report);
     assertEquals(3, combined.path("comparisons").size());
 
     // training split: 2 pairs × 5 p × 2 r × 1 variant, words disjoint from the evaluation pairs' pairs
@@ -177,7 +180,8 @@ class ControlEndToEndTest {
       if (block.contains(w)) blocked += p;
       else byWord.merge(w, p, Double::sum);
     }
-    double keep = 1 - blocked;
+    // default scorer tvd: blocklisted mass is not removed, it stays in the 'other' term (no renormalisation)
+    double keep = 1;
     double p1;
     double p2;
     double t1;
