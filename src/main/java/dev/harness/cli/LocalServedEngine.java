@@ -67,20 +67,8 @@ public final class LocalServedEngine implements dev.harness.engine.Engine, Promp
     int prev = withBos ? bos : -1;
     for (int j = 0; j < plain.length; j++) {
       int p = j + offset;
-      String text = tok.piece(prev, ids[p]);
+      out.add(entry(tok, lp, ids, p, prev, topK));
       prev = ids[p];
-      if (p == 0) {
-        out.add(new TokenLogprob(text, ids[p], Double.NaN, null, List.of()));
-        continue;
-      }
-      double[] dist = lp[p - 1];
-      List<TopLogprob> top = new ArrayList<>();
-      if (topK > 0) {
-        for (int id : LogProbs.topK(dist, Math.min(topK, dist.length))) {
-          top.add(new TopLogprob(tok.piece(ids[p - 1], id), id, dist[id]));
-        }
-      }
-      out.add(new TokenLogprob(text, ids[p], dist[ids[p]], null, top));
     }
     return out;
   }
@@ -93,18 +81,8 @@ public final class LocalServedEngine implements dev.harness.engine.Engine, Promp
     double[][] lp = engine.logSoftmaxAll(ids);
     int prev = -1;
     for (int p = 0; p < ids.length; p++) {
-      String text = tok.piece(prev, ids[p]);
+      out.add(entry(tok, lp, ids, p, prev, topK));
       prev = ids[p];
-      if (p == 0) {
-        out.add(new TokenLogprob(text, ids[p], Double.NaN, null, List.of()));
-        continue;
-      }
-      double[] dist = lp[p - 1];
-      List<TopLogprob> top = new ArrayList<>();
-      if (topK > 0) {
-        for (int id : LogProbs.topK(dist, Math.min(topK, dist.length))) top.add(new TopLogprob(tok.piece(ids[p - 1], id), id, dist[id]));
-      }
-      out.add(new TokenLogprob(text, ids[p], dist[ids[p]], null, top));
     }
     return out;
   }
@@ -114,4 +92,18 @@ public final class LocalServedEngine implements dev.harness.engine.Engine, Promp
 
   @Override
   public int contextWindow() { return engine.maxLength(); }
+
+  /** The entry of position {@code p}: its text after {@code prev}, NaN at 0 (nothing predicts it), else its log-prob and top-k. */
+  private static TokenLogprob entry(HfTokenizer tok, double[][] lp, int[] ids, int p, int prev, int topK) {
+    String text = tok.piece(prev, ids[p]);
+    if (p == 0) return new TokenLogprob(text, ids[p], Double.NaN, null, List.of());
+    double[] dist = lp[p - 1];
+    List<TopLogprob> top = new ArrayList<>();
+    if (topK > 0) {
+      for (int id : LogProbs.topK(dist, Math.min(topK, dist.length))) {
+        top.add(new TopLogprob(tok.piece(ids[p - 1], id), id, dist[id]));
+      }
+    }
+    return new TokenLogprob(text, ids[p], dist[ids[p]], null, top);
+  }
 }

@@ -31,17 +31,7 @@ public final class ScoreTables {
         }
         ps.executeBatch();
       }
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO failures(unit_key, failure_type, infrastructure, evidence) VALUES (?,?,?,?)")) {
-        for (FailureRow r : failures) {
-          ps.setString(1, r.unitKey());
-          ps.setString(2, r.failureType());
-          ps.setInt(3, r.infrastructure() ? 1 : 0);
-          ps.setString(4, r.evidence());
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
+      insertFailures(c, failures);
     });
   }
 
@@ -55,17 +45,7 @@ public final class ScoreTables {
         del.setString(1, unitKey);
         del.executeUpdate();
       }
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO failures(unit_key, failure_type, infrastructure, evidence) VALUES (?,?,?,?)")) {
-        for (FailureRow r : failures) {
-          ps.setString(1, r.unitKey());
-          ps.setString(2, r.failureType());
-          ps.setInt(3, r.infrastructure() ? 1 : 0);
-          ps.setString(4, r.evidence());
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
+      insertFailures(c, failures);
     });
   }
 
@@ -88,5 +68,19 @@ public final class ScoreTables {
       }
       return out;
     });
+  }
+
+  private static void insertFailures(java.sql.Connection c, List<FailureRow> failures) throws java.sql.SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO failures(unit_key, failure_type, infrastructure, evidence) VALUES (?,?,?,?)")) {
+      for (FailureRow r : failures) {
+        ps.setString(1, r.unitKey());
+        ps.setString(2, r.failureType());
+        ps.setInt(3, r.infrastructure() ? 1 : 0);
+        ps.setString(4, r.evidence());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
   }
 }
