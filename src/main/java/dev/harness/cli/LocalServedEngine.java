@@ -10,24 +10,60 @@ import dev.harness.engine.TokenScore;
 import dev.harness.engine.TopLogprob;
 import dev.harness.engine.local.LocalEngine;
 import dev.harness.engine.local.LogProbs;
+import dev.harness.engine.local.tokenizer.ChatTemplate;
 import dev.harness.engine.local.tokenizer.HfTokenizer;
+import dev.harness.engine.local.tokenizer.TokenizerInfo;
 import dev.harness.engine.serve.PromptScorer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The local engine as {@code serve} sees it: every {@link dev.harness.engine.Engine} call delegated, plus
  * {@link PromptScorer} so that completions {@code echo} returns each prompt token's log-probability and real top-k
- * alternatives from one forward pass (what vLLM returns), instead of the generic score() fallback.
+ * alternatives from one forward pass (what vLLM returns), instead of the generic score() fallback; token-id prompts
+ * scored and continued exactly as sent, batched through {@link LocalEngine#logSoftmaxAllBatch} and
+ * {@link LocalEngine#completeBatch(List, List)}; {@code --chat-template}: chat prompts rendered with that template
+ * (tokenized without adding special tokens, as vLLM does) instead of the checkpoint's.
  */
 public final class LocalServedEngine implements dev.harness.engine.Engine, PromptScorer {
   private final LocalEngine engine;
+  private final ChatTemplate chatTemplate;
 
-  public LocalServedEngine(LocalEngine engine) { this.engine = engine; }
+  public LocalServedEngine(LocalEngine engine) { this(engine, null); }
+
+  /** @param chatTemplateOrNull overrides the checkpoint's chat template (vLLM's {@code --chat-template}) */
+  public LocalServedEngine(LocalEngine engine, ChatTemplate chatTemplateOrNull) {
+    this.engine = engine;
+    this.chatTemplate = chatTemplateOrNull;
+  }
 
   @Override
-  public Completion complete(CompletionRequest request) { return engine.complete(request); }
+  public Completion complete(CompletionRequest request) {
+    Prompt p = request.prompt();
+    if (chatTemplate == null || !p.isChat()) return engine.complete(request);
+    String text = p.prefill() == null ? chatTemplate.render(p.messages(), true) : chatTemplate.renderWithPrefill(p.messages(), p.prefill());
+    return engine.complete(engine.hfTokenizer().encodeIds(text, false), request);
+  }
+
+  @Override
+  public Completion completeIds(int[] ids, CompletionRequest r) { return engine.complete(ids, r); }
+
+  @Override
+  public List<Completion> completeIdsBatch(List<int[]> prompts, List<CompletionRequest> requests) {
+    if (prompts.size() > 1 && requests.stream().allMatch(r -> r.kv() == null)) return engine.completeBatch(prompts, requests);
+    return PromptScorer.super.completeIdsBatch(prompts, requests);
+  }
+
+  @Override
+  public boolean hasChatTemplate() { return chatTemplate != null || engine.hfTokenizer().chatTemplate() != null; }
+
+  @Override
+  public Map<String, Object> tokenizerInfo() {
+    return TokenizerInfo.of(engine.hfTokenizer().dir(), chatTemplate == null ? null : chatTemplate.source());
+  }
 
   @Override
   public List<TokenScore> score(String context, String continuation) { return engine.score(context, continuation); }
@@ -83,6 +119,24 @@ public final class LocalServedEngine implements dev.harness.engine.Engine, Promp
     for (int p = 0; p < ids.length; p++) {
       out.add(entry(tok, lp, ids, p, prev, topK));
       prev = ids[p];
+    }
+    return out;
+  }
+
+  @Override
+  public List<List<TokenLogprob>> idsTopLogprobsBatch(List<int[]> prompts, int topK) {
+    HfTokenizer tok = engine.hfTokenizer();
+    List<double[][]> all = engine.logSoftmaxAllBatch(prompts);
+    List<List<TokenLogprob>> out = new ArrayList<>();
+    for (int s = 0; s < prompts.size(); s++) {
+      int[] ids = prompts.get(s);
+      List<TokenLogprob> one = new ArrayList<>();
+      int prev = -1;
+      for (int p = 0; p < ids.length; p++) {
+        one.add(entry(tok, all.get(s), ids, p, prev, topK));
+        prev = ids[p];
+      }
+      out.add(one);
     }
     return out;
   }

@@ -340,6 +340,33 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     return out;
   }
 
+  /**
+   * {@link #logSoftmaxAll} for several sequences in one batched forward pass (left-padded, padding never attended;
+   * equal to the one-by-one rows up to float rounding of the batched matmuls): [sequence][position][vocab].
+   */
+  public List<double[][]> logSoftmaxAllBatch(List<int[]> sequences) {
+    if (sequences.size() <= 1) return sequences.stream().map(this::logSoftmaxAll).toList();
+    int width = 0;
+    for (int[] s : sequences) {
+      if (s.length == 0) throw new IllegalArgumentException("logSoftmaxAllBatch: an empty sequence");
+      width = Math.max(width, s.length);
+    }
+    int w = width;
+    float[][][] rows = locked(() -> {
+      try (NDManager seq = root.newSubManager(); BatchKvCache cache = model.newBatchCache(seq, sequences.size(), w)) {
+        return prefillBatch(seq, cache, sequences, w, 0);
+      }
+    });
+    List<double[][]> out = new ArrayList<>();
+    for (int s = 0; s < sequences.size(); s++) {
+      int len = sequences.get(s).length;
+      double[][] lp = new double[len][];
+      for (int p = 0; p < len; p++) lp[p] = LogProbs.logSoftmax(rows[s][w - len + p]);
+      out.add(lp);
+    }
+    return out;
+  }
+
   /** The token id that stands in for an empty context: the tokenizer's BOS, else its EOS, else config.json's BOS. */
   public int prefixTokenId() {
     var s = tokenizer.specialTokens();

@@ -99,6 +99,7 @@ public final class OpenAiServer implements AutoCloseable {
   private final ObjectMapper json = new ObjectMapper();
   private final RequestParser parser;
   private final Shapes shapes;
+  private final CompletionRunner runner;
   private final long startedAt = Instant.now().getEpochSecond();
   private HttpServer server;
   private ExecutorService executor;
@@ -133,6 +134,7 @@ public final class OpenAiServer implements AutoCloseable {
         .limits(first instanceof PromptScorer ps ? ps.vocabSize() : -1, RequestParser.DEFAULT_MAX_LOGPROBS);
     this.shapes = new Shapes(json, modelId);
     models.forEach((id, e) -> echoes.put(id, new EchoScoring(e, tokenizerOrNull)));
+    this.runner = new CompletionRunner(engines, echoes, modelId, tokenizerOrNull);
   }
 
   private static Map<String, Engine> single(String modelId, Engine engine) {
@@ -142,9 +144,6 @@ public final class OpenAiServer implements AutoCloseable {
     return m;
   }
 
-  private Engine engine(ServeRequest r) { return engines.get(r.model() == null ? modelId : r.model()); }
-
-  private EchoScoring echo(ServeRequest r) { return echoes.get(r.model() == null ? modelId : r.model()); }
 
   /** Requests without {@code Authorization: Bearer KEY} get 401 (vLLM's --api-key); null or blank: no check. */
   public OpenAiServer apiKey(String key) {
@@ -160,9 +159,22 @@ public final class OpenAiServer implements AutoCloseable {
     return this;
   }
 
-  private int contextWindow(String model) {
-    return engines.get(model == null ? modelId : model) instanceof PromptScorer ps ? ps.contextWindow() : -1;
+  /**
+   * Caps the context window at {@code n} tokens (vLLM's --max-model-len): /v1/models, /tokenize report it and longer
+   * requests get vLLM's 400. {@code n} must be >= 1 and not above the engine's own window.
+   */
+  public OpenAiServer maxModelLen(int n) {
+    int own = runner.contextWindow(null);
+    if (n < 1) throw new IllegalArgumentException("max_model_len must be >= 1, got " + n);
+    if (own > 0 && n > own) {
+      throw new IllegalArgumentException("User-specified max_model_len (" + n + ") is greater than the derived max_model_len ("
+          + own + " from the checkpoint)");
+    }
+    runner.maxModelLen(n);
+    return this;
   }
+
+  private int contextWindow(String model) { return runner.contextWindow(model); }
 
   /** Binds and starts serving; returns this. */
   public synchronized OpenAiServer start() throws IOException {
@@ -256,17 +268,23 @@ public final class OpenAiServer implements AutoCloseable {
         requireMethod(call, method, "POST", path);
         sendJson(call, 200, TokenizeEndpoints.tokenize(json, needTokenizer(), readBody(call.ex), contextWindow(null)));
       }
+      case "/tokenizer_info" -> {
+        requireMethod(call, method, "GET", path);
+        Map<String, Object> info = engines.get(modelId) instanceof PromptScorer ps ? ps.tokenizerInfo() : null;
+        if (info == null) throw new ApiError(404, ApiError.INVALID_REQUEST, "This server's engine has no tokenizer info.", null, "not_found");
+        sendJson(call, 200, json.valueToTree(info));
+      }
       case "/detokenize" -> {
         requireMethod(call, method, "POST", path);
         sendJson(call, 200, TokenizeEndpoints.detokenize(json, needTokenizer(), readBody(call.ex)));
       }
       case "/v1/chat/completions" -> {
         requireMethod(call, method, "POST", path);
-        completion(call, parser.chat(readBody(call.ex)));
+        completion(call, List.of(parser.chat(readBody(call.ex))));
       }
       case "/v1/completions" -> {
         requireMethod(call, method, "POST", path);
-        completion(call, parser.completions(readBody(call.ex)));
+        completion(call, parser.completionsBatch(readBody(call.ex)));
       }
       case "/v1/models" -> {
         requireMethod(call, method, "GET", path);
@@ -356,115 +374,50 @@ public final class OpenAiServer implements AutoCloseable {
 
   // ---------------------------------------------------------------- completions
 
-  /** What a request produced, ready to shape: the choice text, its tokens and offsets (when log-probs), usage. */
-  private record Result(String text, String finishReason, List<TokenLogprob> tokens, int[] offsets, int promptTokenCount,
-      String echoedPrompt, List<TokenLogprob> promptTokens, int completionTokenCount) {}
-
-  private void completion(Call call, ServeRequest r) throws IOException {
-    Result res = r.chat() ? runChat(r) : runCompletions(r);
+  private void completion(Call call, List<ServeRequest> prompts) throws IOException {
+    ServeRequest r = prompts.get(0);
+    List<CompletionRunner.Choice> choices = r.chat() ? runner.chat(r) : runner.completions(prompts);
     String id = (r.chat() ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
     long created = Instant.now().getEpochSecond();
     if (r.stream()) {
-      stream(call, r, res, id, created);
+      stream(call, r, choices, id, created);
       return;
     }
     ObjectNode body = shapes.head(id, r.chat() ? "chat.completion" : "text_completion", created, r.model());
-    ObjectNode choice = body.putArray("choices").addObject();
-    choice.put("index", 0);
-    if (r.chat()) {
-      ObjectNode msg = choice.putObject("message");
-      msg.put("role", "assistant");
-      msg.put("content", res.text());
-      if (r.logprobs()) choice.set("logprobs", shapes.chatLogprobs(res.tokens())); else choice.putNull("logprobs");
-    } else {
-      choice.put("text", res.text());
-      if (r.logprobs()) choice.set("logprobs", shapes.legacyLogprobs(res.tokens(), res.offsets(), r.topLogprobs() > 0));
-      else choice.putNull("logprobs");
+    ArrayNode arr = body.putArray("choices");
+    for (CompletionRunner.Choice res : choices) {
+      ObjectNode choice = arr.addObject();
+      choice.put("index", res.index());
+      if (r.chat()) {
+        ObjectNode msg = choice.putObject("message");
+        msg.put("role", "assistant");
+        msg.put("content", res.text());
+        if (r.logprobs()) choice.set("logprobs", shapes.chatLogprobs(res.tokens())); else choice.putNull("logprobs");
+      } else {
+        choice.put("text", res.text());
+        if (r.logprobs()) choice.set("logprobs", shapes.legacyLogprobs(res.tokens(), res.offsets(), r.topLogprobs() > 0));
+        else choice.putNull("logprobs");
+      }
+      choice.put("finish_reason", res.finishReason());
     }
-    choice.put("finish_reason", res.finishReason());
-    body.set("usage", shapes.usage(res.promptTokenCount(), res.completionTokenCount()));
+    body.set("usage", usage(choices, r.n()));
     sendJson(call, 200, body);
   }
 
-  private Result runChat(ServeRequest r) {
-    Completion c = engine(r).complete(r.toEngine());
-    List<TokenLogprob> toks = r.logprobs() ? c.tokens() : List.of();
-    int prompt = c.usage().promptTokens() >= 0 ? c.usage().promptTokens() : chatPromptTokens(r);
-    return new Result(c.text(), finish(c), toks, EchoScoring.runningOffsets(toks, 0), prompt, null, List.of(), completionTokens(c));
-  }
-
-  private Result runCompletions(ServeRequest r) {
-    String prompt = r.text();
-    checkWindow(r);
-    List<TokenLogprob> promptToks = !(r.echo() && r.logprobs()) ? List.of()
-        : r.hasIds() ? idScores(r) : echo(r).promptTokens(prompt, r.topLogprobs());
-    Completion c = r.maxTokens() >= 1 ? engine(r).complete(r.toEngine()) : null;
-    String gen = c == null ? "" : c.text();
-    String text = r.echo() ? prompt + gen : gen;
-    List<TokenLogprob> toks = new ArrayList<>();
-    int[] offsets = new int[0];
-    if (r.logprobs()) {
-      toks.addAll(promptToks);
-      List<TokenLogprob> genToks = c == null ? List.of() : c.tokens();
-      toks.addAll(genToks);
-      int[] po = echo(r).offsets(prompt, promptToks);
-      int[] go = EchoScoring.runningOffsets(genToks, r.echo() ? prompt.codePointCount(0, prompt.length()) : 0);
-      offsets = new int[po.length + go.length];
-      System.arraycopy(po, 0, offsets, 0, po.length);
-      System.arraycopy(go, 0, offsets, po.length, go.length);
+  /** vLLM's usage: each prompt's tokens once (not × n), the completion tokens of every choice; -1 when one is unknown. */
+  private ObjectNode usage(List<CompletionRunner.Choice> choices, int n) {
+    int prompt = 0;
+    int completion = 0;
+    for (CompletionRunner.Choice c : choices) {
+      if (c.index() % n == 0) prompt = prompt < 0 || c.promptTokenCount() < 0 ? -1 : prompt + c.promptTokenCount();
+      completion = completion < 0 || c.completionTokenCount() < 0 ? -1 : completion + c.completionTokenCount();
     }
-    int promptCount = r.hasIds() ? r.promptIds().length : c != null && c.usage().promptTokens() >= 0 ? c.usage().promptTokens()
-        : !promptToks.isEmpty() ? promptToks.size() : tokenizer != null ? tokenizer.count(prompt) : -1;
-    String finish = c == null ? "length" : finish(c);
-    return new Result(text, finish, toks, offsets, promptCount, r.echo() ? prompt : null, promptToks, c == null ? 0 : completionTokens(c));
-  }
-
-  private List<TokenLogprob> idScores(ServeRequest r) {
-    if (!(engine(r) instanceof PromptScorer ps)) {
-      throw ApiError.invalid("prompt", "'echo' with 'logprobs' on token-id prompts is not supported by this server's engine.");
-    }
-    try {
-      return ps.idsTopLogprobs(r.promptIds(), r.topLogprobs());
-    } catch (UnsupportedOperationException e) {
-      throw ApiError.invalid("prompt", "'echo' with 'logprobs' on token-id prompts: " + e.getMessage() + ".");
-    }
-  }
-
-  /** vLLM's refusal of a prompt plus max_tokens beyond the context window (serving_engine.py _validate_input). */
-  private void checkWindow(ServeRequest r) {
-    int w = contextWindow(r.model());
-    if (w <= 0) return;
-    int n = r.hasIds() ? r.promptIds().length : tokenizer == null ? -1 : tokenizer.encode(r.text(), true).size();
-    if (r.maxTokens() > w) {
-      throw ApiError.invalid("max_tokens", "'max_tokens' is too large: " + r.maxTokens() + ". This model's maximum context length is "
-          + w + " tokens and your request has " + Math.max(n, 0) + " input tokens.");
-    }
-    if (n >= 0 && n + r.maxTokens() > w) {
-      throw ApiError.invalid("prompt", "This model's maximum context length is " + w + " tokens. However, you requested "
-          + (n + r.maxTokens()) + " tokens (" + n + " in the messages, " + r.maxTokens()
-          + " in the completion). Please reduce the length of the messages or completion.");
-    }
-  }
-
-  private static String finish(Completion c) { return c.finishReason() == null ? "stop" : c.finishReason(); }
-
-  private int completionTokens(Completion c) {
-    if (c.usage().completionTokens() >= 0) return c.usage().completionTokens();
-    if (!c.tokens().isEmpty()) return c.tokens().size();
-    return tokenizer != null ? tokenizer.count(c.text()) : -1;
-  }
-
-  /** Without the engine's count: the tokenizer over the message contents (the chat template is not counted). */
-  private int chatPromptTokens(ServeRequest r) {
-    if (tokenizer == null) return -1;
-    String all = r.prompt().messages().stream().map(Message::content).collect(Collectors.joining("\n"))
-        + (r.prompt().prefill() == null ? "" : r.prompt().prefill());
-    return tokenizer.count(all);
+    return shapes.usage(prompt, completion);
   }
 
   // ---------------------------------------------------------------- streaming
 
-  private void stream(Call call, ServeRequest r, Result res, String id, long created) throws IOException {
+  private void stream(Call call, ServeRequest r, List<CompletionRunner.Choice> choices, String id, long created) throws IOException {
     call.ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
     call.ex.getResponseHeaders().set("Cache-Control", "no-cache");
     call.ex.sendResponseHeaders(200, 0);
@@ -472,42 +425,45 @@ public final class OpenAiServer implements AutoCloseable {
     call.headersSent = true;
     OutputStream out = call.ex.getResponseBody();
     String object = r.chat() ? "chat.completion.chunk" : "text_completion";
-    if (r.chat()) {
-      ObjectNode role = chunk(r, id, object, created);
-      ObjectNode ch = role.withArray("choices").addObject();
-      ch.put("index", 0);
-      ch.putObject("delta").put("role", "assistant").put("content", "");
-      ch.putNull("logprobs");
-      ch.putNull("finish_reason");
-      event(out, role);
-    }
-    int promptN = res.promptTokens().size();
-    if (!r.chat() && res.echoedPrompt() != null && !res.echoedPrompt().isEmpty()) {
-      int[] off = java.util.Arrays.copyOfRange(res.offsets(), 0, Math.min(promptN, res.offsets().length));
-      event(out, piece(r, id, object, created, res.echoedPrompt(), r.logprobs() ? res.promptTokens() : null, off));
-    }
-    List<TokenLogprob> gen = r.logprobs() ? res.tokens().subList(promptN, res.tokens().size()) : List.of();
-    String genText = res.echoedPrompt() == null ? res.text() : res.text().substring(res.echoedPrompt().length());
-    int base = res.echoedPrompt() == null ? 0 : res.echoedPrompt().codePointCount(0, res.echoedPrompt().length());
-    if (!gen.isEmpty() && gen.stream().map(TokenLogprob::token).collect(Collectors.joining()).equals(genText)) {
-      int[] offs = EchoScoring.runningOffsets(gen, base);
-      for (int i = 0; i < gen.size(); i++) {
-        event(out, piece(r, id, object, created, gen.get(i).token(), List.of(gen.get(i)), new int[] {offs[i]}));
+    for (CompletionRunner.Choice res : choices) {
+      int index = res.index();
+      if (r.chat()) {
+        ObjectNode role = chunk(r, id, object, created);
+        ObjectNode ch = role.withArray("choices").addObject();
+        ch.put("index", index);
+        ch.putObject("delta").put("role", "assistant").put("content", "");
+        ch.putNull("logprobs");
+        ch.putNull("finish_reason");
+        event(out, role);
       }
-    } else if (!genText.isEmpty() || !gen.isEmpty()) {
-      event(out, piece(r, id, object, created, genText, r.logprobs() ? gen : null, EchoScoring.runningOffsets(gen, base)));
+      int promptN = res.promptTokens().size();
+      if (!r.chat() && res.echoedPrompt() != null && !res.echoedPrompt().isEmpty()) {
+        int[] off = java.util.Arrays.copyOfRange(res.offsets(), 0, Math.min(promptN, res.offsets().length));
+        event(out, piece(r, index, id, object, created, res.echoedPrompt(), r.logprobs() ? res.promptTokens() : null, off));
+      }
+      List<TokenLogprob> gen = r.logprobs() ? res.tokens().subList(promptN, res.tokens().size()) : List.of();
+      String genText = res.echoedPrompt() == null ? res.text() : res.text().substring(res.echoedPrompt().length());
+      int base = res.echoedPrompt() == null ? 0 : res.echoedPrompt().codePointCount(0, res.echoedPrompt().length());
+      if (!gen.isEmpty() && gen.stream().map(TokenLogprob::token).collect(Collectors.joining()).equals(genText)) {
+        int[] offs = EchoScoring.runningOffsets(gen, base);
+        for (int i = 0; i < gen.size(); i++) {
+          event(out, piece(r, index, id, object, created, gen.get(i).token(), List.of(gen.get(i)), new int[] {offs[i]}));
+        }
+      } else if (!genText.isEmpty() || !gen.isEmpty()) {
+        event(out, piece(r, index, id, object, created, genText, r.logprobs() ? gen : null, EchoScoring.runningOffsets(gen, base)));
+      }
+      ObjectNode last = chunk(r, id, object, created);
+      ObjectNode ch = last.withArray("choices").addObject();
+      ch.put("index", index);
+      if (r.chat()) ch.putObject("delta"); else ch.put("text", "");
+      ch.putNull("logprobs");
+      ch.put("finish_reason", res.finishReason());
+      event(out, last);
     }
-    ObjectNode last = chunk(r, id, object, created);
-    ObjectNode ch = last.withArray("choices").addObject();
-    ch.put("index", 0);
-    if (r.chat()) ch.putObject("delta"); else ch.put("text", "");
-    ch.putNull("logprobs");
-    ch.put("finish_reason", res.finishReason());
-    event(out, last);
     if (r.includeUsage()) {
       ObjectNode u = shapes.head(id, object, created, r.model());
       u.putArray("choices");
-      u.set("usage", shapes.usage(res.promptTokenCount(), res.completionTokenCount()));
+      u.set("usage", usage(choices, r.n()));
       event(out, u);
     }
     out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
@@ -522,10 +478,11 @@ public final class OpenAiServer implements AutoCloseable {
   }
 
   /** A content chunk; {@code tokens} null → {@code logprobs: null}. */
-  private ObjectNode piece(ServeRequest r, String id, String object, long created, String text, List<TokenLogprob> tokens, int[] offsets) {
+  private ObjectNode piece(ServeRequest r, int index, String id, String object, long created, String text, List<TokenLogprob> tokens,
+      int[] offsets) {
     ObjectNode c = chunk(r, id, object, created);
     ObjectNode ch = ((ArrayNode) c.get("choices")).addObject();
-    ch.put("index", 0);
+    ch.put("index", index);
     if (r.chat()) {
       ch.putObject("delta").put("content", text);
       if (tokens == null) ch.putNull("logprobs"); else ch.set("logprobs", shapes.chatLogprobs(tokens));

@@ -1,10 +1,13 @@
 package dev.harness.engine.serve;
 
+import dev.harness.engine.Completion;
+import dev.harness.engine.CompletionRequest;
 import dev.harness.engine.TokenLogprob;
 import dev.harness.engine.TokenScore;
 import dev.harness.engine.TopLogprob;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Optional engine capability used by {@link OpenAiServer} for {@code /v1/completions} with {@code echo: true} and
@@ -46,6 +49,44 @@ public interface PromptScorer {
   default List<TokenLogprob> idsTopLogprobs(int[] ids, int topK) {
     throw new UnsupportedOperationException("this engine cannot score token-id prompts exactly as sent");
   }
+
+  /**
+   * {@link #idsTopLogprobs} for several prompts (a request whose {@code prompt} is a list): engines with a batched
+   * forward pass should override it; the default scores them one by one.
+   */
+  default List<List<TokenLogprob>> idsTopLogprobsBatch(List<int[]> prompts, int topK) {
+    List<List<TokenLogprob>> out = new ArrayList<>();
+    for (int[] ids : prompts) out.add(idsTopLogprobs(ids, topK));
+    return out;
+  }
+
+  /**
+   * Generation that continues exactly the ids sent (no decode, no BOS added; {@code r.prompt()} is ignored), as vLLM
+   * does for a token-id prompt. The default cannot: the server then refuses generation from id prompts.
+   */
+  default Completion completeIds(int[] ids, CompletionRequest r) {
+    throw new UnsupportedOperationException("this engine cannot generate from token-id prompts exactly as sent");
+  }
+
+  /** {@link #completeIds} for several prompts at once (one batch through the engine where it can); default: one by one. */
+  default List<Completion> completeIdsBatch(List<int[]> prompts, List<CompletionRequest> requests) {
+    List<Completion> out = new ArrayList<>();
+    for (int i = 0; i < prompts.size(); i++) out.add(completeIds(prompts.get(i), requests.get(i)));
+    return out;
+  }
+
+  /**
+   * Whether chat requests can be rendered with a real chat template (the checkpoint's or {@code --chat-template}'s).
+   * False: the server refuses /v1/chat/completions with vLLM's 400 instead of inventing a format. Default true
+   * (an engine that renders chat itself, e.g. a remote one).
+   */
+  default boolean hasChatTemplate() { return true; }
+
+  /**
+   * vLLM's {@code GET /tokenizer_info}: tokenizer_config.json's fields (file paths removed, added-token objects reduced
+   * to their text), {@code tokenizer_class}, and {@code chat_template} when there is one; null when unknown (404).
+   */
+  default Map<String, Object> tokenizerInfo() { return null; }
 
   /** The vocabulary size ids are checked against, or -1 when unknown. */
   default int vocabSize() { return -1; }

@@ -35,6 +35,10 @@ final class RequestParser {
   static final List<String> UNSUPPORTED = List.of("response_format", "tools", "tool_choice", "functions", "function_call",
       "suffix", "prompt_logprobs", "logit_bias", "presence_penalty", "frequency_penalty", "repetition_penalty",
       "guided_json", "guided_regex", "guided_choice", "guided_grammar", "min_tokens", "use_beam_search", "lora_request");
+  /** Choices per prompt at most (vLLM has no fixed cap; this keeps one request from holding the engine for long). */
+  static final int MAX_N = 128;
+  /** Prompts per completions request at most. */
+  static final int MAX_PROMPTS = 1024;
   private int vocabSize = -1;
   private int maxLogprobs = DEFAULT_MAX_LOGPROBS;
 
@@ -76,7 +80,7 @@ final class RequestParser {
   ServeRequest chat(JsonNode b) {
     String model = checkModel(b);
     checkUnsupported(b);
-    checkN(b);
+    int n = n(b);
     JsonNode msgs = b.get("messages");
     if (msgs == null || msgs.isNull()) throw ApiError.invalid("messages", "Missing required parameter: 'messages'.");
     if (!msgs.isArray() || msgs.isEmpty()) throw ApiError.invalid("messages", "'messages' must be a non-empty array of messages.");
@@ -106,17 +110,27 @@ final class RequestParser {
     if (topK > 0 && !logprobs) throw ApiError.invalid("top_logprobs", "'top_logprobs' requires 'logprobs' to be true.");
     checkLogprobs("top_logprobs", topK);
     return new ServeRequest(true, prompt, maxTokens, temperature(b), topP(b), seed(b), stop(b), logprobs, topK, false,
-        bool(b, "stream", false), includeUsage(b), kv(b), model, null);
+        bool(b, "stream", false), includeUsage(b), kv(b), model, null, n);
   }
 
-  ServeRequest completions(JsonNode b) {
+  /** The first (often only) prompt of a completions request; see {@link #completionsBatch}. */
+  ServeRequest completions(JsonNode b) { return completionsBatch(b).get(0); }
+
+  /**
+   * A completions request, one {@link ServeRequest} per prompt: {@code prompt} is a string, a list of strings, a list
+   * of token ids, or a list of token-id lists (vLLM's forms; lm-eval sends the last with {@code batch_size > 1}).
+   */
+  List<ServeRequest> completionsBatch(JsonNode b) {
     String model = checkModel(b);
     checkUnsupported(b);
-    checkN(b);
-    Integer bestOf = integer(b, "best_of", 1);
-    if (bestOf != null && bestOf != 1) throw ApiError.invalid("best_of", "Only best_of = 1 is supported.");
-    int[] ids = promptIds(b.get("prompt"));
-    String text = ids != null ? decode(ids) : promptText(b.get("prompt"));
+    int n = n(b);
+    Integer bestOf = integer(b, "best_of", null);
+    if (bestOf != null && bestOf != n) {
+      throw ApiError.invalid("best_of", "Only best_of = n is supported (got best_of " + bestOf + ", n " + n + ").");
+    }
+    List<int[]> idLists = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    prompts(b.get("prompt"), idLists, texts);
     int maxTokens = maxTokens(b, DEFAULT_COMPLETIONS_MAX_TOKENS, 0);
     JsonNode lp = b.get("logprobs");
     boolean logprobs = lp != null && !lp.isNull();
@@ -128,8 +142,22 @@ final class RequestParser {
       topK = lp.asInt();
       checkLogprobs("logprobs", topK);
     }
-    return new ServeRequest(false, Prompt.text(text), maxTokens, temperature(b), topP(b), seed(b), stop(b), logprobs, topK,
-        bool(b, "echo", false), bool(b, "stream", false), includeUsage(b), kv(b), model, ids);
+    double temperature = temperature(b);
+    double topP = topP(b);
+    Long seed = seed(b);
+    List<String> stop = stop(b);
+    boolean echo = bool(b, "echo", false);
+    boolean stream = bool(b, "stream", false);
+    boolean usage = includeUsage(b);
+    var kv = kv(b);
+    List<ServeRequest> out = new ArrayList<>();
+    for (int i = 0; i < texts.size(); i++) {
+      int[] ids = idLists.get(i);
+      String text = ids != null ? decode(ids) : texts.get(i);
+      out.add(new ServeRequest(false, Prompt.text(text), maxTokens, temperature, topP, seed, stop, logprobs, topK, echo, stream,
+          usage, kv, model, ids, n));
+    }
+    return out;
   }
 
   /** The served model id the request names (the default when it names none). */
@@ -144,9 +172,12 @@ final class RequestParser {
     return m.asText();
   }
 
-  private void checkN(JsonNode b) {
+  /** Choices per prompt: 1..{@value #MAX_N}. */
+  private static int n(JsonNode b) {
     Integer n = integer(b, "n", 1);
-    if (n != null && n != 1) throw ApiError.invalid("n", "Only n = 1 is supported, got " + n + ".");
+    if (n == null) return 1;
+    if (n < 1 || n > MAX_N) throw ApiError.invalid("n", "'n' must be in [1, " + MAX_N + "], got " + n + ".");
+    return n;
   }
 
   private Message message(JsonNode m, int i) {
@@ -183,40 +214,55 @@ final class RequestParser {
     throw ApiError.invalid(where, where + " must be a string or an array of text parts.");
   }
 
-  private String promptText(JsonNode p) {
+  /**
+   * Splits {@code prompt} into one entry per prompt: {@code ids} gets the token ids (null for a text prompt), {@code texts}
+   * the text (null for an id prompt).
+   */
+  private void prompts(JsonNode p, List<int[]> ids, List<String> texts) {
     if (p == null || p.isNull()) throw ApiError.invalid("prompt", "Missing required parameter: 'prompt'.");
-    if (p.isTextual()) return p.asText();
-    if (p.isArray()) {
-      if (p.isEmpty()) throw ApiError.invalid("prompt", "'prompt' must not be an empty list.");
-      if (p.get(0).isTextual() || p.get(0).isArray()) {
-        if (p.size() != 1) throw ApiError.invalid("prompt", "Only one prompt per request is supported, got " + p.size() + ".");
-        JsonNode only = p.get(0);
-        return only.asText();
+    if (p.isTextual()) {
+      ids.add(null);
+      texts.add(p.asText());
+      return;
+    }
+    if (!p.isArray()) throw ApiError.invalid("prompt", "'prompt' must be a string, a list of strings, a list of token ids or a list of token-id lists.");
+    if (p.isEmpty()) throw ApiError.invalid("prompt", "'prompt' must not be an empty list.");
+    if (p.size() > MAX_PROMPTS) throw ApiError.invalid("prompt", "At most " + MAX_PROMPTS + " prompts per request, got " + p.size() + ".");
+    JsonNode first = p.get(0);
+    if (first.isNumber()) {
+      ids.add(idList(p, "prompt"));
+      texts.add(null);
+      return;
+    }
+    for (int i = 0; i < p.size(); i++) {
+      JsonNode x = p.get(i);
+      String where = "prompt[" + i + "]";
+      if (first.isTextual() && x.isTextual()) {
+        ids.add(null);
+        texts.add(x.asText());
+      } else if (first.isArray() && x.isArray()) {
+        ids.add(idList(x, where));
+        texts.add(null);
+      } else {
+        throw ApiError.invalid("prompt", "'prompt' must be a string, a list of strings, a list of token ids or a list of token-id"
+            + " lists; " + where + " is " + x.getNodeType().toString().toLowerCase(java.util.Locale.ROOT) + ".");
       }
     }
-    throw ApiError.invalid("prompt", "'prompt' must be a string, a list of one string, or a list of token ids.");
   }
 
-  /** Token ids when the prompt is ids ({@code [1,2]} or {@code [[1,2]]}), kept exactly as sent; else null. */
-  private int[] promptIds(JsonNode p) {
-    if (p == null || !p.isArray() || p.isEmpty()) return null;
-    JsonNode ids = p;
-    if (p.get(0).isArray()) {
-      if (p.size() != 1) throw ApiError.invalid("prompt", "Only one prompt per request is supported, got " + p.size() + ".");
-      ids = p.get(0);
-    } else if (p.get(0).isTextual()) {
-      return null;
-    }
-    if (ids.isEmpty()) throw ApiError.invalid("prompt", "'prompt' must not be an empty list of token ids.");
+  /** Token ids kept exactly as sent. */
+  private int[] idList(JsonNode ids, String where) {
+    if (ids.isEmpty()) throw ApiError.invalid("prompt", "'" + where + "' must not be an empty list of token ids.");
     int[] out = new int[ids.size()];
     for (int i = 0; i < out.length; i++) {
       JsonNode id = ids.get(i);
       if (!isInteger(id) || id.asLong() < 0 || id.asLong() > Integer.MAX_VALUE) {
-        throw ApiError.invalid("prompt", "'prompt' token ids must be non-negative integers, got " + id + " at position " + i + ".");
+        throw ApiError.invalid("prompt", "'" + where + "' token ids must be non-negative integers, got " + id + " at position " + i + ".");
       }
       out[i] = id.asInt();
       if (vocabSize > 0 && out[i] >= vocabSize) {
-        throw ApiError.invalid("prompt", "Token id " + out[i] + " at position " + i + " is out of vocabulary (size " + vocabSize + ").");
+        throw ApiError.invalid("prompt", "Token id " + out[i] + " at position " + i + " of '" + where + "' is out of vocabulary (size "
+            + vocabSize + ").");
       }
     }
     if (tokenizer == null) throw ApiError.invalid("prompt", "Token-id prompts need a tokenizer, and this server has none: send text.");

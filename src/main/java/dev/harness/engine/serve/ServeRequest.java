@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * One validated chat or completions request. {@code maxTokens} may be 0 (completions only: nothing is generated, the
  * answer is the echoed prompt or empty). {@code topLogprobs} is the number of alternatives per position. {@code model}
- * is the served model id the request addressed (the default one when it named none).
+ * is the served model id the request addressed (the default one when it named none). {@code n}: choices per prompt
+ * (a completions request with a list of prompts is parsed into one ServeRequest per prompt, all with the same n).
  */
 record ServeRequest(
     boolean chat,
@@ -25,15 +26,23 @@ record ServeRequest(
     boolean includeUsage,
     KvSpec kv,
     String model,
-    int[] promptIds) {
+    int[] promptIds,
+    int n) {
 
   ServeRequest {
     stop = stop == null ? List.of() : List.copyOf(stop);
   }
 
   /** The engine request; only when {@code maxTokens >= 1}. */
-  CompletionRequest toEngine() {
-    return new CompletionRequest(prompt, maxTokens, temperature, topP, seed, stop, logprobs, logprobs ? topLogprobs : 0, kv);
+  CompletionRequest toEngine() { return toEngine(0); }
+
+  /**
+   * The engine request of sample {@code j} of n: a given seed becomes {@code seed + j}, so the n samples are
+   * reproducible and differ from one another (greedy ones are equal anyway).
+   */
+  CompletionRequest toEngine(int j) {
+    Long s = seed == null ? null : seed + j;
+    return new CompletionRequest(prompt, maxTokens, temperature, topP, s, stop, logprobs, logprobs ? topLogprobs : 0, kv);
   }
 
   /** Whether the prompt came as token ids (then {@link #promptIds} is scored exactly as sent). */

@@ -22,10 +22,12 @@ class OpenAiServerErrorsTest extends ServerTestBase {
   }
 
   @Test
-  void nOtherThanOne() throws Exception {
+  void nOutOfRange() throws Exception {
     OpenAiServer s = start();
-    assertError(post(s, "/chat/completions", "{'messages':[{'role':'user','content':'x'}],'n':2}"), 400, "n");
-    assertError(post(s, "/completions", "{'prompt':'x','n':2}"), 400, "n");
+    assertError(post(s, "/chat/completions", "{'messages':[{'role':'user','content':'x'}],'n':0}"), 400, "n");
+    assertError(post(s, "/completions", "{'prompt':'x','n':" + (RequestParser.MAX_N + 1) + "}"), 400, "n");
+    assertError(post(s, "/completions", "{'prompt':'x','n':2,'best_of':3}"), 400, "best_of");
+    assertError(post(s, "/completions", "{'prompt':['x', [1]]}"), 400, "prompt");
     assertEquals(200, post(s, "/chat/completions", "{'messages':[{'role':'user','content':'x'}],'n':1}").status());
   }
 

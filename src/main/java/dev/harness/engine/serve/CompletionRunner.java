@@ -1,0 +1,232 @@
+package dev.harness.engine.serve;
+
+import dev.harness.engine.Completion;
+import dev.harness.engine.CompletionRequest;
+import dev.harness.engine.Engine;
+import dev.harness.engine.Message;
+import dev.harness.engine.TokenLogprob;
+import dev.harness.engine.Tokenizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Runs validated chat and completions requests on the engines and returns one {@link Choice} per prompt × n, in vLLM's
+ * order (vllm/entrypoints/openai/serving_completion.py, {@code request_output_to_completion_response}: the prompts in
+ * order, each prompt's n outputs in order, {@code index = len(choices)}, i.e. prompt_i × n + j).
+ *
+ * <p>Token-id prompts are scored and continued exactly as sent ({@link PromptScorer#idsTopLogprobsBatch},
+ * {@link PromptScorer#completeIdsBatch}: one batch through the engine for all prompts × n); several text prompts are
+ * tokenized with the server's tokenizer (special tokens added, as vLLM does for text) and batched the same way. A single
+ * text prompt, a request with KV fields, or an engine that is no {@link PromptScorer}: one engine call per choice.
+ */
+final class CompletionRunner {
+  /** One choice, ready to shape: its text, finish reason, tokens and offsets (when log-probs) and its prompt's counts. */
+  record Choice(int index, String text, String finishReason, List<TokenLogprob> tokens, int[] offsets, int promptTokenCount,
+      String echoedPrompt, List<TokenLogprob> promptTokens, int completionTokenCount) {}
+
+  private final Map<String, Engine> engines;
+  private final Map<String, EchoScoring> echoes;
+  private final String defaultModel;
+  private final Tokenizer tokenizer;
+  private volatile int maxModelLen = -1;
+
+  CompletionRunner(Map<String, Engine> engines, Map<String, EchoScoring> echoes, String defaultModel, Tokenizer tokenizerOrNull) {
+    this.engines = engines;
+    this.echoes = echoes;
+    this.defaultModel = defaultModel;
+    this.tokenizer = tokenizerOrNull;
+  }
+
+  /** Caps the context window (vLLM's --max-model-len); -1: the engine's own. */
+  void maxModelLen(int cap) { this.maxModelLen = cap; }
+
+  Engine engine(String model) { return engines.get(model == null ? defaultModel : model); }
+
+  /** The window requests are checked against: the engine's, capped by --max-model-len; -1 when neither is known. */
+  int contextWindow(String model) {
+    int w = engine(model) instanceof PromptScorer ps ? ps.contextWindow() : -1;
+    int cap = maxModelLen;
+    if (cap > 0) return w > 0 ? Math.min(w, cap) : cap;
+    return w;
+  }
+
+  // ---------------------------------------------------------------- chat
+
+  List<Choice> chat(ServeRequest r) {
+    Engine e = engine(r.model());
+    if (e instanceof PromptScorer ps && !ps.hasChatTemplate()) {
+      // vLLM's text (vllm/entrypoints/chat_utils.py, resolve_hf_chat_template / apply_hf_chat_template)
+      throw ApiError.invalid(null, "As of transformers v4.44, default chat template is no longer allowed, so you must provide a"
+          + " chat template if the tokenizer does not define one. (This checkpoint has none: start `harness serve` with"
+          + " --chat-template FILE, or use /v1/completions.)");
+    }
+    checkWindow(r, -1);
+    List<Choice> out = new ArrayList<>();
+    for (int j = 0; j < r.n(); j++) {
+      Completion c = e.complete(r.toEngine(j));
+      List<TokenLogprob> toks = r.logprobs() ? c.tokens() : List.of();
+      int prompt = c.usage().promptTokens() >= 0 ? c.usage().promptTokens() : chatPromptTokens(r);
+      out.add(new Choice(j, c.text(), finish(c), toks, EchoScoring.runningOffsets(toks, 0), prompt, null, List.of(), completionTokens(c)));
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- completions
+
+  List<Choice> completions(List<ServeRequest> prompts) {
+    ServeRequest first = prompts.get(0);
+    Engine e = engine(first.model());
+    int[][] promptIds = new int[prompts.size()][];
+    for (int i = 0; i < prompts.size(); i++) promptIds[i] = checkWindow(prompts.get(i), -1);
+    List<List<TokenLogprob>> promptToks = echoed(prompts, e);
+    List<List<Completion>> gens = generate(prompts, promptIds, e);
+    List<Choice> out = new ArrayList<>();
+    for (int i = 0; i < prompts.size(); i++) {
+      ServeRequest r = prompts.get(i);
+      for (int j = 0; j < r.n(); j++) out.add(choice(out.size(), r, promptToks.get(i), gens.get(i).get(j), promptIds[i]));
+    }
+    return out;
+  }
+
+  /** Prompt log-probs of each prompt (empty unless echo + logprobs). */
+  private List<List<TokenLogprob>> echoed(List<ServeRequest> prompts, Engine e) {
+    List<List<TokenLogprob>> out = new ArrayList<>();
+    ServeRequest first = prompts.get(0);
+    if (!(first.echo() && first.logprobs())) {
+      for (int i = 0; i < prompts.size(); i++) out.add(List.of());
+      return out;
+    }
+    List<int[]> ids = new ArrayList<>();
+    for (ServeRequest r : prompts) if (r.hasIds()) ids.add(r.promptIds());
+    List<List<TokenLogprob>> scored = List.of();
+    if (!ids.isEmpty()) {
+      if (!(e instanceof PromptScorer ps)) {
+        throw ApiError.invalid("prompt", "'echo' with 'logprobs' on token-id prompts is not supported by this server's engine.");
+      }
+      try {
+        scored = ps.idsTopLogprobsBatch(ids, first.topLogprobs());
+      } catch (UnsupportedOperationException x) {
+        throw ApiError.invalid("prompt", "'echo' with 'logprobs' on token-id prompts: " + x.getMessage() + ".");
+      }
+    }
+    int k = 0;
+    for (ServeRequest r : prompts) {
+      out.add(r.hasIds() ? scored.get(k++) : echoes.get(r.model() == null ? defaultModel : r.model()).promptTokens(r.text(), r.topLogprobs()));
+    }
+    return out;
+  }
+
+  /** The n completions of each prompt ({@code null}s when max_tokens is 0). */
+  private List<List<Completion>> generate(List<ServeRequest> prompts, int[][] promptIds, Engine e) {
+    List<List<Completion>> out = new ArrayList<>();
+    ServeRequest first = prompts.get(0);
+    if (first.maxTokens() < 1) {
+      for (ServeRequest r : prompts) out.add(java.util.Collections.nCopies(r.n(), null));
+      return out;
+    }
+    int total = prompts.stream().mapToInt(ServeRequest::n).sum();
+    boolean anyIds = prompts.stream().anyMatch(ServeRequest::hasIds);
+    boolean batch = e instanceof PromptScorer && first.kv() == null && tokenizer != null && (anyIds || total > 1);
+    if (anyIds && !(e instanceof PromptScorer)) {
+      throw ApiError.invalid("prompt", "Generation from token-id prompts is not supported by this server's engine.");
+    }
+    if (!batch) {
+      for (ServeRequest r : prompts) {
+        List<Completion> cs = new ArrayList<>();
+        for (int j = 0; j < r.n(); j++) cs.add(e.complete(r.toEngine(j)));
+        out.add(cs);
+      }
+      return out;
+    }
+    List<int[]> ids = new ArrayList<>();
+    List<CompletionRequest> reqs = new ArrayList<>();
+    for (int i = 0; i < prompts.size(); i++) {
+      ServeRequest r = prompts.get(i);
+      int[] p = promptIds[i] != null ? promptIds[i] : toArray(tokenizer.encode(r.text(), true));
+      for (int j = 0; j < r.n(); j++) {
+        ids.add(p);
+        reqs.add(r.toEngine(j));
+      }
+    }
+    List<Completion> done;
+    try {
+      done = ((PromptScorer) e).completeIdsBatch(ids, reqs);
+    } catch (UnsupportedOperationException x) {
+      throw ApiError.invalid("prompt", "Generation from token-id prompts: " + x.getMessage() + ".");
+    }
+    int k = 0;
+    for (ServeRequest r : prompts) {
+      out.add(new ArrayList<>(done.subList(k, k + r.n())));
+      k += r.n();
+    }
+    return out;
+  }
+
+  private Choice choice(int index, ServeRequest r, List<TokenLogprob> promptToks, Completion c, int[] ids) {
+    String prompt = r.text();
+    String gen = c == null ? "" : c.text();
+    String text = r.echo() ? prompt + gen : gen;
+    List<TokenLogprob> toks = new ArrayList<>();
+    int[] offsets = new int[0];
+    if (r.logprobs()) {
+      toks.addAll(promptToks);
+      List<TokenLogprob> genToks = c == null ? List.of() : c.tokens();
+      toks.addAll(genToks);
+      int[] po = echoes.get(r.model() == null ? defaultModel : r.model()).offsets(prompt, promptToks);
+      int[] go = EchoScoring.runningOffsets(genToks, r.echo() ? prompt.codePointCount(0, prompt.length()) : 0);
+      offsets = new int[po.length + go.length];
+      System.arraycopy(po, 0, offsets, 0, po.length);
+      System.arraycopy(go, 0, offsets, po.length, go.length);
+    }
+    int promptCount = r.hasIds() ? r.promptIds().length : c != null && c.usage().promptTokens() >= 0 ? c.usage().promptTokens()
+        : !promptToks.isEmpty() ? promptToks.size() : ids != null ? ids.length : tokenizer != null ? tokenizer.count(prompt) : -1;
+    String finish = c == null ? "length" : finish(c);
+    return new Choice(index, text, finish, toks, offsets, promptCount, r.echo() ? prompt : null, promptToks,
+        c == null ? 0 : completionTokens(c));
+  }
+
+  /**
+   * vLLM's refusal of a prompt plus max_tokens beyond the context window (serving_engine.py {@code _validate_input});
+   * returns the prompt's ids when it counted them (an id prompt, or a text prompt tokenized with special tokens), else null.
+   */
+  int[] checkWindow(ServeRequest r, int knownCount) {
+    int w = contextWindow(r.model());
+    if (w <= 0) return r.promptIds();
+    int[] ids = r.hasIds() ? r.promptIds() : !r.chat() && tokenizer != null ? toArray(tokenizer.encode(r.text(), true)) : null;
+    int n = ids != null ? ids.length : knownCount;
+    if (r.maxTokens() > w) {
+      throw ApiError.invalid("max_tokens", "'max_tokens' is too large: " + r.maxTokens() + ". This model's maximum context length is "
+          + w + " tokens and your request has " + Math.max(n, 0) + " input tokens.");
+    }
+    if (n >= 0 && n + r.maxTokens() > w) {
+      throw ApiError.invalid("prompt", "This model's maximum context length is " + w + " tokens. However, you requested "
+          + (n + r.maxTokens()) + " tokens (" + n + " in the messages, " + r.maxTokens()
+          + " in the completion). Please reduce the length of the messages or completion.");
+    }
+    return ids;
+  }
+
+  private static int[] toArray(List<Integer> l) {
+    int[] a = new int[l.size()];
+    for (int i = 0; i < a.length; i++) a[i] = l.get(i);
+    return a;
+  }
+
+  static String finish(Completion c) { return c.finishReason() == null ? "stop" : c.finishReason(); }
+
+  int completionTokens(Completion c) {
+    if (c.usage().completionTokens() >= 0) return c.usage().completionTokens();
+    if (!c.tokens().isEmpty()) return c.tokens().size();
+    return tokenizer != null ? tokenizer.count(c.text()) : -1;
+  }
+
+  /** Without the engine's count: the tokenizer over the message contents (the chat template is not counted). */
+  private int chatPromptTokens(ServeRequest r) {
+    if (tokenizer == null) return -1;
+    String all = r.prompt().messages().stream().map(Message::content).collect(Collectors.joining("\n"))
+        + (r.prompt().prefill() == null ? "" : r.prompt().prefill());
+    return tokenizer.count(all);
+  }
+}
