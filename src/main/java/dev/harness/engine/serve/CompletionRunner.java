@@ -132,14 +132,7 @@ final class CompletionRunner {
     if (anyIds && !(e instanceof PromptScorer)) {
       throw ApiError.invalid("prompt", "Generation from token-id prompts is not supported by this server's engine.");
     }
-    if (!batch) {
-      for (ServeRequest r : prompts) {
-        List<Completion> cs = new ArrayList<>();
-        for (int j = 0; j < r.n(); j++) cs.add(e.complete(r.toEngine(j)));
-        out.add(cs);
-      }
-      return out;
-    }
+    if (!batch) return oneByOne(prompts, e);
     List<int[]> ids = new ArrayList<>();
     List<CompletionRequest> reqs = new ArrayList<>();
     for (int i = 0; i < prompts.size(); i++) {
@@ -154,12 +147,23 @@ final class CompletionRunner {
     try {
       done = ((PromptScorer) e).completeIdsBatch(ids, reqs);
     } catch (UnsupportedOperationException x) {
+      if (!anyIds) return oneByOne(prompts, e); // text prompts: the engine renders them itself
       throw ApiError.invalid("prompt", "Generation from token-id prompts: " + x.getMessage() + ".");
     }
     int k = 0;
     for (ServeRequest r : prompts) {
       out.add(new ArrayList<>(done.subList(k, k + r.n())));
       k += r.n();
+    }
+    return out;
+  }
+
+  private static List<List<Completion>> oneByOne(List<ServeRequest> prompts, Engine e) {
+    List<List<Completion>> out = new ArrayList<>();
+    for (ServeRequest r : prompts) {
+      List<Completion> cs = new ArrayList<>();
+      for (int j = 0; j < r.n(); j++) cs.add(e.complete(r.toEngine(j)));
+      out.add(cs);
     }
     return out;
   }
