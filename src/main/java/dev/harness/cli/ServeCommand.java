@@ -3,10 +3,12 @@ package dev.harness.cli;
 import dev.harness.HarnessException;
 import dev.harness.engine.local.LocalEngine;
 import dev.harness.engine.serve.OpenAiServer;
+import dev.harness.engine.local.tokenizer.ChatTemplate;
 import dev.harness.engine.serve.ServerOptions;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,6 +39,13 @@ final class ServeCommand implements Callable<Integer> {
   String apiKey;
   @Option(names = "--max-logprobs", defaultValue = "20", description = "Largest logprobs / top_logprobs a request may ask (default ${DEFAULT-VALUE}).")
   int maxLogprobs;
+  @Option(names = "--chat-template", paramLabel = "FILE",
+      description = "Jinja chat template for /v1/chat/completions (a file, or the template itself), as vLLM's --chat-template;"
+          + " without it a checkpoint with no chat_template gets vLLM's 400 on chat.")
+  String chatTemplate;
+  @Option(names = "--max-model-len", paramLabel = "N",
+      description = "Context window in tokens (prompt + completion), at most the checkpoint's; longer requests get a 400 (vLLM's flag).")
+  Integer maxModelLen;
   @Option(names = "--lora-modules", paramLabel = "NAME=DIR",
       description = "Also serve PEFT adapter DIR as model NAME on the same loaded weights (repeatable; requests pick it with \"model\": NAME).")
   List<String> loraModules = List.of();
@@ -54,10 +63,35 @@ final class ServeCommand implements Callable<Integer> {
     return out;
   }
 
+  /** --chat-template as vLLM reads it (chat_utils.py load_chat_template): a file's text, or the argument when it is a template. */
+  private String chatTemplateSource() {
+    if (chatTemplate == null) return null;
+    Path p = chatTemplatePath();
+    if (Files.isRegularFile(p)) {
+      try {
+        return Files.readString(p);
+      } catch (IOException e) {
+        throw new HarnessException("--chat-template: cannot read " + p + ": " + e.getMessage(), 2);
+      }
+    }
+    if (chatTemplate.contains("{{") || chatTemplate.contains("{%")) return chatTemplate;
+    throw new HarnessException("--chat-template: " + chatTemplate + " is neither a file nor a Jinja template", 2);
+  }
+
+  private Path chatTemplatePath() {
+    try {
+      return Path.of(chatTemplate);
+    } catch (java.nio.file.InvalidPathException e) {
+      return Path.of("chat-template");
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65535) throw new HarnessException("--port: expected 0..65535, got " + port, 2);
     Map<String, Path> loras = loraModules();
+    String templateSource = chatTemplateSource();
+    if (maxModelLen != null && maxModelLen < 1) throw new HarnessException("--max-model-len: expected >= 1, got " + maxModelLen, 2);
     LocalEngine engine = model.open();
     String baseId = servedName != null ? servedName : model.model;
     Map<String, LocalEngine> views = new LinkedHashMap<>();
@@ -76,11 +110,21 @@ final class ServeCommand implements Callable<Integer> {
     }
     var out = spec.commandLine().getOut();
     Map<String, dev.harness.engine.Engine> served = new LinkedHashMap<>();
-    views.forEach((id, v) -> served.put(id, new LocalServedEngine(v)));
+    ChatTemplate template = templateSource == null ? null
+        : new ChatTemplate(templateSource, chatTemplatePath(), engine.hfTokenizer().specialTokens());
+    views.forEach((id, v) -> served.put(id, new LocalServedEngine(v, template)));
     OpenAiServer server = new OpenAiServer(served, engine.tokenizer(), new ServerOptions(host, port, threads), spec.commandLine().getErr())
         .apiKey(apiKey);
     if (maxLogprobs < 0) throw new HarnessException("--max-logprobs: expected >= 0, got " + maxLogprobs, 2);
     server.maxLogprobs(maxLogprobs);
+    if (maxModelLen != null) {
+      try {
+        server.maxModelLen(maxModelLen);
+      } catch (IllegalArgumentException e) {
+        views.values().forEach(LocalEngine::close);
+        throw new HarnessException("--max-model-len: " + e.getMessage(), 2);
+      }
+    }
     try {
       server.start();
     } catch (IOException e) {
