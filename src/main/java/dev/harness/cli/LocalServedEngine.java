@@ -44,8 +44,20 @@ public final class LocalServedEngine implements dev.harness.engine.Engine, Promp
   public Completion complete(CompletionRequest request) {
     Prompt p = request.prompt();
     if (chatTemplate == null || !p.isChat()) return engine.complete(request);
+    return engine.complete(templated(p), request);
+  }
+
+  /** A chat prompt rendered with --chat-template and tokenized without adding special tokens (vLLM's way). */
+  private int[] templated(Prompt p) {
     String text = p.prefill() == null ? chatTemplate.render(p.messages(), true) : chatTemplate.renderWithPrefill(p.messages(), p.prefill());
-    return engine.complete(engine.hfTokenizer().encodeIds(text, false), request);
+    return engine.hfTokenizer().encodeIds(text, false);
+  }
+
+  @Override
+  public Completion completeStreaming(int[] idsOrNull, CompletionRequest r, TokenListener listener) {
+    Prompt p = r.prompt();
+    int[] ids = idsOrNull != null ? idsOrNull : chatTemplate != null && p.isChat() ? templated(p) : engine.promptIds(p);
+    return engine.complete(ids, r, listener::onToken);
   }
 
   @Override

@@ -390,15 +390,35 @@ public final class LocalEngine implements dev.harness.engine.Engine {
    * truncate the middle of a long context. An empty prompt becomes the prefix token; a prompt longer than the window
    * keeps its last tokens and the completion says {@code truncatedPrompt}.
    */
-  public Completion complete(int[] promptIds, CompletionRequest r) { return complete(promptIds, r, System.nanoTime()); }
+  public Completion complete(int[] promptIds, CompletionRequest r) { return complete(promptIds, r, System.nanoTime(), null); }
 
-  private Completion complete(int[] promptIds, CompletionRequest r, long t0) {
+  /**
+   * {@link #complete(int[], CompletionRequest)} that reports each generated token as it is produced (for streaming);
+   * the returned completion is authoritative (a stop string found later cuts text the listener already saw).
+   */
+  public Completion complete(int[] promptIds, CompletionRequest r, GenerationListener listener) {
+    return complete(promptIds, r, System.nanoTime(), listener);
+  }
+
+  /** Told of every generated token, on the generating thread, before the next one is computed. */
+  @FunctionalInterface
+  public interface GenerationListener {
+    /**
+     * @param textSoFar the decoded text of all tokens generated so far (not yet cut at a stop string)
+     * @param token the token with its log-prob and alternatives when the request asked for log-probs, else null
+     */
+    void onToken(String textSoFar, TokenLogprob token);
+  }
+
+  private Completion complete(int[] promptIds, CompletionRequest r, long t0) { return complete(promptIds, r, t0, null); }
+
+  private Completion complete(int[] promptIds, CompletionRequest r, long t0, GenerationListener listener) {
     KvPolicy policy = r.kv() == null ? null : KvPolicies.of(r.kv().policy(), r.kv().params());
     Fitted f = fit(promptIds);
     int[] prompt = f.ids();
     boolean cut = f.truncated();
     int split = policy == null ? prompt.length : suffixSplit(prompt, r.kv());
-    return locked(() -> generate(r, prompt, t0, cut, policy, split));
+    return locked(() -> generate(r, prompt, t0, cut, policy, split, listener));
   }
 
   /** Prompt ids as generation feeds them: an empty prompt becomes the prefix token; cut from the left to the window. */
@@ -411,7 +431,8 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     return new Fitted(ids, false);
   }
 
-  private Completion generate(CompletionRequest r, int[] prompt, long t0, boolean truncatedPrompt, KvPolicy policy, int split) {
+  private Completion generate(CompletionRequest r, int[] prompt, long t0, boolean truncatedPrompt, KvPolicy policy, int split,
+      GenerationListener listener) {
     double prefillMs;
     long tDecode;
     Long fullBytes;
@@ -422,6 +443,7 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     if (!options.quant().equals(dev.harness.engine.local.quant.Quantization.NONE)) extra.put("quantization", options.quantization());
     if (adapter != null) extra.put("adapter", adapter);
     Generation g = new Generation(r, prompt);
+    g.listener = listener;
     try (NDManager seq = root.newSubManager(); KvCache cache = model.newCache(seq)) {
       KvOutcome kv = policy == null ? null : new KvOutcome();
       float[] logits = policy == null ? run(seq, prompt, cache, prompt.length - 1)[0]
@@ -457,6 +479,7 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     final int anchor;
     final List<Integer> gen = new ArrayList<>();
     final List<Integer> tokenEnds = new ArrayList<>();
+    GenerationListener listener;
     List<TokenLogprob> tokens = new ArrayList<>();
     String text = "";
     String finish = "length";
@@ -483,6 +506,7 @@ public final class LocalEngine implements dev.harness.engine.Engine {
       text = now;
       tokenEnds.add(text.length());
       if (r.logprobs()) tokens.add(tokenLogprob(logits, next, piece, r.topLogprobs(), gen.size() > 1 ? gen.get(gen.size() - 2) : anchor));
+      if (listener != null) listener.onToken(text, r.logprobs() ? tokens.get(tokens.size() - 1) : null);
       int cut = stopAt(text, r.stop());
       if (cut >= 0) {
         text = text.substring(0, cut);

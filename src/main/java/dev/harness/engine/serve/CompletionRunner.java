@@ -55,6 +55,21 @@ final class CompletionRunner {
   // ---------------------------------------------------------------- chat
 
   List<Choice> chat(ServeRequest r) {
+    checkChat(r);
+    Engine e = engine(r.model());
+    List<Choice> out = new ArrayList<>();
+    for (int j = 0; j < r.n(); j++) out.add(chatChoice(r, j, e.complete(r.toEngine(j))));
+    return out;
+  }
+
+  Choice chatChoice(ServeRequest r, int j, Completion c) {
+    List<TokenLogprob> toks = r.logprobs() ? c.tokens() : List.of();
+    int prompt = c.usage().promptTokens() >= 0 ? c.usage().promptTokens() : chatPromptTokens(r);
+    return new Choice(j, c.text(), finish(c), toks, EchoScoring.runningOffsets(toks, 0), prompt, null, List.of(), completionTokens(c));
+  }
+
+  /** vLLM's refusals of a chat request before it runs: no chat template; max_tokens over the window. */
+  void checkChat(ServeRequest r) {
     Engine e = engine(r.model());
     if (e instanceof PromptScorer ps && !ps.hasChatTemplate()) {
       // vLLM's text (vllm/entrypoints/chat_utils.py, resolve_hf_chat_template / apply_hf_chat_template)
@@ -63,14 +78,6 @@ final class CompletionRunner {
           + " --chat-template FILE, or use /v1/completions.)");
     }
     checkWindow(r, -1);
-    List<Choice> out = new ArrayList<>();
-    for (int j = 0; j < r.n(); j++) {
-      Completion c = e.complete(r.toEngine(j));
-      List<TokenLogprob> toks = r.logprobs() ? c.tokens() : List.of();
-      int prompt = c.usage().promptTokens() >= 0 ? c.usage().promptTokens() : chatPromptTokens(r);
-      out.add(new Choice(j, c.text(), finish(c), toks, EchoScoring.runningOffsets(toks, 0), prompt, null, List.of(), completionTokens(c)));
-    }
-    return out;
   }
 
   // ---------------------------------------------------------------- completions
@@ -91,7 +98,7 @@ final class CompletionRunner {
   }
 
   /** Prompt log-probs of each prompt (empty unless echo + logprobs). */
-  private List<List<TokenLogprob>> echoed(List<ServeRequest> prompts, Engine e) {
+  List<List<TokenLogprob>> echoed(List<ServeRequest> prompts, Engine e) {
     List<List<TokenLogprob>> out = new ArrayList<>();
     ServeRequest first = prompts.get(0);
     if (!(first.echo() && first.logprobs())) {
@@ -168,7 +175,12 @@ final class CompletionRunner {
     return out;
   }
 
-  private Choice choice(int index, ServeRequest r, List<TokenLogprob> promptToks, Completion c, int[] ids) {
+  /** Code-point offsets of the echoed prompt's tokens. */
+  int[] promptOffsets(ServeRequest r, List<TokenLogprob> promptToks) {
+    return echoes.get(r.model() == null ? defaultModel : r.model()).offsets(r.text(), promptToks);
+  }
+
+  Choice choice(int index, ServeRequest r, List<TokenLogprob> promptToks, Completion c, int[] ids) {
     String prompt = r.text();
     String gen = c == null ? "" : c.text();
     String text = r.echo() ? prompt + gen : gen;

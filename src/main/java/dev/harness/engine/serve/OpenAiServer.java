@@ -376,11 +376,16 @@ public final class OpenAiServer implements AutoCloseable {
 
   private void completion(Call call, List<ServeRequest> prompts) throws IOException {
     ServeRequest r = prompts.get(0);
+    if (r.stream() && streamsIncrementally(prompts)) {
+      streamIncrementally(call, r, (r.chat() ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", ""),
+          Instant.now().getEpochSecond());
+      return;
+    }
     List<CompletionRunner.Choice> choices = r.chat() ? runner.chat(r) : runner.completions(prompts);
     String id = (r.chat() ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
     long created = Instant.now().getEpochSecond();
     if (r.stream()) {
-      stream(call, r, choices, id, created);
+      new StreamWriter(json, shapes, call, r, id, created).whole(choices, usage(choices, r.n()));
       return;
     }
     ObjectNode body = shapes.head(id, r.chat() ? "chat.completion" : "text_completion", created, r.model());
@@ -417,91 +422,49 @@ public final class OpenAiServer implements AutoCloseable {
 
   // ---------------------------------------------------------------- streaming
 
-  private void stream(Call call, ServeRequest r, List<CompletionRunner.Choice> choices, String id, long created) throws IOException {
-    call.ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-    call.ex.getResponseHeaders().set("Cache-Control", "no-cache");
-    call.ex.sendResponseHeaders(200, 0);
-    call.status = 200;
-    call.headersSent = true;
-    OutputStream out = call.ex.getResponseBody();
-    String object = r.chat() ? "chat.completion.chunk" : "text_completion";
-    for (CompletionRunner.Choice res : choices) {
-      int index = res.index();
-      if (r.chat()) {
-        ObjectNode role = chunk(r, id, object, created);
-        ObjectNode ch = role.withArray("choices").addObject();
-        ch.put("index", index);
-        ch.putObject("delta").put("role", "assistant").put("content", "");
-        ch.putNull("logprobs");
-        ch.putNull("finish_reason");
-        event(out, role);
-      }
-      int promptN = res.promptTokens().size();
-      if (!r.chat() && res.echoedPrompt() != null && !res.echoedPrompt().isEmpty()) {
-        int[] off = java.util.Arrays.copyOfRange(res.offsets(), 0, Math.min(promptN, res.offsets().length));
-        event(out, piece(r, index, id, object, created, res.echoedPrompt(), r.logprobs() ? res.promptTokens() : null, off));
-      }
-      List<TokenLogprob> gen = r.logprobs() ? res.tokens().subList(promptN, res.tokens().size()) : List.of();
-      String genText = res.echoedPrompt() == null ? res.text() : res.text().substring(res.echoedPrompt().length());
-      int base = res.echoedPrompt() == null ? 0 : res.echoedPrompt().codePointCount(0, res.echoedPrompt().length());
-      if (!gen.isEmpty() && gen.stream().map(TokenLogprob::token).collect(Collectors.joining()).equals(genText)) {
-        int[] offs = EchoScoring.runningOffsets(gen, base);
-        for (int i = 0; i < gen.size(); i++) {
-          event(out, piece(r, index, id, object, created, gen.get(i).token(), List.of(gen.get(i)), new int[] {offs[i]}));
-        }
-      } else if (!genText.isEmpty() || !gen.isEmpty()) {
-        event(out, piece(r, index, id, object, created, genText, r.logprobs() ? gen : null, EchoScoring.runningOffsets(gen, base)));
-      }
-      ObjectNode last = chunk(r, id, object, created);
-      ObjectNode ch = last.withArray("choices").addObject();
-      ch.put("index", index);
-      if (r.chat()) ch.putObject("delta"); else ch.put("text", "");
-      ch.putNull("logprobs");
-      ch.put("finish_reason", res.finishReason());
-      event(out, last);
-    }
-    if (r.includeUsage()) {
-      ObjectNode u = shapes.head(id, object, created, r.model());
-      u.putArray("choices");
-      u.set("usage", usage(choices, r.n()));
-      event(out, u);
-    }
-    out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-    out.flush();
+  /** One prompt, n = 1, tokens to generate, an engine that reports tokens as it makes them: streamed while generated. */
+  private boolean streamsIncrementally(List<ServeRequest> prompts) {
+    ServeRequest r = prompts.get(0);
+    return prompts.size() == 1 && r.n() == 1 && r.maxTokens() >= 1 && runner.engine(r.model()) instanceof PromptScorer;
   }
 
-  private ObjectNode chunk(ServeRequest r, String id, String object, long created) {
-    ObjectNode c = shapes.head(id, object, created, r.model());
-    c.putArray("choices");
-    if (r.includeUsage()) c.putNull("usage");
-    return c;
-  }
-
-  /** A content chunk; {@code tokens} null → {@code logprobs: null}. */
-  private ObjectNode piece(ServeRequest r, int index, String id, String object, long created, String text, List<TokenLogprob> tokens,
-      int[] offsets) {
-    ObjectNode c = chunk(r, id, object, created);
-    ObjectNode ch = ((ArrayNode) c.get("choices")).addObject();
-    ch.put("index", index);
+  private void streamIncrementally(Call call, ServeRequest r, String id, long created) throws IOException {
+    PromptScorer ps = (PromptScorer) runner.engine(r.model());
+    StreamWriter w = new StreamWriter(json, shapes, call, r, id, created);
+    int[] ids;
+    List<TokenLogprob> promptToks = List.of();
+    int[] promptOffsets = new int[0];
     if (r.chat()) {
-      ch.putObject("delta").put("content", text);
-      if (tokens == null) ch.putNull("logprobs"); else ch.set("logprobs", shapes.chatLogprobs(tokens));
+      runner.checkChat(r);
+      ids = null;
     } else {
-      ch.put("text", text);
-      if (tokens == null) ch.putNull("logprobs"); else ch.set("logprobs", shapes.legacyLogprobs(tokens, offsets, r.topLogprobs() > 0));
+      ids = runner.checkWindow(r, -1);
+      promptToks = runner.echoed(List.of(r), runner.engine(r.model())).get(0);
+      promptOffsets = runner.promptOffsets(r, promptToks);
     }
-    ch.putNull("finish_reason");
-    return c;
-  }
-
-  private void event(OutputStream out, ObjectNode chunk) throws IOException {
-    out.write(("data: " + json.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
-    out.flush();
+    StreamWriter.Incremental inc = w.incremental(0, r.echo() ? r.text() : null, promptToks, promptOffsets);
+    Completion c;
+    try {
+      c = ps.completeStreaming(r.hasIds() ? r.promptIds() : null, r.toEngine(), inc);
+    } catch (RuntimeException e) {
+      if (!w.started()) throw e;
+      if (e instanceof java.io.UncheckedIOException) return; // the client went away
+      w.fail(toApiError(e));
+      return;
+    }
+    if (c == null) { // the engine cannot report tokens: stream the finished completion
+      List<CompletionRunner.Choice> choices = r.chat() ? runner.chat(r) : runner.completions(List.of(r));
+      w.whole(choices, usage(choices, 1));
+      return;
+    }
+    inc.done(c);
+    CompletionRunner.Choice choice = r.chat() ? runner.chatChoice(r, 0, c) : runner.choice(0, r, promptToks, c, ids);
+    w.end(usage(List.of(choice), 1));
   }
 
   // ---------------------------------------------------------------- responses and errors
 
-  private static final class Call {
+  static final class Call {
     final HttpExchange ex;
     int status = 500;
     boolean headersSent;

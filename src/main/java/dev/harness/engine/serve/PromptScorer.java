@@ -68,6 +68,19 @@ public interface PromptScorer {
     throw new UnsupportedOperationException("this engine cannot generate from token-id prompts exactly as sent");
   }
 
+  /** Told of each generated token as it is produced: the decoded text so far (before stop strings cut it), and the token (null unless log-probs were asked). */
+  @FunctionalInterface
+  interface TokenListener {
+    void onToken(String textSoFar, TokenLogprob tokenOrNull);
+  }
+
+  /**
+   * Generation (from {@code idsOrNull} exactly when given, else from {@code r.prompt()}) that calls {@code listener}
+   * per token as it is generated, for incremental streaming; the returned completion is authoritative. Null: this
+   * engine cannot, and the server streams the finished completion instead.
+   */
+  default Completion completeStreaming(int[] idsOrNull, CompletionRequest r, TokenListener listener) { return null; }
+
   /** {@link #completeIds} for several prompts at once (one batch through the engine where it can); default: one by one. */
   default List<Completion> completeIdsBatch(List<int[]> prompts, List<CompletionRequest> requests) {
     List<Completion> out = new ArrayList<>();

@@ -73,7 +73,8 @@ class OpenAiServerErrorsTest extends ServerTestBase {
     assertError(post(s, "/chat/completions", "{'messages':[{'role':'assistant','content':'x'}],'continue_final_message':true,"
         + "'add_generation_prompt':true}"), 400, "continue_final_message");
     assertError(post(s, "/completions", "{'max_tokens':3}"), 400, "prompt");
-    assertError(post(s, "/completions", "{'prompt':['a','b']}"), 400, "prompt");
+    assertError(post(s, "/completions", "{'prompt':[]}"), 400, "prompt");
+    assertError(post(s, "/completions", "{'prompt':[[1],[]]}"), 400, "prompt");
     assertError(post(s, "/completions", "{'prompt':'a','logprobs':true}"), 400, "logprobs");
     assertError(post(s, "/completions", "{'prompt':'a','max_tokens':-1}"), 400, "max_tokens");
     JsonNode err = assertError(post(s, "/completions", "{'prompt':'a','model':'gpt-4'}"), 404, "model");
