@@ -51,13 +51,15 @@ import java.util.stream.Collectors;
  *   <li>both: {@code model} (optional; another id → 404 model_not_found), {@code max_tokens} or
  *       {@code max_completion_tokens} (chat default {@value RequestParser#DEFAULT_CHAT_MAX_TOKENS}, ≥ 1; completions
  *       default {@value RequestParser#DEFAULT_COMPLETIONS_MAX_TOKENS}, ≥ 0 — 0 generates nothing), {@code temperature}
- *       (≥ 0, default 1), {@code top_p} ((0, 1], default 1), {@code seed}, {@code stop} (string or list), {@code n} and
- *       {@code best_of} (only 1), {@code stream}, {@code stream_options.include_usage}.
+ *       (≥ 0, default 1), {@code top_p} ((0, 1], default 1), {@code seed}, {@code stop} (string or list), {@code n}
+ *       (1..128; sample j is seeded {@code seed + j}), {@code best_of} (only = n), {@code stream},
+ *       {@code stream_options.include_usage}. Choices are numbered as vLLM does: {@code index = prompt_i * n + j}.
  *   <li>chat: {@code messages} (roles system/developer/user/assistant; content a string or text parts),
  *       {@code logprobs} (boolean) + {@code top_logprobs} (int), vLLM's {@code continue_final_message} (the final
  *       assistant message becomes {@code Prompt.prefill}; the engine continues it) and {@code add_generation_prompt}
  *       (validated; both true → 400).
- *   <li>completions: {@code prompt} (a string, a list of one string, or token ids when a tokenizer is given),
+ *   <li>completions: {@code prompt} (a string, a list of strings, token ids or a list of token-id lists; ids are
+ *       scored and continued exactly as sent; see {@link CompletionRunner}),
  *       {@code logprobs} (int = alternatives per position), {@code echo} (the prompt is returned before the
  *       completion; with {@code logprobs}, its tokens too, the first one's log-prob null — via {@link PromptScorer} when
  *       the engine implements it, else {@code engine.score(firstToken, rest)}). {@code text_offset}s count code points
@@ -75,10 +77,13 @@ import java.util.stream.Collectors;
  * </ul>
  * A harness client reaches them with {@code kv.server_fields: {kv_budget: "{budget}", kv_policy: "{policy}"}}.
  *
- * <p>Streaming: the engine is not incremental, so the whole completion is computed first (an engine failure is then
- * still a proper HTTP error), then sent as Server-Sent Events: a role chunk (chat), one chunk per generated token when
- * the token texts add up to the text (else one chunk), a final chunk with {@code finish_reason}, a usage chunk when
- * {@code stream_options.include_usage}, and {@code data: [DONE]}.
+ * <p>Streaming ({@link StreamWriter}): one prompt with n = 1 on an engine that reports tokens
+ * ({@link PromptScorer#completeStreaming}) is streamed while it is generated, one flushed chunk per token; otherwise
+ * the finished choices are streamed. The headers go out with the first event, so a failure before it is still a proper
+ * HTTP error; after it, an error event and {@code data: [DONE]}.
+ *
+ * <p>Also: {@code GET /tokenizer_info}, {@code POST /tokenize}, {@code POST /detokenize}, {@code GET /version};
+ * chat on a checkpoint without a chat template is refused with vLLM's 400 (see {@link PromptScorer#hasChatTemplate}).
  *
  * <p>Errors: invalid request → 400 invalid_request_error (also an {@code IllegalArgumentException} or
  * {@code UnsupportedOperationException} from the engine); {@link EngineException} ENGINE_ERROR → 500, RATE_LIMITED /
