@@ -16,7 +16,6 @@ import dev.harness.engine.local.tokenizer.TokenizerInfo;
 import dev.harness.engine.serve.PromptScorer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 

@@ -10,7 +10,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.harness.engine.Completion;
 import dev.harness.engine.Engine;
 import dev.harness.engine.EngineException;
-import dev.harness.engine.Message;
 import dev.harness.engine.TokenLogprob;
 import dev.harness.engine.Tokenizer;
 import java.io.ByteArrayOutputStream;
@@ -20,9 +19,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +32,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 
 /**
  * An OpenAI-compatible HTTP server over any {@link Engine} ({@code harness serve}), on the JDK's built-in
