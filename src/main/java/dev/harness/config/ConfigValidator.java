@@ -116,6 +116,9 @@ public final class ConfigValidator {
     if (s.focusFactor() < 1) fail(file, "sampling.focus_factor", "expected an integer >= 1, got " + s.focusFactor());
     KvConfig kv = c.kv();
     if (!POLICIES.contains(kv.policy())) fail(file, "kv.policy", "expected one of " + POLICIES + ", got '" + kv.policy() + "'");
+    if (dev.harness.engine.KvProtocol.byId(kv.protocol()) == null) {
+      fail(file, "kv.protocol", "expected kvpress or full_prefill, got '" + kv.protocol() + "'");
+    }
     if (kv.budgets().isEmpty()) fail(file, "kv.budgets", "expected a non-empty list of fractions in (0, 1]");
     for (int i = 0; i < kv.budgets().size(); i++) {
       Double v = kv.budgets().get(i);

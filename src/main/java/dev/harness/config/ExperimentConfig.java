@@ -37,7 +37,7 @@ public record ExperimentConfig(
     engines = engines == null ? List.of() : List.copyOf(engines);
     bins = bins == null ? new BinsConfig(null, null) : bins;
     sampling = sampling == null ? new SamplingConfig(null, null, null, null, null, null) : sampling;
-    kv = kv == null ? new KvConfig(null, null, null, null, null, null) : kv;
+    kv = kv == null ? new KvConfig(null, null, null, null, null, null, null) : kv;
     generation = generation == null ? new GenerationConfig(null, null, null, null, null) : generation;
     scoring = scoring == null ? new ScoringConfig(null) : scoring;
     analysis = analysis == null ? new AnalysisConfig(null, null, null, null) : analysis;

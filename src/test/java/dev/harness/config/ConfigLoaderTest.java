@@ -38,6 +38,7 @@ class ConfigLoaderTest {
     assertEquals(2, c.engine().concurrency());
     assertEquals(120.0, c.engine().timeoutS());
     assertEquals(List.of(1.0, 0.5), c.kv().budgets());
+    assertEquals("kvpress", c.kv().protocol());
     assertEquals("{budget_tokens}", c.kv().serverFields().get("max_cache_tokens"));
     assertEquals(5, c.bins().count());
     assertEquals(128, c.generation().maxTokens());
@@ -120,6 +121,10 @@ class ConfigLoaderTest {
     ConfigException p = assertThrows(ConfigException.class,
         () -> ConfigLoader.load(write(VALID), List.of("kv.policy=snap"), NO_ENV));
     assertTrue(p.getMessage().contains("kv.policy: expected one of"), p.getMessage());
+    ConfigException q = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(write(VALID), List.of("kv.protocol=full"), NO_ENV));
+    assertTrue(q.getMessage().endsWith("kv.protocol: expected kvpress or full_prefill, got 'full'"), q.getMessage());
+    assertEquals("full_prefill", ConfigLoader.load(write(VALID), List.of("kv.protocol=full_prefill"), NO_ENV).kv().protocol());
   }
 
   @Test

@@ -11,6 +11,9 @@ import java.util.Arrays;
  */
 record ContinuationSplit(int[] context, int[] continuation) {
 
+  /** The context text lm-eval tokenizes: {@code context} without its trailing whitespace. */
+  static String contextText(String context) { return context.stripTrailing(); }
+
   static ContinuationSplit of(HfTokenizer tokenizer, String context, String continuation, boolean addSpecialTokens,
       int prefixTokenId) {
     String ctx = context;

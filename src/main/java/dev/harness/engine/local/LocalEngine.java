@@ -382,7 +382,9 @@ public final class LocalEngine implements dev.harness.engine.Engine {
   @Override
   public Completion complete(CompletionRequest r) {
     long t0 = System.nanoTime();
-    return complete(guard(() -> promptIds(r.prompt())), r, t0);
+    RenderedPrompt rp = guard(() -> renderer.render(r.prompt()));
+    int[] ids = guard(() -> tokenizer.encodeIds(rp.text(), rp.addSpecialTokens()));
+    return complete(ids, questionStart(rp, ids.length, r.kv()), r, t0);
   }
 
   /**
@@ -390,14 +392,18 @@ public final class LocalEngine implements dev.harness.engine.Engine {
    * truncate the middle of a long context. An empty prompt becomes the prefix token; a prompt longer than the window
    * keeps its last tokens and the completion says {@code truncatedPrompt}.
    */
-  public Completion complete(int[] promptIds, CompletionRequest r) { return complete(promptIds, r, System.nanoTime(), null); }
+  public Completion complete(int[] promptIds, CompletionRequest r) { return complete(promptIds, r, null); }
 
   /**
    * {@link #complete(int[], CompletionRequest)} that reports each generated token as it is produced (for streaming);
    * the returned completion is authoritative (a stop string found later cuts text the listener already saw).
    */
   public Completion complete(int[] promptIds, CompletionRequest r, GenerationListener listener) {
-    return complete(promptIds, r, System.nanoTime(), listener);
+    if (r.kv() != null && r.kv().protectedSuffix() != null && !r.kv().protectedSuffix().isBlank()) {
+      throw new IllegalArgumentException("complete(ids, request) cannot place a protected suffix (the question) in ids: "
+          + "give the prompt text through complete(request)");
+    }
+    return complete(promptIds, promptIds.length, r, System.nanoTime(), listener);
   }
 
   /** Told of every generated token, on the generating thread, before the next one is computed. */
@@ -410,15 +416,27 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     void onToken(String textSoFar, TokenLogprob token);
   }
 
-  private Completion complete(int[] promptIds, CompletionRequest r, long t0) { return complete(promptIds, r, t0, null); }
+  private Completion complete(int[] promptIds, int questionStart, CompletionRequest r, long t0) {
+    return complete(promptIds, questionStart, r, t0, null);
+  }
 
-  private Completion complete(int[] promptIds, CompletionRequest r, long t0, GenerationListener listener) {
+  private Completion complete(int[] promptIds, int questionStart, CompletionRequest r, long t0, GenerationListener listener) {
     KvPolicy policy = r.kv() == null ? null : KvPolicies.of(r.kv().policy(), r.kv().params());
     Fitted f = fit(promptIds);
     int[] prompt = f.ids();
     boolean cut = f.truncated();
-    int split = policy == null ? prompt.length : suffixSplit(prompt, r.kv());
-    return locked(() -> generate(r, prompt, t0, cut, policy, split, listener));
+    int dropped = promptIds.length == 0 ? -1 : promptIds.length - prompt.length;
+    KvLayout layout = policy == null ? null : KvLayout.of(r.kv(), prompt.length, questionStart - dropped);
+    return locked(() -> generate(r, prompt, t0, cut, policy, layout, listener));
+  }
+
+  /**
+   * Where the question (the request's protected suffix) starts in the ids of {@code rp}: by token boundaries
+   * ({@link SuffixSplit}); {@code length} when the request has no KV spec or no suffix.
+   */
+  private int questionStart(RenderedPrompt rp, int length, KvSpec kv) {
+    if (kv == null || kv.protectedSuffix() == null || kv.protectedSuffix().isBlank()) return length;
+    return SuffixSplit.at(tokenizer, rp, kv.protectedSuffix());
   }
 
   /** Prompt ids as generation feeds them: an empty prompt becomes the prefix token; cut from the left to the window. */
@@ -431,7 +449,7 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     return new Fitted(ids, false);
   }
 
-  private Completion generate(CompletionRequest r, int[] prompt, long t0, boolean truncatedPrompt, KvPolicy policy, int split,
+  private Completion generate(CompletionRequest r, int[] prompt, long t0, boolean truncatedPrompt, KvPolicy policy, KvLayout layout,
       GenerationListener listener) {
     double prefillMs;
     long tDecode;
@@ -447,7 +465,7 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     try (NDManager seq = root.newSubManager(); KvCache cache = model.newCache(seq)) {
       KvOutcome kv = policy == null ? null : new KvOutcome();
       float[] logits = policy == null ? run(seq, prompt, cache, prompt.length - 1)[0]
-          : prefillCompressed(seq, cache, prompt, split, prompt.length - 1, r.kv(), policy, kv)[0];
+          : prefillCompressed(seq, cache, prompt, layout, prompt.length - 1, r.kv(), policy, kv)[0];
       tDecode = System.nanoTime();
       prefillMs = (tDecode - t0) / 1e6;
       int next;
@@ -694,18 +712,24 @@ public final class LocalEngine implements dev.harness.engine.Engine {
   // ---------------------------------------------------------------- KV compression
 
   /** Prefill with compression (see {@link CompressedPrefill#run}), through this engine's forward pass. */
-  float[][] prefillCompressed(NDManager seq, KvCache cache, int[] ids, int split, int logitsFrom, KvSpec spec,
+  float[][] prefillCompressed(NDManager seq, KvCache cache, int[] ids, KvLayout layout, int logitsFrom, KvSpec spec,
       KvPolicy policy, KvOutcome out) {
-    return new CompressedPrefill(this::run, model.config().numHeads()).run(seq, cache, ids, split, logitsFrom, spec, policy, out);
+    return new CompressedPrefill(this::run, model.config().numHeads())
+        .run(seq, cache, ids, layout.contextEnd(), layout.scoredEnd(), logitsFrom, spec, policy, out);
   }
 
-  /** Original positions [layer][kvHead][entry] the cache holds after prefilling {@code ids} under {@code kv} (tests). */
-  int[][][] cachedPositionsAfterPrefill(int[] ids, KvSpec kv) {
+  /**
+   * Original positions [layer][kvHead][entry] the cache holds after the prompt of {@code p} (its last token
+   * included) went through a compressed prefill under {@code kv} (tests).
+   */
+  int[][][] cachedPositionsAfterPrefill(Prompt p, KvSpec kv) {
     KvPolicy policy = KvPolicies.of(kv.policy(), kv.params());
-    int split = suffixSplit(ids, kv);
+    RenderedPrompt rp = renderer.render(p);
+    int[] ids = tokenizer.encodeIds(rp.text(), rp.addSpecialTokens());
+    KvLayout layout = KvLayout.of(kv, ids.length, questionStart(rp, ids.length, kv));
     return locked(() -> {
       try (NDManager seq = root.newSubManager(); KvCache cache = model.newCache(seq)) {
-        prefillCompressed(seq, cache, ids, split, ids.length - 1, kv, policy, new KvOutcome());
+        prefillCompressed(seq, cache, ids, layout, ids.length - 1, kv, policy, new KvOutcome());
         int[][][] out = new int[cache.numLayers()][][];
         for (int l = 0; l < out.length; l++) {
           LayerCache lc = cache.layer(l);
@@ -720,8 +744,11 @@ public final class LocalEngine implements dev.harness.engine.Engine {
   /** The engine's root NDManager (tests count its arrays). */
   NDManager manager() { return root; }
 
-  /** Where the protected suffix starts in {@code ids}: see {@link SuffixSplit#at}. */
-  int suffixSplit(int[] ids, KvSpec kv) { return SuffixSplit.at(tokenizer, ids, kv); }
+  /** Where the question (protected suffix) of {@code kv} starts in {@link #promptIds}{@code (p)}: see {@link SuffixSplit}. */
+  int questionStart(Prompt p, KvSpec kv) {
+    RenderedPrompt rp = renderer.render(p);
+    return questionStart(rp, tokenizer.encodeIds(rp.text(), rp.addSpecialTokens()).length, kv);
+  }
 
   /**
    * Teacher-forced log-likelihood of {@code answer} after {@code prompt} whose KV cache is compressed per {@code kv}
@@ -750,14 +777,17 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     int[] input = new int[ctxIds.length + contIds.length - 1];
     System.arraycopy(ctxIds, 0, input, 0, ctxIds.length);
     System.arraycopy(contIds, 0, input, ctxIds.length, contIds.length - 1);
-    int split = policy == null ? ctxIds.length : Math.min(ctxIds.length, suffixSplit(ctxIds, kv));
+    int dropped = answerSplit.context().length - ctxIds.length;
+    KvLayout layout = policy == null ? null : KvLayout.of(kv, ctxIds.length,
+        questionStart(new RenderedPrompt(ContinuationSplit.contextText(rp.text()), rp.addSpecialTokens()),
+            answerSplit.context().length, kv) - dropped);
     int[] ctxFinal = ctxIds;
     int[] contFinal = contIds;
     KvOutcome out = policy == null ? null : new KvOutcome();
     float[][] logits = locked(() -> {
       try (NDManager seq = root.newSubManager(); KvCache cache = model.newCache(seq)) {
         return policy == null ? run(seq, input, cache, ctxFinal.length - 1)
-            : prefillCompressed(seq, cache, input, split, ctxFinal.length - 1, kv, policy, out);
+            : prefillCompressed(seq, cache, input, layout, ctxFinal.length - 1, kv, policy, out);
       }
     });
     List<TokenScore> scores = new ArrayList<>();

@@ -1,40 +1,39 @@
 package dev.harness.engine.local;
 
-import dev.harness.engine.KvSpec;
 import dev.harness.engine.local.tokenizer.HfTokenizer;
-import java.util.Arrays;
+import dev.harness.engine.local.tokenizer.RenderedPrompt;
 
-/** Where a query-agnostic request's protected suffix (the question) starts in the prompt's token ids. */
+/**
+ * Where the question (a request's protected suffix) starts in a rendered prompt's token ids, found by token
+ * boundaries, never by decoding: the suffix's character offset in the rendered text (its last occurrence; else that of
+ * its stripped form) is mapped onto the tokenizer's own character offsets of {@code encodeIds(text)}. The split is the
+ * first token that ends after that offset, so a token straddling the boundary goes with the question (which stays
+ * whole); tokens without a span (a BOS added by the post-processor) stay where they are. Works for word-level
+ * tokenizers whose decode does not reproduce the text, byte-level BPE and SentencePiece alike.
+ */
 final class SuffixSplit {
   private SuffixSplit() {}
 
   /**
-   * Where the protected suffix starts in {@code ids} (ids.length when the request is query-aware or has no suffix).
-   * Rule: the suffix is searched (last occurrence; else its stripped form) in the decoded prompt text
-   * (special tokens kept, so chat templates decode to their rendered text); the split is the token boundary i whose
-   * decoded prefix decode(ids[0:i]) ends closest to the suffix's first character, ties to the earlier boundary so the
-   * question stays whole. Throws IllegalArgumentException when the suffix is not in the prompt.
+   * The index in {@code encodeIds(rp.text(), rp.addSpecialTokens())} where {@code suffix} starts. Throws
+   * IllegalArgumentException when the suffix is not in the rendered prompt.
    */
-  static int at(HfTokenizer tokenizer, int[] ids, KvSpec kv) {
-    String suffix = kv.protectedSuffix();
-    if (kv.queryAware() || suffix == null || suffix.isBlank()) return ids.length;
-    String text = tokenizer.decode(ids, false);
+  static int at(HfTokenizer tokenizer, RenderedPrompt rp, String suffix) {
+    String text = rp.text();
     int at = text.lastIndexOf(suffix);
     if (at < 0) at = text.lastIndexOf(suffix.strip());
     if (at < 0) {
-      throw new IllegalArgumentException("query_aware=false: the protected suffix ("
+      throw new IllegalArgumentException("the protected suffix ("
           + (suffix.length() > 60 ? suffix.substring(0, 60) + "…" : suffix) + ") is not in the prompt");
     }
-    int lo = 0;
-    int hi = ids.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (tokenizer.decode(Arrays.copyOf(ids, mid), false).length() >= at) hi = mid;
-      else lo = mid + 1;
+    return boundary(tokenizer.tokenEnds(text, rp.addSpecialTokens()), text.codePointCount(0, at));
+  }
+
+  /** The first token whose end (in code points; −1: no span) lies after {@code at}; ends.length when none does. */
+  static int boundary(int[] ends, int at) {
+    for (int i = 0; i < ends.length; i++) {
+      if (ends[i] > at) return i;
     }
-    if (lo == 0) return 0;
-    int after = tokenizer.decode(Arrays.copyOf(ids, lo), false).length() - at;
-    int before = at - tokenizer.decode(Arrays.copyOf(ids, lo - 1), false).length();
-    return before <= after ? lo - 1 : lo;
+    return ends.length;
   }
 }

@@ -62,7 +62,8 @@ final class KvReport {
         List.of("bins", c.bins().edges() != null ? "explicit edges " + c.bins().edges() : c.bins().count() + " quantile bins"),
         List.of("sampling", "pinned".equals(c.sampling().strategy()) ? "pinned, " + c.sampling().ids().size() + " ids"
             : c.sampling().strategy() + ", " + c.sampling().nPerBin() + " per bin, seed " + c.sampling().seed()),
-        List.of("KV policy", c.kv().policy() + " " + c.kv().params() + (c.kv().queryAware() ? ", query-aware" : ", question appended uncompressed")),
+        List.of("KV policy", c.kv().policy() + " " + c.kv().params() + (c.kv().queryAware() ? ", query-aware" : ", query-agnostic")),
+        List.of("protocol", KvProtocolSentence.of(c.kv().protocol(), c.kv().queryAware())),
         List.of("budgets", c.kv().budgets().toString()),
         List.of("generation", "max_tokens " + c.generation().maxTokens() + ", temperature " + c.generation().temperature()
             + ", top_p " + c.generation().topP() + ", seed " + c.generation().seed()),

@@ -11,6 +11,7 @@ import dev.harness.engine.Completion;
 import dev.harness.engine.CompletionRequest;
 import dev.harness.engine.Engine;
 import dev.harness.engine.EngineInfo;
+import dev.harness.engine.KvProtocol;
 import dev.harness.engine.KvSpec;
 import dev.harness.engine.Message;
 import dev.harness.engine.Prompt;
@@ -153,6 +154,8 @@ final class KvRun {
     }
   }
 
+  static KvProtocol protocol(ExperimentConfig c) { return KvProtocol.byId(c.kv().protocol()); }
+
   static boolean wantsAnswerLoglik(ExperimentConfig c) {
     return c.scoring().metrics().contains("answer_loglik");
   }
@@ -186,8 +189,10 @@ final class KvRun {
     if (!c.engine().isLocal() && promptTokens != null) {
       kvParams.put("prompt_tokens", promptTokens); // lets {budget_tokens} be computed for server fields
     }
+    // the question is always named: under kvpress it runs through the compressed cache (query-aware or not); under
+    // full_prefill it is appended after compression when not query-aware
     KvSpec kv = new KvSpec(u.budget() >= 1.0 ? "full" : c.kv().policy(), u.budget(), kvParams,
-        c.kv().queryAware(), c.kv().queryAware() ? null : suffix);
+        c.kv().queryAware(), suffix, protocol(c));
     CompletionRequest req = new CompletionRequest(prompt, c.generation().maxTokens(), c.generation().temperature(),
         c.generation().topP(), c.generation().seed(), List.of(), false, 0, kv);
     Map<String, Object> params = new LinkedHashMap<>();
@@ -199,6 +204,7 @@ final class KvRun {
     params.put("kv_budget", kv.budget());
     params.put("kv_params", kv.params());
     params.put("query_aware", kv.queryAware());
+    params.put("kv_protocol", kv.protocol().id());
     params.put("prompt_format", prompt.isChat() ? "chat" : "text");
     RunTables.RequestRow request = new RunTables.RequestRow(u.key(), u.runId(), u.item().exampleId(), 0, Json.sha256(text),
         text.length(), promptTokens, truncated, Json.write(params));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.harness.engine.Completion;
 import dev.harness.engine.CompletionRequest;
+import dev.harness.engine.KvProtocol;
 import dev.harness.engine.KvSpec;
 import dev.harness.engine.Message;
 import dev.harness.engine.Prompt;
@@ -58,7 +59,9 @@ class LocalEngineKvTest {
         assertEquals(plain.tokens(), c.tokens(), p + " logprobs and top-3 identical");
         Map<String, Object> x = c.telemetry().extra();
         int ctx = (int) x.get("kv_context_length");
-        assertEquals(aware ? len : len - (int) x.get("kv_protected_suffix_tokens"), ctx, p);
+        assertEquals(len - (int) x.get("kv_question_tokens"), ctx, p);
+        assertTrue((int) x.get("kv_question_tokens") > 5, p + ": the question is not part of the context");
+        assertEquals("kvpress", x.get("kv_protocol"), p);
         assertEquals(ctx, x.get("kv_n_kept"), p);
         assertNotNull(x.get("kv_note"), p + " says why nothing was dropped");
         assertEquals(c.telemetry().kvFullBytes(), c.telemetry().kvKeptBytes(), p);
@@ -93,19 +96,25 @@ class LocalEngineKvTest {
 
   @Test
   void queryAgnosticAppendsTheSuffixAfterCompression() {
-    int[] ids = engine.promptIds(Prompt.text(STORY + QUESTION));
+    Prompt prompt = Prompt.text(STORY + QUESTION);
+    int[] ids = engine.promptIds(prompt);
     KvSpec spec = new KvSpec("snapkv", 0.25, PARAMS, false, QUESTION);
-    int split = engine.suffixSplit(ids, spec);
+    int split = engine.questionStart(prompt, spec);
     String tail = engine.hfTokenizer().decode(Arrays.copyOfRange(ids, split, ids.length), false);
     assertEquals(QUESTION, tail, "the split falls on the token boundary where the question starts");
     int n = spec.keptPositions(split);
     for (String p : List.of("snapkv", "h2o", "knorm", "streaming_llm", "random")) {
-      int[][][] pos = engine.cachedPositionsAfterPrefill(ids, new KvSpec(p, 0.25, PARAMS, false, QUESTION));
-      for (int[][] layer : pos) {
-        for (int[] head : layer) {
-          assertEquals(n + ids.length - split, head.length, p);
-          for (int j = 0; j < n; j++) assertTrue(head[j] < split, p + ": compressed part is context only");
-          for (int j = 0; j < ids.length - split; j++) assertEquals(split + j, head[n + j], p + ": every suffix position kept, after");
+      for (KvProtocol protocol : KvProtocol.values()) {
+        for (boolean aware : new boolean[] {false, true}) {
+          if (protocol == KvProtocol.FULL_PREFILL && aware) continue;
+          int[][][] pos = engine.cachedPositionsAfterPrefill(prompt, new KvSpec(p, 0.25, PARAMS, aware, QUESTION, protocol));
+          for (int[][] layer : pos) {
+            for (int[] head : layer) {
+              assertEquals(n + ids.length - split, head.length, p);
+              for (int j = 0; j < n; j++) assertTrue(head[j] < split, p + ": compressed part is context only");
+              for (int j = 0; j < ids.length - split; j++) assertEquals(split + j, head[n + j], p + ": every question position kept, after");
+            }
+          }
         }
       }
     }
@@ -113,9 +122,50 @@ class LocalEngineKvTest {
     assertEquals(ids.length - split, c.telemetry().extra().get("kv_protected_suffix_tokens"));
     assertEquals(split, c.telemetry().extra().get("kv_context_length"));
     assertEquals(false, c.telemetry().extra().get("kv_query_aware"));
-    // query-aware compresses the whole prompt, question included
-    int[][][] aware = engine.cachedPositionsAfterPrefill(ids, new KvSpec("snapkv", 0.25, PARAMS, true, QUESTION));
-    assertEquals(spec.keptPositions(ids.length), aware[0][0].length);
+    // full_prefill, query-aware: the whole prompt, question included, is compressed after a full prefill
+    int[][][] whole = engine.cachedPositionsAfterPrefill(prompt, new KvSpec("snapkv", 0.25, PARAMS, true, QUESTION, KvProtocol.FULL_PREFILL));
+    assertEquals(spec.keptPositions(ids.length), whole[0][0].length);
+  }
+
+  /**
+   * kvpress: the first answer token comes from the compressed cache. full_prefill (query-aware) computes it in the
+   * uncompressed prefill, so its first-token log-probs equal those of no compression exactly; kvpress's do not.
+   */
+  @Test
+  void underKvpressTheFirstAnswerTokenSeesTheCompressedCache() {
+    Completion plain = engine.complete(req(null));
+    for (String p : List.of("snapkv", "h2o", "streaming_llm", "knorm")) {
+      Completion full = engine.complete(req(new KvSpec(p, 0.2, PARAMS, true, QUESTION, KvProtocol.FULL_PREFILL)));
+      Completion press = engine.complete(req(new KvSpec(p, 0.2, PARAMS, true, QUESTION, KvProtocol.KVPRESS)));
+      assertEquals(plain.tokens().get(0), full.tokens().get(0), p + ": full_prefill's first token is the uncompressed one");
+      assertNotEquals(plain.tokens().get(0).logprob(), press.tokens().get(0).logprob(), 1e-6, p + ": kvpress's is not");
+      assertEquals("full_prefill", full.telemetry().extra().get("kv_protocol"));
+      assertEquals("kvpress", press.telemetry().extra().get("kv_protocol"));
+    }
+  }
+
+  /**
+   * For a policy that reads no attention (streaming_llm, knorm) the question's taking part in the scoring cannot
+   * change what is kept, so kvpress query-aware (context + question prefilled, compressed among the context, rewound,
+   * question rerun) must give what query-agnostic kvpress (context prefilled alone) gives: the rewind is exact.
+   */
+  @Test
+  void theQuestionRerunEqualsAQueryAgnosticRunForAPolicyThatIgnoresAttention() {
+    for (String p : List.of("streaming_llm", "knorm")) {
+      Completion aware = engine.complete(req(new KvSpec(p, 0.3, PARAMS, true, QUESTION)));
+      Completion agnostic = engine.complete(req(new KvSpec(p, 0.3, PARAMS, false, QUESTION)));
+      assertEquals(agnostic.text(), aware.text(), p);
+      for (int i = 0; i < aware.tokens().size(); i++) {
+        assertEquals(agnostic.tokens().get(i).logprob(), aware.tokens().get(i).logprob(), 1e-4, p + " token " + i);
+      }
+      assertEquals(agnostic.telemetry().kvKeptBytes(), aware.telemetry().kvKeptBytes(), p);
+      assertEquals(agnostic.telemetry().kvFullBytes(), aware.telemetry().kvFullBytes(), p);
+    }
+    // snapkv's window is the question's tail when it is scored, the context's tail when not: different positions
+    Prompt prompt = Prompt.text(STORY + QUESTION);
+    int[][][] aware = engine.cachedPositionsAfterPrefill(prompt, new KvSpec("snapkv", 0.3, PARAMS, true, QUESTION));
+    int[][][] agnostic = engine.cachedPositionsAfterPrefill(prompt, new KvSpec("snapkv", 0.3, PARAMS, false, QUESTION));
+    assertTrue(!Arrays.deepEquals(aware, agnostic), "the question in the observation window changes what snapkv keeps");
   }
 
   @Test
@@ -123,7 +173,7 @@ class LocalEngineKvTest {
     Prompt chat = Prompt.chat(List.of(Message.user(STORY + "Question: Who kept the lighthouse?")));
     int[] ids = engine.promptIds(chat);
     KvSpec spec = new KvSpec("knorm", 0.5, Map.of(), false, "Question: Who kept the lighthouse?");
-    int split = engine.suffixSplit(ids, spec);
+    int split = engine.questionStart(chat, spec);
     String tail = engine.hfTokenizer().decode(Arrays.copyOfRange(ids, split, ids.length), false);
     assertEquals("Question: Who kept the lighthouse?\n\nAssistant:", tail);
     Completion c = engine.complete(CompletionRequest.greedy(chat, 3).withKv(spec));

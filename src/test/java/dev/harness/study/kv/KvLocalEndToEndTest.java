@@ -59,9 +59,15 @@ class KvLocalEndToEndTest {
         long full = u.telemetry().kvFullBytes();
         long kept = u.telemetry().kvKeptBytes();
         assertTrue(kept <= full, u.unitKey());
-        int length = u.requestPromptTokens();
+        // kvpress (the default protocol): the budget is a fraction of the context, the prompt less its question
+        var extra = new com.fasterxml.jackson.databind.ObjectMapper().readTree(u.telemetry().extraJson());
+        int length = extra.path("kv_context_length").asInt();
+        assertEquals(u.requestPromptTokens(), length + extra.path("kv_question_tokens").asInt(), u.unitKey());
+        assertTrue(extra.path("kv_question_tokens").asInt() > 20, u.unitKey() + ": the question is not compressed");
+        assertEquals("kvpress", extra.path("kv_protocol").asText());
         // tiny-llama-gqa: 3 layers x 2 (K and V) x 2 kv heads x head_dim 8 x 4 bytes per position
         long perPosition = 3L * 2 * 2 * 8 * 4;
+        assertEquals(length * perPosition, full, u.unitKey() + ": full bytes are the context's");
         int nKept = (int) Math.ceil(u.budget() * length - 1e-9);
         boolean keptWhole = u.telemetry().extraJson() != null && u.telemetry().extraJson().contains("kv_note");
         if (!keptWhole) assertEquals(nKept * perPosition, kept, u.unitKey() + " " + u.telemetry().extraJson());

@@ -58,6 +58,9 @@ class KvUnitIdentityTest {
       assertEquals(6, nUnits(db, 0.5));
       assertEquals(6, nUnits(db, 1.0));
 
+      all(cfg, "--set", "kv.policy=streaming_llm", "--set", "kv.protocol=full_prefill");
+      assertEquals(24, script.total.get(), "a protocol change re-sends the 6 compressed units only");
+
       int before = script.total.get();
       all(cfg, "--set", "kv.policy=streaming_llm", "--set", "generation.max_tokens=8");
       assertEquals(before + 12, script.total.get(), "a generation parameter re-sends every unit");
@@ -72,7 +75,7 @@ class KvUnitIdentityTest {
             return rs.getInt(1);
           }
         });
-        assertEquals(30, responses, "old rows are kept, never deleted");
+        assertEquals(36, responses, "old rows are kept, never deleted");
       }
     }
   }

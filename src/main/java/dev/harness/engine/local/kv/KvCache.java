@@ -50,6 +50,24 @@ public final class KvCache implements AutoCloseable {
     nextPosition = tokens;
   }
 
+  /**
+   * After a compression that kept only positions before {@code position} (the context of a prefill that also held
+   * the question): the next token takes {@code position} again, so the question can be run through the compressed
+   * cache at its original positions.
+   */
+  public void resumeAt(int position) {
+    if (position < 0 || position > nextPosition) throw new IllegalArgumentException("cannot resume " + nextPosition + " positions at " + position);
+    for (LayerCache l : layers) {
+      for (int h = 0; h < l.kvHeads(); h++) {
+        int[] p = l.positions(h);
+        if (p.length > 0 && p[p.length - 1] >= position) {
+          throw new IllegalStateException("the cache still holds position " + p[p.length - 1] + " at or after " + position);
+        }
+      }
+    }
+    nextPosition = position;
+  }
+
   /** Bytes currently held (valid K and V entries over all layers). */
   public long bytes() {
     long b = 0;

@@ -25,9 +25,26 @@ public final class KvCompressor {
 
   /** Scores and compresses every layer of {@code cache} (which holds exactly the context) to {@code nKept} positions. */
   public static Result compress(KvCache cache, KvPolicy policy, int nKept, PrefillCapture capture, int numHeads) {
+    return compress(cache, policy, nKept, capture, numHeads, cache.nextPosition());
+  }
+
+  /**
+   * Scores every cached position of every layer (the cache holds positions 0 … L−1 after a prefill, the question
+   * possibly included, so that the scores see it) and keeps, per KV head, the {@code nKept} best among the first
+   * {@code candidates} positions (the context); the rest (the question) is dropped, for the caller to
+   * {@linkplain KvCache#resumeAt rewind} to {@code candidates} and run again through the compressed cache. Full and
+   * kept bytes count the context's positions only.
+   */
+  public static Result compress(KvCache cache, KvPolicy policy, int nKept, PrefillCapture capture, int numHeads,
+      int candidates) {
     int layers = cache.numLayers();
     int[][][] kept = new int[layers][][];
-    long full = cache.bytes();
+    long full = 0;
+    for (int l = 0; l < layers; l++) {
+      LayerCache lc = cache.layer(l);
+      if (candidates < 0 || candidates > lc.length()) throw new IllegalArgumentException("cannot choose among " + candidates + " of " + lc.length() + " positions");
+      full += 2L * lc.kvHeads() * candidates * lc.headDim() * lc.dataType().getNumOfBytes();
+    }
     for (int l = 0; l < layers; l++) {
       LayerCache lc = cache.layer(l);
       try (NDManager step = cache.manager().newSubManager()) {
@@ -36,7 +53,11 @@ public final class KvCompressor {
         if (capture != null && capture.windowQueries(l) != null) window = windowAttention(capture.windowQueries(l), keys);
         NDArray cum = capture == null ? null : capture.cumulativeAttention(l);
         LayerState st = new LayerState(l, numHeads, lc.kvHeads(), lc.length(), keys, window, cum);
-        kept[l] = KvPolicy.select(policy.score(st), nKept);
+        float[][] scores = policy.score(st);
+        if (candidates < lc.length()) {
+          for (int h = 0; h < scores.length; h++) scores[h] = java.util.Arrays.copyOf(scores[h], candidates);
+        }
+        kept[l] = KvPolicy.select(scores, nKept);
       }
     }
     return new Result(kept, full, applyKept(cache, kept));

@@ -85,6 +85,23 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     return out;
   }
 
+  /**
+   * Where each token of {@code encodeIds(text, addSpecialTokens)} ends in {@code text}, in code points (the
+   * tokenizer's own character offsets), or −1 for a token with no span in the text (one added by the post-processor,
+   * such as a BOS).
+   */
+  public int[] tokenEnds(String text, boolean addSpecialTokens) {
+    var enc = tok.encode(text, addSpecialTokens, false);
+    var spans = enc.getCharTokenSpans();
+    int[] out = new int[enc.getIds().length];
+    for (int i = 0; i < out.length; i++) {
+      var sp = spans == null || i >= spans.length ? null : spans[i];
+      boolean empty = sp == null || sp.getEnd() <= sp.getStart();
+      out[i] = empty ? -1 : sp.getEnd();
+    }
+    return out;
+  }
+
   @Override
   public List<Integer> encode(String text, boolean addSpecialTokens) {
     List<Integer> out = new ArrayList<>();
