@@ -60,6 +60,8 @@ public final class ConfigValidator {
     if (!(a.ci() > 0 && a.ci() < 1)) fail(file, "analysis.ci", "expected a number in (0, 1), got " + a.ci());
     double th = a.transition().threshold();
     if (!(th > 0 && th <= 1)) fail(file, "analysis.transition.threshold", "expected a number in (0, 1], got " + th);
+    double alpha = a.transition().alpha();
+    if (!(alpha > 0 && alpha < 1)) fail(file, "analysis.transition.alpha", "expected a number in (0, 1), got " + alpha);
   }
 
   static void validateEngine(EngineConfig e, String path, String file) {
