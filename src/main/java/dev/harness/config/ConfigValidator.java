@@ -119,6 +119,11 @@ public final class ConfigValidator {
     KvConfig kv = c.kv();
     if (!POLICIES.contains(kv.policy())) fail(file, "kv.policy", "expected one of " + POLICIES + ", got '" + kv.policy() + "'");
     if (kv.budgets().isEmpty()) fail(file, "kv.budgets", "expected a non-empty list of fractions in (0, 1]");
+    try {
+      dev.harness.engine.local.kv.KeptCount.of(kv.params());
+    } catch (IllegalArgumentException e) {
+      fail(file, "kv.params.rounding", "expected ceil or kvpress, got '" + kv.params().get("rounding") + "'");
+    }
     for (int i = 0; i < kv.budgets().size(); i++) {
       Double v = kv.budgets().get(i);
       if (v == null || !(v > 0 && v <= 1)) fail(file, "kv.budgets[" + i + "]", "expected a fraction in (0, 1], got " + v);
