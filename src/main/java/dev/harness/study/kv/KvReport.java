@@ -120,6 +120,7 @@ final class KvReport {
       md.bullet("**" + t.metric() + (t.metric().equals(headline) ? " (headline)" : "") + ", budget " + t.budget()
           + "**: " + verdict + ". " + t.evidence() + " (baseline: " + t.baseline() + ")");
     }
+    transitionTests(md, ordered.stream().filter(t -> t.metric().equals(headline)).toList());
 
     KvMemoryTradeoff.write(md, ctx, c);
 
@@ -180,6 +181,34 @@ final class KvReport {
       md.paragraph("Every failure row, with its evidence, is in the `failures` table of `" + ctx.store().file().getFileName() + "`.");
     }
 
+  }
+
+  /** The headline metric's per-bin tests from details_json: n, informative pairs, raw and Holm-adjusted p. */
+  private static void transitionTests(Markdown md, List<TransitionRow> rows) {
+    List<List<String>> table = new ArrayList<>();
+    for (TransitionRow t : rows) {
+      try {
+        for (JsonNode b : JSON.readTree(t.detailsJson()).path("bins")) {
+          table.add(List.of(String.valueOf(t.budget()), b.path("binLabel").asText(), b.path("n").asText(),
+              b.path("informative").asText(), b.path("test").asText(), pValue(b.path("p")), pValue(b.path("pAdjusted")),
+              b.path("ratio").isNumber() ? String.format(Locale.ROOT, "%.2f", b.path("ratio").asDouble()) : "n/a",
+              b.path("meetsCriterion").asBoolean() ? "declared" : b.path("rejects").asBoolean() ? "rejects, ratio ≥ threshold"
+                  : b.path("p").isNull() ? "not tested" : "not rejected"));
+        }
+      } catch (IOException e) {
+        table.add(List.of(String.valueOf(t.budget()), "details unreadable: " + e.getMessage(), "", "", "", "", "", "", ""));
+      }
+    }
+    if (table.isEmpty()) return;
+    md.paragraph("Per-bin tests of the headline metric (n = pairs compared; informative = discordant or non-zero pairs; "
+        + "Holm p over the whole family):");
+    md.table(List.of("budget", "bin (tokens)", "n", "informative", "test", "p", "Holm p", "ratio", "verdict"), table);
+  }
+
+  private static String pValue(JsonNode p) {
+    if (p == null || p.isNull() || p.isMissingNode() || !p.isNumber()) return "–";
+    double v = p.asDouble();
+    return v >= 1e-4 || v == 0 ? String.format(Locale.ROOT, "%.4f", v) : String.format(Locale.ROOT, "%.1e", v);
   }
 
   private List<List<String>> engineRows(RunTables.RunRow r) {

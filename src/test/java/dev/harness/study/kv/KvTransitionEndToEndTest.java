@@ -117,6 +117,8 @@ class KvTransitionEndToEndTest {
     }
     String report = Files.readString(runDir.resolve("report.md"));
     assertTrue(report.contains("## Transition summary"), report);
+    assertTrue(report.contains("| budget | bin (tokens) | n | informative | test | p | Holm p | ratio | verdict |"), report);
+    assertTrue(report.contains("at least 6 discordant / non-zero pairs"), report);
     assertTrue(report.contains("(n="), "figures carry their n");
     assertTrue(Files.readString(runDir.resolve("bin_stats.csv")).startsWith("budget,bin_index"));
 
