@@ -60,6 +60,8 @@ public final class ConfigValidator {
     if (!(a.ci() > 0 && a.ci() < 1)) fail(file, "analysis.ci", "expected a number in (0, 1), got " + a.ci());
     double th = a.transition().threshold();
     if (!(th > 0 && th <= 1)) fail(file, "analysis.transition.threshold", "expected a number in (0, 1], got " + th);
+    double alpha = a.transition().alpha();
+    if (!(alpha > 0 && alpha < 1)) fail(file, "analysis.transition.alpha", "expected a number in (0, 1), got " + alpha);
   }
 
   static void validateEngine(EngineConfig e, String path, String file) {
@@ -120,6 +122,11 @@ public final class ConfigValidator {
       fail(file, "kv.protocol", "expected kvpress or full_prefill, got '" + kv.protocol() + "'");
     }
     if (kv.budgets().isEmpty()) fail(file, "kv.budgets", "expected a non-empty list of fractions in (0, 1]");
+    try {
+      dev.harness.engine.local.kv.KeptCount.of(kv.params());
+    } catch (IllegalArgumentException e) {
+      fail(file, "kv.params.rounding", "expected ceil or kvpress, got '" + kv.params().get("rounding") + "'");
+    }
     for (int i = 0; i < kv.budgets().size(); i++) {
       Double v = kv.budgets().get(i);
       if (v == null || !(v > 0 && v <= 1)) fail(file, "kv.budgets[" + i + "]", "expected a fraction in (0, 1], got " + v);

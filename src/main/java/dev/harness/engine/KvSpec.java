@@ -36,6 +36,6 @@ public record KvSpec(String policy, double budget, Map<String, Object> params, b
   /** kvpress's compression_ratio = 1 - budget. */
   public double compressionRatio() { return 1.0 - budget; }
 
-  /** Positions kept out of {@code length}: ceil(budget × length). */
-  public int keptPositions(int length) { return (int) Math.min(length, Math.ceil(budget * length - 1e-9)); }
+  /** Positions kept out of {@code length}: ceil(budget × length), or kvpress's count with {@code params.rounding: kvpress}. */
+  public int keptPositions(int length) { return dev.harness.engine.local.kv.KeptCount.of(params).kept(budget, length); }
 }

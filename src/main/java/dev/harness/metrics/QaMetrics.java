@@ -4,13 +4,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * LongBench QA scoring (narrativeqa): answer normalisation, token F1 and exact match.
  *
- * <p>Normalisation follows LongBench's {@code normalize_answer}: lower-case, remove every ASCII punctuation
- * character ({@code string.punctuation}), replace the whole words a/an/the with a space, collapse whitespace.
+ * <p>Normalisation is LongBench's {@code normalize_answer} (THUDM/LongBench {@code metrics.py}) with CPython's string
+ * semantics: {@code lower()} (Java's root-locale lower-casing: the same full mappings, final sigma and U+0130
+ * included), remove every ASCII punctuation character ({@code string.punctuation}), {@code re.sub(r"\b(a|an|the)\b",
+ * " ", text)} — a maximal run of Python word characters ({@link PythonText#isWordChar}) that is exactly a, an or the
+ * becomes a space — and {@code " ".join(text.split())} with Python's whitespace ({@link PythonText#isSpace}). Tokens
+ * are {@code split()} of the normalised string ({@code qa_f1_score}).
  *
  * <p>Empty strings (after normalisation): LongBench's {@code qa_f1_score} returns 0 whenever prediction and gold share
  * no token, so an empty prediction scores 0 F1 even against an empty gold; we keep that. For exact match we use the same
@@ -19,9 +22,6 @@ import java.util.regex.Pattern;
 public final class QaMetrics {
   /** Python's {@code string.punctuation}: the 32 ASCII punctuation characters. */
   public static final String ASCII_PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
-
-  private static final Pattern ARTICLES = Pattern.compile("(?U)\\b(a|an|the)\\b");
-  private static final Pattern WHITESPACE = Pattern.compile("(?U)\\s+");
 
   private QaMetrics() {}
 
@@ -38,13 +38,36 @@ public final class QaMetrics {
         noPunct.append(ch);
       }
     }
-    String noArticles = ARTICLES.matcher(noPunct).replaceAll(" ");
-    return WHITESPACE.matcher(noArticles).replaceAll(" ").strip();
+    return String.join(" ", PythonText.split(removeArticles(noPunct.toString())));
+  }
+
+  /**
+   * {@code re.sub(r"\b(a|an|the)\b", " ", text)}: {@code \b} needs a word character on exactly one side, and the
+   * alternatives are word characters, so a match is a maximal word run equal to a, an or the.
+   */
+  static String removeArticles(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    int i = 0;
+    while (i < text.length()) {
+      int cp = text.codePointAt(i);
+      if (!PythonText.isWordChar(cp)) {
+        out.appendCodePoint(cp);
+        i += Character.charCount(cp);
+        continue;
+      }
+      int j = i;
+      while (j < text.length() && PythonText.isWordChar(text.codePointAt(j))) {
+        j += Character.charCount(text.codePointAt(j));
+      }
+      String word = text.substring(i, j);
+      out.append(word.equals("a") || word.equals("an") || word.equals("the") ? " " : word);
+      i = j;
+    }
+    return out.toString();
   }
 
   private static String[] tokens(String s) {
-    String n = normalize(s);
-    return n.isEmpty() ? new String[0] : WHITESPACE.split(n);
+    return PythonText.split(normalize(s)).toArray(new String[0]);
   }
 
   /** Token F1 with multiset overlap on normalised whitespace tokens; 0 when no token is shared. */

@@ -7,12 +7,18 @@ package dev.harness.stats;
  * @param mean mean score of those items at this budget
  * @param baselineMean baseline mean (budget 1.0 on the same items, or the first bin's mean without a budget-1.0 run)
  * @param ratio mean / baselineMean; NaN when the baseline mean is not positive (undefined)
- * @param diff paired-bootstrap CI of (budget − baseline); without a baseline run, the bin mean's bootstrap CI minus the
- *     (fixed) first-bin mean
+ * @param diff descriptive percentile-bootstrap CI of (budget − baseline), paired; without a baseline run, the bin
+ *     mean's bootstrap CI minus the first-bin mean. Not part of the decision
  * @param belowThreshold mean &lt; threshold × baselineMean (false when the ratio is undefined)
- * @param ciExcludesZero the diff CI excludes 0 (needs n ≥ 2: a one-item CI is degenerate)
- * @param varianceSpike variance &gt; 2 × the baseline's variance (contextCLI's rule)
- * @param meetsCriterion this bin satisfies the transition rule (the transition is the first such bin)
+ * @param test the test run on this bin ({@link PairedTest#test()}); {@code none} when it was not tested
+ * @param informative discordant pairs (McNemar) or non-zero paired differences (sign flip)
+ * @param p the test's raw two-sided p-value; null when the bin was not tested
+ * @param pAdjusted Holm-adjusted p over the study's family of tests; null when the bin is not in the family
+ * @param rejects pAdjusted ≤ α
+ * @param variance the bin's variance at this budget
+ * @param baselineVariance the baseline's variance on the same items
+ * @param varianceSpike exploratory only (contextCLI's rule, not a test): variance &gt; 2 × baselineVariance
+ * @param meetsCriterion rejects and belowThreshold (the transition is the first such bin)
  * @param note why the bin could not be judged, or "" when it could
  */
 public record BinComparison(
@@ -24,9 +30,18 @@ public record BinComparison(
     double ratio,
     Interval diff,
     boolean belowThreshold,
-    boolean ciExcludesZero,
+    String test,
+    int informative,
+    Double p,
+    Double pAdjusted,
+    boolean rejects,
     double variance,
     double baselineVariance,
     boolean varianceSpike,
     boolean meetsCriterion,
-    String note) {}
+    String note) {
+  BinComparison withFamily(Double adjusted, boolean reject) {
+    return new BinComparison(binIndex, binLabel, n, mean, baselineMean, ratio, diff, belowThreshold, test, informative,
+        p, adjusted, reject, variance, baselineVariance, varianceSpike, reject && belowThreshold, note);
+  }
+}

@@ -93,6 +93,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void kvRoundingMustBeCeilOrKvpress() throws Exception {
+    assertEquals("kvpress", ConfigLoader.load(write(VALID), List.of("kv.params.rounding=kvpress"), NO_ENV)
+        .kv().params().get("rounding"));
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(write(VALID), List.of("kv.params.rounding=floor"), NO_ENV));
+    assertTrue(e.getMessage().contains("kv.params.rounding: expected ceil or kvpress, got 'floor'"), e.getMessage());
+    assertEquals(2, e.exitCode());
+  }
+
+  @Test
+  void transitionAlphaDefaultsToFivePercentAndIsRangeChecked() throws Exception {
+    assertEquals(0.05, ConfigLoader.load(write(VALID), List.of(), NO_ENV).analysis().transition().alpha());
+    assertEquals(0.01, ConfigLoader.load(write(VALID), List.of("analysis.transition.alpha=0.01"), NO_ENV)
+        .analysis().transition().alpha());
+    for (String bad : List.of("0", "1", "1.5", "-0.05")) {
+      ConfigException e = assertThrows(ConfigException.class,
+          () -> ConfigLoader.load(write(VALID), List.of("analysis.transition.alpha=" + bad), NO_ENV));
+      assertTrue(e.getMessage().contains("analysis.transition.alpha: expected a number in (0, 1), got"), e.getMessage());
+      assertEquals(2, e.exitCode());
+    }
+  }
+
+  @Test
   void wrongTypeNamesThePathAndTheExpectedType() throws Exception {
     ConfigException e = assertThrows(ConfigException.class,
         () -> ConfigLoader.load(write(VALID.replace("concurrency: 2", "concurrency: four")), List.of(), NO_ENV));

@@ -18,7 +18,7 @@ import java.util.Map;
  *       cannot be compressed; this is data, not a crash).
  * </ul>
  *
- * <p>{@code {budget_tokens}} = {@link KvSpec#keptPositions}(prompt tokens) = ceil(budget × prompt tokens). The prompt
+ * <p>{@code {budget_tokens}} = {@link KvSpec#keptPositions}(prompt tokens) = ceil(budget × prompt tokens) (kvpress's count with {@code kv.params.rounding: kvpress}). The prompt
  * length comes from the KvSpec param {@code prompt_tokens} (the kv study knows it), else the engine's optional
  * tokenizer (for chat: the message contents joined, an approximation without the template), else
  * {@code kv.context_tokens} (a fixed length: the server's context window, so the cap is then budget × window).

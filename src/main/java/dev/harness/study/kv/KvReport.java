@@ -8,6 +8,7 @@ import dev.harness.config.ExperimentConfig;
 import dev.harness.report.Csv;
 import dev.harness.report.Markdown;
 import dev.harness.stats.Interval;
+import dev.harness.stats.TransitionDetector;
 import dev.harness.store.KvAnalysisTables;
 import dev.harness.store.KvAnalysisTables.BinStatRow;
 import dev.harness.store.KvAnalysisTables.Ci;
@@ -68,8 +69,10 @@ final class KvReport {
         List.of("generation", "max_tokens " + c.generation().maxTokens() + ", temperature " + c.generation().temperature()
             + ", top_p " + c.generation().topP() + ", seed " + c.generation().seed()),
         List.of("metrics", String.join(", ", c.scoring().metrics())),
-        List.of("transition rule", "first bin with mean " + c.analysis().transition().metric() + " < "
-            + c.analysis().transition().threshold() + " × baseline and paired-difference CI excluding 0")));
+        List.of("transition rule", "first bin whose paired exact test against budget 1.0 rejects after Holm "
+            + "correction over every (budget, bin, metric) test at family-wise α = " + c.analysis().transition().alpha()
+            + ", with mean < " + c.analysis().transition().threshold() + " × baseline; bins with fewer than "
+            + TransitionDetector.MIN_INFORMATIVE + " discordant / non-zero pairs are not tested")));
 
     md.heading(2, "Engine and environment");
     if (!runs.isEmpty()) {
@@ -96,6 +99,16 @@ final class KvReport {
     md.heading(2, "Transition summary");
     if (transitions.isEmpty()) {
       md.paragraph("No compressed budget was run, so there is nothing to compare with the full cache.");
+    } else {
+      md.paragraph("Rule: in each bin the items scored at both budgets are paired with budget 1.0 and tested exactly "
+          + "(McNemar exact on the discordant pairs for 0/1 scores such as EM; paired sign-flip permutation test, exact "
+          + "up to 20 non-zero differences, for F1 and exp(answer_loglik)). Holm's correction runs over every tested "
+          + "(budget, bin, metric) of this report, so when compression changes nothing the chance of any transition "
+          + "below is at most α = " + c.analysis().transition().alpha() + ". A bin needs at least "
+          + TransitionDetector.MIN_INFORMATIVE + " discordant / non-zero pairs to be tested (below that even a "
+          + "unanimous change has p ≥ 0.0625; 4 of 4 gives 0.125), and a declared bin must also have its mean below "
+          + c.analysis().transition().threshold() + " × baseline. Per-bin n, p and Holm-adjusted p are in "
+          + "`transition_summary.details_json`. Variance spikes are exploratory (not a test).");
     }
     String headline = c.analysis().transition().metric();
     List<TransitionRow> ordered = new ArrayList<>(transitions);
@@ -108,6 +121,7 @@ final class KvReport {
       md.bullet("**" + t.metric() + (t.metric().equals(headline) ? " (headline)" : "") + ", budget " + t.budget()
           + "**: " + verdict + ". " + t.evidence() + " (baseline: " + t.baseline() + ")");
     }
+    transitionTests(md, ordered.stream().filter(t -> t.metric().equals(headline)).toList());
 
     KvMemoryTradeoff.write(md, ctx, c);
 
@@ -168,6 +182,34 @@ final class KvReport {
       md.paragraph("Every failure row, with its evidence, is in the `failures` table of `" + ctx.store().file().getFileName() + "`.");
     }
 
+  }
+
+  /** The headline metric's per-bin tests from details_json: n, informative pairs, raw and Holm-adjusted p. */
+  private static void transitionTests(Markdown md, List<TransitionRow> rows) {
+    List<List<String>> table = new ArrayList<>();
+    for (TransitionRow t : rows) {
+      try {
+        for (JsonNode b : JSON.readTree(t.detailsJson()).path("bins")) {
+          table.add(List.of(String.valueOf(t.budget()), b.path("binLabel").asText(), b.path("n").asText(),
+              b.path("informative").asText(), b.path("test").asText(), pValue(b.path("p")), pValue(b.path("pAdjusted")),
+              b.path("ratio").isNumber() ? String.format(Locale.ROOT, "%.2f", b.path("ratio").asDouble()) : "n/a",
+              b.path("meetsCriterion").asBoolean() ? "declared" : b.path("rejects").asBoolean() ? "rejects, ratio ≥ threshold"
+                  : b.path("p").isNull() ? "not tested" : "not rejected"));
+        }
+      } catch (IOException e) {
+        table.add(List.of(String.valueOf(t.budget()), "details unreadable: " + e.getMessage(), "", "", "", "", "", "", ""));
+      }
+    }
+    if (table.isEmpty()) return;
+    md.paragraph("Per-bin tests of the headline metric (n = pairs compared; informative = discordant or non-zero pairs; "
+        + "Holm p over the whole family):");
+    md.table(List.of("budget", "bin (tokens)", "n", "informative", "test", "p", "Holm p", "ratio", "verdict"), table);
+  }
+
+  private static String pValue(JsonNode p) {
+    if (p == null || p.isNull() || p.isMissingNode() || !p.isNumber()) return "–";
+    double v = p.asDouble();
+    return v >= 1e-4 || v == 0 ? String.format(Locale.ROOT, "%.4f", v) : String.format(Locale.ROOT, "%.1e", v);
   }
 
   private List<List<String>> engineRows(RunTables.RunRow r) {

@@ -6,10 +6,12 @@ import dev.harness.stats.TransitionDetector;
 import dev.harness.stats.BinScores;
 import dev.harness.stats.BinSeries;
 import dev.harness.stats.Transition;
+import dev.harness.stats.TransitionInput;
 import dev.harness.store.KvAnalysisTables.TransitionRow;
 import dev.harness.store.KvDataTables;
 import dev.harness.study.StudyContext;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,22 +34,49 @@ final class KvTransitions {
     return out;
   }
 
-  /** Transitions for every scored metric, the headline metric ({@code analysis.transition.metric}) first. */
+  /**
+   * Transitions for every scored metric, the headline metric ({@code analysis.transition.metric}) first. All (budget,
+   * bin, metric) tests of the study form one Holm family at {@code analysis.transition.alpha}.
+   */
   static List<TransitionRow> detect(StudyContext ctx, TreeMap<Double, Map<Integer, KvAnalyze.Cell>> cells,
       List<KvDataTables.BinRow> bins) {
     ExperimentConfig c = ctx.config();
     List<String> metrics = new ArrayList<>();
     metrics.add(c.analysis().transition().metric());
     c.scoring().metrics().stream().filter(m -> !metrics.contains(m)).forEach(metrics::add);
+    List<TransitionInput> inputs = new ArrayList<>();
+    for (String m : metrics) inputs.add(input(cells, bins, m));
+    double threshold = c.analysis().transition().threshold();
+    double alpha = c.analysis().transition().alpha();
+    List<List<Transition>> found = TransitionDetector.detect(inputs, threshold, alpha, c.analysis().bootstrapIters(),
+        c.analysis().ci(), c.analysis().seed());
     List<TransitionRow> rows = new ArrayList<>();
-    for (String m : metrics) rows.addAll(detect(ctx, cells, bins, m));
+    for (int i = 0; i < inputs.size(); i++) {
+      String metric = inputs.get(i).metric();
+      String baselineName = (isLoglik(metric) ? "per-token probability exp(answer_loglik); " : "")
+          + (inputs.get(i).baseline() != null ? "budget 1.0, same bin (paired by example)" : "first bin of the same budget (unpaired)");
+      for (Transition t : found.get(i)) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("rule", RULE);
+        details.put("alpha", t.alpha());
+        details.put("family_size", t.familySize());
+        details.put("min_informative", TransitionDetector.MIN_INFORMATIVE);
+        details.put("bins", t.bins());
+        rows.add(new TransitionRow(t.budget(), metric, threshold, baselineName, t.transitionBin(), t.transitionLabel(),
+            t.evidence(), Json.write(details)));
+      }
+    }
     return rows;
   }
 
-  private static List<TransitionRow> detect(StudyContext ctx, TreeMap<Double, Map<Integer, KvAnalyze.Cell>> cells,
+  /** The declaration rule in one line (details_json and the report). */
+  static final String RULE = "first bin whose paired exact test against budget 1.0 (McNemar exact for 0/1 scores, "
+      + "sign-flip permutation otherwise) rejects after Holm correction over every (budget, bin, metric) test at "
+      + "family-wise alpha, and whose mean is below threshold x baseline; bins with fewer than "
+      + TransitionDetector.MIN_INFORMATIVE + " discordant / non-zero pairs are not tested";
+
+  private static TransitionInput input(TreeMap<Double, Map<Integer, KvAnalyze.Cell>> cells,
       List<KvDataTables.BinRow> bins, String metric) {
-    ExperimentConfig c = ctx.config();
-    double threshold = c.analysis().transition().threshold();
     BinSeries baseline = null;
     List<BinSeries> others = new ArrayList<>();
     for (var e : cells.descendingMap().entrySet()) {
@@ -60,15 +89,7 @@ final class KvTransitions {
       BinSeries s = new BinSeries(String.valueOf(e.getKey()), e.getKey(), bs);
       if (e.getKey() >= 1.0) baseline = s; else others.add(s);
     }
-    String baselineName = (isLoglik(metric) ? "per-token probability exp(answer_loglik); " : "") + (baseline != null ? "budget 1.0, same bin (paired by example)" : "first bin of the same budget");
-    // Without an uncompressed run (budget 1.0), each budget is compared with its own first bin.
-    List<Transition> found = TransitionDetector.detect(baseline, others, threshold, c.analysis().bootstrapIters(),
-        c.analysis().ci(), c.analysis().seed(), isLoglik(metric) ? "exp(answer_loglik)" : metric.toUpperCase(java.util.Locale.ROOT), 1.0);
-    List<TransitionRow> rows = new ArrayList<>();
-    for (Transition t : found) {
-      rows.add(new TransitionRow(t.budget(), metric, threshold, baselineName, t.transitionBin(), t.transitionLabel(),
-          t.evidence(), Json.write(t.bins())));
-    }
-    return rows;
+    return new TransitionInput(metric, isLoglik(metric) ? "exp(answer_loglik)" : metric.toUpperCase(java.util.Locale.ROOT),
+        1.0, baseline, others);
   }
 }

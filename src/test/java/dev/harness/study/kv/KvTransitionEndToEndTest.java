@@ -117,6 +117,8 @@ class KvTransitionEndToEndTest {
     }
     String report = Files.readString(runDir.resolve("report.md"));
     assertTrue(report.contains("## Transition summary"), report);
+    assertTrue(report.contains("| budget | bin (tokens) | n | informative | test | p | Holm p | ratio | verdict |"), report);
+    assertTrue(report.contains("at least 6 discordant / non-zero pairs"), report);
     assertTrue(report.contains("(n="), "figures carry their n");
     assertTrue(Files.readString(runDir.resolve("bin_stats.csv")).startsWith("budget,bin_index"));
 
@@ -148,6 +150,14 @@ class KvTransitionEndToEndTest {
       assertEquals(16, stats.stream().mapToInt(KvAnalysisTables.BinStatRow::nUnits).sum());
       assertEquals(6, stats.stream().mapToInt(KvAnalysisTables.BinStatRow::nInfraFailed).sum());
       assertEquals(2, new KvAnalysisTables(store).transitions().size(), "one compressed budget x (em, f1)");
+      for (KvAnalysisTables.TransitionRow t : new KvAnalysisTables(store).transitions()) {
+        var details = new com.fasterxml.jackson.databind.ObjectMapper().readTree(t.detailsJson());
+        assertEquals(0.05, details.get("alpha").asDouble());
+        assertEquals(6, details.get("min_informative").asInt());
+        for (var b : details.get("bins")) {
+          assertTrue(b.has("n") && b.has("p") && b.has("pAdjusted") && b.has("informative"), b.toString());
+        }
+      }
     }
     // the budget reached the server as a number of tokens
     assertTrue(script.hitsByBody.keySet().stream().anyMatch(b -> b.matches("(?s).*\"max_cache_tokens\":\\d+.*")));
