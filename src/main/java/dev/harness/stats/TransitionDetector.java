@@ -178,7 +178,7 @@ public final class TransitionDetector {
       long binSeed = seed + 1_000_003L * bin.binIndex();
       Interval ci = Bootstrap.meanCi(x, iterations, level, binSeed);
       Interval diff = new Interval(mean - refMean, ci.lo() - refMean, ci.hi() - refMean, n, level);
-      PairedTest t = SignFlip.twoSample(x, ref, binSeed);
+      PairedTest t = TwoSamplePermutation.test(x, ref, binSeed);
       String note = n == 0 ? "no scores" : refMean <= 0 ? "first-bin mean is 0, ratio undefined" : "";
       rows.add(judge(bin, n, mean, refMean, diff, t, threshold, var, refVar, note));
     }

@@ -78,6 +78,18 @@ class SignFlipHolmTest {
   }
 
   @Test
+  void twoSamplePermutationAgainstExactEnumeration() {
+    // {1,1,1} vs {0,0,0}: 2 of the C(6,3) = 20 relabellings are as extreme -> exact p = 0.1; Monte Carlo within 4 SE
+    PairedTest t = TwoSamplePermutation.test(new double[] {1, 1, 1}, new double[] {0, 0, 0}, 7);
+    assertEquals("permutation_monte_carlo", t.test());
+    assertEquals(0.1, t.p(), 4 * Math.sqrt(0.1 * 0.9 / SignFlip.MONTE_CARLO));
+    // {0.2, 0.4} vs {0.1, 0.3}: |diff of means| 0.1; splits of {0.1,0.2,0.3,0.4} into pairs: sums 0.3 0.4 0.5 0.5 0.6
+    // 0.7 -> |mean diff| 0.2 0.1 0 0 0.1 0.2 -> 4 of 6 reach 0.1: p = 2/3
+    assertEquals(2.0 / 3, TwoSamplePermutation.test(new double[] {0.2, 0.4}, new double[] {0.1, 0.3}, 7).p(),
+        4 * Math.sqrt(2.0 / 9 / SignFlip.MONTE_CARLO));
+  }
+
+  @Test
   void holmByHand() {
     // sorted 0.005, 0.01, 0.03, 0.04 -> ×4 = 0.02, ×3 = 0.03, ×2 = 0.06, ×1 = 0.04 -> max-accumulated 0.06
     assertArrayEquals(new double[] {0.03, 0.06, 0.06, 0.02}, Holm.adjust(new double[] {0.01, 0.04, 0.03, 0.005}),
