@@ -95,6 +95,15 @@ public final class ConfigValidator {
     if (e.maxRetries() < 0) fail(file, path + ".max_retries", "expected an integer >= 0, got " + e.maxRetries());
     Integer rpm = e.rateLimit().maxRpm();
     if (rpm != null && rpm < 1) fail(file, path + ".rate_limit.max_rpm", "expected an integer >= 1 or null, got " + rpm);
+    Double rps = e.rateLimit().maxRps();
+    if (rps != null && !(rps > 0 && Double.isFinite(rps))) {
+      fail(file, path + ".rate_limit.max_rps", "expected a number > 0 (requests per second) or null, got " + rps);
+    }
+    Integer burst = e.rateLimit().burst();
+    if (burst != null && burst < 1) fail(file, path + ".rate_limit.burst", "expected an integer >= 1 or null, got " + burst);
+    if (burst != null && rps == null && rpm == null) {
+      fail(file, path + ".rate_limit.burst", "needs max_rps (or max_rpm) to set the token bucket's rate");
+    }
   }
 
   private static void validateKv(ExperimentConfig c, String file) {

@@ -235,6 +235,29 @@ public final class McTables {
     });
   }
 
+  /** The first and last {@code created_at} of a variant's stored results. */
+  public record TimeSpan(java.time.Instant first, java.time.Instant last) {}
+
+  /** When a variant's results were stored (first, last), or null when it has none. */
+  public TimeSpan resultTimes(String variant) {
+    return store.query(c -> {
+      // ISO-8601 strings with varying fraction digits do not sort as text: compare them parsed
+      try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT created_at FROM mc_results WHERE variant = ?")) {
+        ps.setString(1, variant);
+        java.time.Instant first = null;
+        java.time.Instant last = null;
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            java.time.Instant t = java.time.Instant.parse(rs.getString(1));
+            if (first == null || t.isBefore(first)) first = t;
+            if (last == null || t.isAfter(last)) last = t;
+          }
+        }
+        return first == null ? null : new TimeSpan(first, last);
+      }
+    });
+  }
+
   /** Results of a variant on a task, ordered by seed, doc, choice. */
   public List<ResultRow> results(String variant, String task) {
     return store.query(c -> {

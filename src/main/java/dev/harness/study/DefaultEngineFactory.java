@@ -8,6 +8,7 @@ import dev.harness.engine.Engine;
 import dev.harness.engine.Tokenizer;
 import dev.harness.engine.openai.OpenAiEngine;
 import dev.harness.engine.openai.OpenAiSettings;
+import dev.harness.engine.openai.RateLimitSpec;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,7 +44,7 @@ public final class DefaultEngineFactory implements EngineFactory {
           .withConcurrency(e.concurrency())
           .withTimeoutSeconds(e.timeoutS())
           .withMaxRetries(e.maxRetries())
-          .withMaxRpm(e.rateLimit().maxRpm())
+          .withRateLimit(new RateLimitSpec(e.rateLimit().maxRpm(), e.rateLimit().maxRps(), e.rateLimit().burst()))
           .withStream(e.stream())
           .withServerFields(kv.serverFields())
           .withBudgetBaseUrls(perBudget)

@@ -86,7 +86,7 @@ class KlCommandTest {
     assertTrue(md.contains("### 2. mid"));
     assertFalse(md.contains("### 3."));
     assertTrue(md.contains("Question far?"));
-    assertTrue(md.contains("**B** (model-b, sample 3"));
+    assertTrue(md.contains("**B** (model-b, sample 0 of 4,"), md); // the first sample of each side; all are in the dumps
     assertTrue(md.contains("| mean (n=3) |"));
     String stdout = out.toString();
     List<String> rows = stdout.lines().filter(l -> l.matches("^[12] .*")).toList();

@@ -198,4 +198,21 @@ class ConfigLoaderTest {
     Env env = new Env(Map.of("MODEL_NAME", "from-process"), m);
     assertEquals("from-process", env.get("MODEL_NAME").orElseThrow());
   }
+
+  @Test
+  void rateLimitFieldsAreReadAndValidated() throws Exception {
+    String eng = "engine: {kind: openai, model: m, base_url: http://127.0.0.1:9/v1, concurrency: 2}";
+    ExperimentConfig c = ConfigLoader.load(write(VALID.replace(eng,
+        "engine: {kind: openai, model: m, base_url: http://127.0.0.1:9/v1, rate_limit: {max_rpm: 600, max_rps: 2.5, burst: 4}}")),
+        List.of(), NO_ENV);
+    assertEquals(new RateLimitConfig(600, 2.5, 4), c.engine().rateLimit());
+    ConfigException rps = assertThrows(ConfigException.class, () -> ConfigLoader.load(write(VALID), List.of("engine.rate_limit.max_rps=0"), NO_ENV));
+    assertTrue(rps.getMessage().endsWith("engine.rate_limit.max_rps: expected a number > 0 (requests per second) or null, got 0.0"), rps.getMessage());
+    ConfigException burst = assertThrows(ConfigException.class, () -> ConfigLoader.load(write(VALID), List.of("engine.rate_limit.burst=3"), NO_ENV));
+    assertTrue(burst.getMessage().endsWith("engine.rate_limit.burst: needs max_rps (or max_rpm) to set the token bucket's rate"), burst.getMessage());
+    assertEquals(1, burst.getMessage().lines().count());
+    ConfigException zero = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(write(VALID), List.of("engine.rate_limit.max_rps=1", "engine.rate_limit.burst=0"), NO_ENV));
+    assertTrue(zero.getMessage().endsWith("engine.rate_limit.burst: expected an integer >= 1 or null, got 0"), zero.getMessage());
+  }
 }

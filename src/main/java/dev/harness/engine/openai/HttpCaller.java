@@ -28,8 +28,8 @@ import okio.BufferedSource;
 
 /**
  * Sends one JSON POST with everything around it: the concurrency semaphore (held only while the HTTP call runs, not
- * during backoff), the client-side rate limit (a permit per request put on the wire, taken right before it is sent,
- * while the concurrency permit is held), replica choice and cool-down, uncounted re-sends of requests that died on a
+ * during backoff), the client-side rate limit (a permit per request put on the wire, taken right before each send,
+ * retries and uncounted re-sends included, while the concurrency permit is held), replica choice and cool-down, uncounted re-sends of requests that died on a
  * stale pooled connection, retries with {@link Backoff}, and the final {@link EngineException} (its kind: the most
  * informative failure of the call, see {@link #moreInformative}). Thread-safe.
  */
@@ -101,11 +101,10 @@ public final class HttpCaller {
         permits.acquire();
         queuedMs += (nanos.getAsLong() - q0) / 1e6;
         try {
-          // the rate-limit permit is taken right before the request goes on the wire, in the sending thread
-          if (limiter != null) limitedMs += limiter.acquire().toNanos() / 1e6;
           Sent s = sendToReplica(replicas, path, payload, stream);
           a = s.attempt();
           replica = s.replica();
+          limitedMs += s.rateLimitWaitMs();
         } finally {
           permits.release();
         }
@@ -131,16 +130,22 @@ public final class HttpCaller {
     }
   }
 
-  private record Sent(Attempt attempt, String replica) {}
+  private record Sent(Attempt attempt, String replica, double rateLimitWaitMs) {}
 
   /**
    * One counted attempt. Re-sent at once, uncounted: a request that died on a stale pooled connection (see
    * {@link ConnectionTrace#stale}; the idle pool is evicted first, at most {@link #MAX_FREE_RESENDS} times), and a
    * request whose replica refused the connection while another replica is in rotation (that replica is marked down).
    * A replica that refuses or times out is marked down; one that answers is marked up.
+   *
+   * <p>Every send, counted or not, first takes a rate-limit permit, in this thread, right before the request goes on
+   * the wire (not while waiting for a replica lease): a dead pooled connection may have carried the request to a
+   * server that read it before dying, so a re-send is a request the server may see again.
    */
-  private Sent sendToReplica(ReplicaBalancer replicas, String path, byte[] payload, boolean stream) {
+  private Sent sendToReplica(ReplicaBalancer replicas, String path, byte[] payload, boolean stream) throws InterruptedException {
+    double limitedMs = 0;
     for (int free = 0; ; free++) {
+      if (limiter != null) limitedMs += limiter.acquire().toNanos() / 1e6;
       try (ReplicaBalancer.Lease lease = replicas.acquire()) {
         HttpUrl url = HttpUrl.get(lease.url() + path);
         String replica = url.host() + ":" + url.port();
@@ -149,18 +154,18 @@ public final class HttpCaller {
         Failure f = a.failure();
         if (f == null || f.status() != null) {
           lease.markUp();
-          return new Sent(a, replica);
+          return new Sent(a, replica, limitedMs);
         }
         boolean refused = f.cause() instanceof ConnectException || f.cause() instanceof NoRouteToHostException;
         if (refused || f.kind() == ErrorKind.TIMEOUT) lease.markDown();
-        if (free >= MAX_FREE_RESENDS) return new Sent(a, replica);
+        if (free >= MAX_FREE_RESENDS) return new Sent(a, replica, limitedMs);
         if (trace.stale(f)) {
           http.connectionPool().evictAll(); // its idle siblings are likely dead too
           staleResends.incrementAndGet();
           continue;
         }
         if (refused && replicas.available() > 0) continue;
-        return new Sent(a, replica);
+        return new Sent(a, replica, limitedMs);
       }
     }
   }

@@ -67,9 +67,9 @@ public final class LogprobParser {
       List<TopLogprob> top = new ArrayList<>();
       for (JsonNode a : t.path("top_logprobs")) {
         String at = a.path("token").asText("");
-        top.add(new TopLogprob(at, tokenId(at), number(a.get("logprob"))));
+        top.add(new TopLogprob(at, id(a, at), number(a.get("logprob"))));
       }
-      out.add(new TokenLogprob(token, tokenId(token), number(t.get("logprob")), bytes(t.get("bytes")), sorted(top)));
+      out.add(new TokenLogprob(token, id(t, token), number(t.get("logprob")), bytes(t.get("bytes")), sorted(top)));
     }
     return out;
   }
@@ -148,6 +148,12 @@ public final class LogprobParser {
     byte[] b = new byte[n.size()];
     for (int i = 0; i < b.length; i++) b[i] = (byte) n.get(i).asInt();
     return b;
+  }
+
+  /** An entry's {@code id} field (the harness's dumps write one), else vLLM's {@code token_id:N} text, else -1. */
+  private static int id(JsonNode entry, String token) {
+    JsonNode id = entry.get("id");
+    return id != null && id.isIntegralNumber() && id.asInt() >= 0 ? id.asInt() : tokenId(token);
   }
 
   private static int tokenId(String token) {

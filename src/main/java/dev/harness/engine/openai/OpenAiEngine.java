@@ -83,7 +83,7 @@ public final class OpenAiEngine implements Engine {
         .writeTimeout(timeout)
         .retryOnConnectionFailure(false) // every attempt is ours to count
         .build();
-    RateLimiter limiter = settings.maxRpm() == null ? null : RateLimiter.perMinute(settings.maxRpm(), nanos, sleeper);
+    RateLimiter limiter = RateLimiter.of(settings.rateLimit(), nanos, sleeper);
     this.caller = new HttpCaller(http, json, settings, new Backoff(settings.jitterSeed(), wallClock), sleeper, limiter, nanos);
     this.bodies = new RequestBodies(json, settings.model());
     this.kvRouter = new KvRouter(settings);

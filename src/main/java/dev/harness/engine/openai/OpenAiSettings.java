@@ -15,7 +15,8 @@ import java.util.TreeMap;
  *       calls in flight, ties broken round-robin.
  *   <li>{@code apiKey}: may be null or blank (local servers). Never logged; {@link #toString()} redacts it.
  *   <li>{@code endpoint}: {@code chat} or {@code completions}.
- *   <li>{@code maxRpm}: client-side limit on requests (attempts) per sliding minute; null = none.
+ *   <li>{@code rateLimit}: client-side limit on requests put on the wire (sliding-minute cap and/or token bucket, see
+ *       {@link RateLimitSpec}); never null ({@link RateLimitSpec#NONE}).
  *   <li>{@code serverFields}: extra body fields sent with requests that carry a {@code KvSpec}; string values are
  *       templates over {@code {budget}}, {@code {budget_tokens}} and {@code {policy}} (see {@link ServerFieldTemplate}).
  *   <li>{@code budgetBaseUrls}: KV budget → base URL of a server started with that budget.
@@ -31,7 +32,7 @@ public record OpenAiSettings(
     int concurrency,
     double timeoutSeconds,
     int maxRetries,
-    Integer maxRpm,
+    RateLimitSpec rateLimit,
     boolean stream,
     Map<String, Object> serverFields,
     Map<Double, String> budgetBaseUrls,
@@ -54,7 +55,7 @@ public record OpenAiSettings(
     if (concurrency < 1) throw new IllegalArgumentException("engine.concurrency: must be >= 1, got " + concurrency);
     if (!(timeoutSeconds > 0)) throw new IllegalArgumentException("engine.timeout_s: must be > 0, got " + timeoutSeconds);
     if (maxRetries < 0) throw new IllegalArgumentException("engine.max_retries: must be >= 0, got " + maxRetries);
-    if (maxRpm != null && maxRpm < 1) throw new IllegalArgumentException("engine.rate_limit.max_rpm: must be >= 1 or null, got " + maxRpm);
+    rateLimit = rateLimit == null ? RateLimitSpec.NONE : rateLimit;
     if (contextTokens != null && contextTokens < 1) throw new IllegalArgumentException("kv.context_tokens: must be >= 1, got " + contextTokens);
     serverFields = serverFields == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(serverFields));
     Map<Double, String> byBudget = new TreeMap<>();
@@ -67,9 +68,12 @@ public record OpenAiSettings(
     budgetBaseUrls = Collections.unmodifiableMap(byBudget);
   }
 
-  /** Defaults: chat endpoint, concurrency 4, 120 s timeout, 5 retries, no RPM limit, no streaming, no KV mapping. */
+  /** Maximum requests per sliding minute, or null. */
+  public Integer maxRpm() { return rateLimit.maxRpm(); }
+
+  /** Defaults: chat endpoint, concurrency 4, 120 s timeout, 5 retries, no rate limit, no streaming, no KV mapping. */
   public static OpenAiSettings of(String baseUrl, String model, String apiKey) {
-    return new OpenAiSettings(List.of(baseUrl), model, apiKey, CHAT, 4, 120, 5, null, false, Map.of(), Map.of(), null, 0L);
+    return new OpenAiSettings(List.of(baseUrl), model, apiKey, CHAT, 4, 120, 5, RateLimitSpec.NONE, false, Map.of(), Map.of(), null, 0L);
   }
 
   private static String normalizeUrl(String u, String field) {
@@ -87,24 +91,25 @@ public record OpenAiSettings(
   /** True when requests with a KV budget can be served (server fields or per-budget base URLs configured). */
   public boolean supportsKv() { return !serverFields.isEmpty() || !budgetBaseUrls.isEmpty(); }
 
-  public OpenAiSettings withBaseUrls(List<String> v) { return new OpenAiSettings(v, model, apiKey, endpoint, concurrency, timeoutSeconds, maxRetries, maxRpm, stream, serverFields, budgetBaseUrls, contextTokens, jitterSeed); }
-  public OpenAiSettings withEndpoint(String v) { return new OpenAiSettings(baseUrls, model, apiKey, v, concurrency, timeoutSeconds, maxRetries, maxRpm, stream, serverFields, budgetBaseUrls, contextTokens, jitterSeed); }
-  public OpenAiSettings withConcurrency(int v) { return new OpenAiSettings(baseUrls, model, apiKey, endpoint, v, timeoutSeconds, maxRetries, maxRpm, stream, serverFields, budgetBaseUrls, contextTokens, jitterSeed); }
-  public OpenAiSettings withTimeoutSeconds(double v) { return new OpenAiSettings(baseUrls, model, apiKey, endpoint, concurrency, v, maxRetries, maxRpm, stream, serverFields, budgetBaseUrls, contextTokens, jitterSeed); }
-  public OpenAiSettings withMaxRetries(int v) { return new OpenAiSettings(baseUrls, model, apiKey, endpoint, concurrency, timeoutSeconds, v, maxRpm, stream, serverFields, budgetBaseUrls, contextTokens, jitterSeed); }
-  public OpenAiSettings withMaxRpm(Integer v) { return new OpenAiSettings(baseUrls, model, apiKey, endpoint, concurrency, timeoutSeconds, maxRetries, v, stream, serverFields, budgetBaseUrls, contextTokens, jitterSeed); }
-  public OpenAiSettings withStream(boolean v) { return new OpenAiSettings(baseUrls, model, apiKey, endpoint, concurrency, timeoutSeconds, maxRetries, maxRpm, v, serverFields, budgetBaseUrls, contextTokens, jitterSeed); }
-  public OpenAiSettings withServerFields(Map<String, Object> v) { return new OpenAiSettings(baseUrls, model, apiKey, endpoint, concurrency, timeoutSeconds, maxRetries, maxRpm, stream, v, budgetBaseUrls, contextTokens, jitterSeed); }
-  public OpenAiSettings withBudgetBaseUrls(Map<Double, String> v) { return new OpenAiSettings(baseUrls, model, apiKey, endpoint, concurrency, timeoutSeconds, maxRetries, maxRpm, stream, serverFields, v, contextTokens, jitterSeed); }
-  public OpenAiSettings withContextTokens(Integer v) { return new OpenAiSettings(baseUrls, model, apiKey, endpoint, concurrency, timeoutSeconds, maxRetries, maxRpm, stream, serverFields, budgetBaseUrls, v, jitterSeed); }
-  public OpenAiSettings withJitterSeed(long v) { return new OpenAiSettings(baseUrls, model, apiKey, endpoint, concurrency, timeoutSeconds, maxRetries, maxRpm, stream, serverFields, budgetBaseUrls, contextTokens, v); }
+  public OpenAiSettings withBaseUrls(List<String> v) { return new OpenAiSettings(v, model, apiKey, endpoint, concurrency, timeoutSeconds, maxRetries, rateLimit, stream, serverFields, budgetBaseUrls, contextTokens, jitterSeed); }
+  public OpenAiSettings withEndpoint(String v) { return new OpenAiSettings(baseUrls, model, apiKey, v, concurrency, timeoutSeconds, maxRetries, rateLimit, stream, serverFields, budgetBaseUrls, contextTokens, jitterSeed); }
+  public OpenAiSettings withConcurrency(int v) { return new OpenAiSettings(baseUrls, model, apiKey, endpoint, v, timeoutSeconds, maxRetries, rateLimit, stream, serverFields, budgetBaseUrls, contextTokens, jitterSeed); }
+  public OpenAiSettings withTimeoutSeconds(double v) { return new OpenAiSettings(baseUrls, model, apiKey, endpoint, concurrency, v, maxRetries, rateLimit, stream, serverFields, budgetBaseUrls, contextTokens, jitterSeed); }
+  public OpenAiSettings withMaxRetries(int v) { return new OpenAiSettings(baseUrls, model, apiKey, endpoint, concurrency, timeoutSeconds, v, rateLimit, stream, serverFields, budgetBaseUrls, contextTokens, jitterSeed); }
+  public OpenAiSettings withMaxRpm(Integer v) { return withRateLimit(new RateLimitSpec(v, rateLimit.maxRps(), rateLimit.burst())); }
+  public OpenAiSettings withRateLimit(RateLimitSpec v) { return new OpenAiSettings(baseUrls, model, apiKey, endpoint, concurrency, timeoutSeconds, maxRetries, v, stream, serverFields, budgetBaseUrls, contextTokens, jitterSeed); }
+  public OpenAiSettings withStream(boolean v) { return new OpenAiSettings(baseUrls, model, apiKey, endpoint, concurrency, timeoutSeconds, maxRetries, rateLimit, v, serverFields, budgetBaseUrls, contextTokens, jitterSeed); }
+  public OpenAiSettings withServerFields(Map<String, Object> v) { return new OpenAiSettings(baseUrls, model, apiKey, endpoint, concurrency, timeoutSeconds, maxRetries, rateLimit, stream, v, budgetBaseUrls, contextTokens, jitterSeed); }
+  public OpenAiSettings withBudgetBaseUrls(Map<Double, String> v) { return new OpenAiSettings(baseUrls, model, apiKey, endpoint, concurrency, timeoutSeconds, maxRetries, rateLimit, stream, serverFields, v, contextTokens, jitterSeed); }
+  public OpenAiSettings withContextTokens(Integer v) { return new OpenAiSettings(baseUrls, model, apiKey, endpoint, concurrency, timeoutSeconds, maxRetries, rateLimit, stream, serverFields, budgetBaseUrls, v, jitterSeed); }
+  public OpenAiSettings withJitterSeed(long v) { return new OpenAiSettings(baseUrls, model, apiKey, endpoint, concurrency, timeoutSeconds, maxRetries, rateLimit, stream, serverFields, budgetBaseUrls, contextTokens, v); }
 
   /** The API key is redacted. */
   @Override
   public String toString() {
     return "OpenAiSettings[baseUrls=" + baseUrls + ", model=" + model + ", apiKey=" + (hasApiKey() ? "***" : "<none>")
         + ", endpoint=" + endpoint + ", concurrency=" + concurrency + ", timeoutSeconds=" + timeoutSeconds
-        + ", maxRetries=" + maxRetries + ", maxRpm=" + maxRpm + ", stream=" + stream + ", serverFields=" + serverFields
+        + ", maxRetries=" + maxRetries + ", rateLimit=" + rateLimit + ", stream=" + stream + ", serverFields=" + serverFields
         + ", budgetBaseUrls=" + budgetBaseUrls + ", contextTokens=" + contextTokens + ", jitterSeed=" + jitterSeed + "]";
   }
 }

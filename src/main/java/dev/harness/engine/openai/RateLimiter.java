@@ -1,41 +1,66 @@
 package dev.harness.engine.openai;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * Client-side limit of at most {@code maxPerWindow} acquisitions in any sliding window (one minute for RPM): a log of
- * the grant times of the last {@code maxPerWindow} permits. Clock (nanoseconds) and sleeper are injectable.
+ * Client-side rate limit: a permit per request put on the wire, granted only when every {@link Policy} has room (a
+ * {@link SlidingWindow} for {@code max_rpm}, a {@link TokenBucket} for {@code max_rps}/{@code burst}); a permit takes
+ * from all of them at once. {@link HttpCaller} takes one right before each send, retries and uncounted re-sends
+ * included. Clock (nanoseconds) and sleeper are injectable. Thread-safe.
  */
 public final class RateLimiter {
-  private final int maxPerWindow;
-  private final long windowNanos;
+  /** One limit: how long until it has room at {@code now}, and recording a grant. */
+  interface Policy {
+    long nanosUntilFree(long now);
+
+    void take(long now);
+  }
+
+  private final List<Policy> policies;
   private final LongSupplier nanoClock;
   private final Sleeper sleeper;
-  private final ArrayDeque<Long> grants = new ArrayDeque<>();
 
-  public RateLimiter(int maxPerWindow, Duration window, LongSupplier nanoClock, Sleeper sleeper) {
-    if (maxPerWindow < 1) throw new IllegalArgumentException("maxPerWindow must be >= 1");
-    this.maxPerWindow = maxPerWindow;
-    this.windowNanos = window.toNanos();
+  private RateLimiter(List<Policy> policies, LongSupplier nanoClock, Sleeper sleeper) {
+    if (policies.isEmpty()) throw new IllegalArgumentException("a rate limiter needs at least one limit");
+    this.policies = List.copyOf(policies);
     this.nanoClock = nanoClock;
     this.sleeper = sleeper;
+  }
+
+  /** At most {@code maxPerWindow} permits in any sliding {@code window}. */
+  public RateLimiter(int maxPerWindow, Duration window, LongSupplier nanoClock, Sleeper sleeper) {
+    this(List.of(new SlidingWindow(maxPerWindow, window.toNanos())), nanoClock, sleeper);
   }
 
   public static RateLimiter perMinute(int maxRpm, LongSupplier nanoClock, Sleeper sleeper) {
     return new RateLimiter(maxRpm, Duration.ofMinutes(1), nanoClock, sleeper);
   }
 
-  /** Takes a permit now if the window has room; otherwise returns how long to wait before trying again. */
+  /** A token bucket: {@code ratePerSecond} refill, {@code burst} capacity, starting full. */
+  public static RateLimiter tokenBucket(double ratePerSecond, int burst, LongSupplier nanoClock, Sleeper sleeper) {
+    return new RateLimiter(List.of(new TokenBucket(ratePerSecond, burst)), nanoClock, sleeper);
+  }
+
+  /** The limiter {@code spec} describes, or null when it sets no limit. */
+  public static RateLimiter of(RateLimitSpec spec, LongSupplier nanoClock, Sleeper sleeper) {
+    if (spec == null || !spec.limits()) return null;
+    List<Policy> ps = new ArrayList<>();
+    if (spec.maxRpm() != null) ps.add(new SlidingWindow(spec.maxRpm(), Duration.ofMinutes(1).toNanos()));
+    if (spec.hasBucket()) ps.add(new TokenBucket(spec.bucketRatePerSecond(), spec.bucketCapacity()));
+    return new RateLimiter(ps, nanoClock, sleeper);
+  }
+
+  /** Takes a permit now if every limit has room; otherwise returns how long to wait before trying again. */
   public synchronized Duration tryAcquire() {
     long now = nanoClock.getAsLong();
-    while (!grants.isEmpty() && now - grants.peekFirst() >= windowNanos) grants.pollFirst();
-    if (grants.size() < maxPerWindow) {
-      grants.addLast(now);
-      return Duration.ZERO;
-    }
-    return Duration.ofNanos(grants.peekFirst() + windowNanos - now);
+    long wait = 0;
+    for (Policy p : policies) wait = Math.max(wait, p.nanosUntilFree(now));
+    if (wait > 0) return Duration.ofNanos(wait);
+    for (Policy p : policies) p.take(now);
+    return Duration.ZERO;
   }
 
   /** Blocks (through the sleeper) until a permit is granted; returns the total time waited. */

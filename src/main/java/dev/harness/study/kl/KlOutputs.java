@@ -101,10 +101,16 @@ public final class KlOutputs {
     out.println("| finite values (n) | " + s.nFinite() + " |");
     out.println("| infinite values | " + s.nInfinite() + " |");
     out.println("| not comparable | " + s.nNan() + " |");
-    out.println("| mean (n=" + s.nFinite() + ") | " + num(s.mean()) + " |");
-    out.println("| median (n=" + s.nFinite() + ") | " + num(s.median()) + " |");
-    out.println("| min | " + num(s.min()) + " |");
-    out.println("| max | " + num(s.max()) + " |");
+    NaNotes sumNotes = new NaNotes();
+    String none = "no prompt has a finite value";
+    out.println("| mean (n=" + s.nFinite() + ") | " + sumNotes.cell(s.mean(), "mean", none) + " |");
+    out.println("| median (n=" + s.nFinite() + ") | " + sumNotes.cell(s.median(), "median", none) + " |");
+    out.println("| min | " + sumNotes.cell(s.min(), "min", none) + " |");
+    out.println("| max | " + sumNotes.cell(s.max(), "max", none) + " |");
+    if (!sumNotes.isEmpty()) {
+      out.println();
+      out.println(sumNotes.legend());
+    }
     out.println();
     out.println("## Input problems");
     out.println();
@@ -117,13 +123,21 @@ public final class KlOutputs {
     out.println("| rank | prompt_id | value | CI | forward | reverse | n | tokens | coverage | TVD bracket | flags |");
     out.println("|---|---|---|---|---|---|---|---|---|---|---|");
     int rank = 0;
+    NaNotes notes = new NaNotes();
     for (PromptDivergence d : head) {
       rank++;
-      out.println("| " + rank + " | " + md(d.promptId()) + " | " + valueCell(d) + " | [" + cell(d.ciLow()) + ", "
-          + cell(d.ciHigh()) + "] | " + cell(d.forward()) + " | " + cell(d.reverse()) + " | " + d.nSamples() + " | "
-          + d.nTokens() + " | " + cell(d.meanCoverage()) + " | [" + cell(d.tvdLow()) + ", " + cell(d.tvdHigh())
-          + "] | " + flags(d) + " |");
+      out.println("| " + rank + " | " + md(d.promptId()) + " | " + valueCell(d) + " | " + notes.interval(d, d.ciLow(), d.ciHigh(), "CI")
+          + " | " + notes.cell(d, d.forward(), "forward") + " | " + notes.cell(d, d.reverse(), "reverse") + " | "
+          + d.nSamples() + " | " + d.nTokens() + " | " + notes.cell(d, d.meanCoverage(), "coverage") + " | "
+          + notes.interval(d, d.tvdLow(), d.tvdHigh(), "TVD bracket") + " | " + flags(d) + " |");
     }
+    if (!notes.isEmpty()) {
+      out.println();
+      out.println(notes.legend());
+    }
+    out.println();
+    out.println("Flags are explained in docs/kl.md (\"Report flags\"). Below: the prompt and the first sample of each side,"
+        + " cut at " + EXCERPT_LINES + " lines / " + EXCERPT_CHARS + " characters; every sample is in the dumps.");
     var mapper = KlComparison.mapper();
     try (RandomAccessFile fa = run.a().open(); RandomAccessFile fb = run.b().open()) {
       rank = 0;
@@ -131,13 +145,12 @@ public final class KlOutputs {
         rank++;
         List<DumpRecord> ra = run.a().read(fa, d.promptId(), mapper), rb = run.b().read(fb, d.promptId(), mapper);
         out.println();
-        out.println("### " + rank + ". " + md(d.promptId()) + " — " + est.id() + " " + num(d.value()) + " ["
-            + num(d.ciLow()) + ", " + num(d.ciHigh()) + "], n=" + d.nSamples());
+        out.println("### " + rank + ". " + md(d.promptId()) + " — " + est.id() + " " + headline(d));
         if (!d.flags().isEmpty()) out.println("\nflags: " + flags(d));
         out.println();
         out.println("**Prompt**");
         out.println();
-        fence(out, ra.get(0).prompt());
+        fence(out, excerpt(ra.get(0).prompt(), PROMPT_LINES, PROMPT_CHARS));
         responses(out, "A", ra);
         responses(out, "B", rb);
       }
@@ -145,14 +158,49 @@ public final class KlOutputs {
     out.flush();
   }
 
+  /** The first sample of a side (cut, see {@link #excerpt}) and how many more there are. */
   private static void responses(PrintWriter out, String side, List<DumpRecord> recs) {
-    for (DumpRecord r : recs) {
-      out.println();
-      out.println("**" + side + "** (" + md(r.model()) + ", sample " + r.sampleIndex() + ", " + r.tokens().size()
-          + " tokens, " + r.where() + ")");
-      out.println();
-      fence(out, r.text());
+    if (recs.isEmpty()) return;
+    DumpRecord r = recs.get(0);
+    out.println();
+    out.println("**" + side + "** (" + md(r.model()) + ", sample " + r.sampleIndex() + " of " + recs.size() + ", "
+        + r.tokens().size() + " tokens, " + r.where() + ")");
+    out.println();
+    fence(out, excerpt(r.text(), EXCERPT_LINES, EXCERPT_CHARS));
+  }
+
+  /** Lines and characters shown of a response / a prompt in the top-N detail. */
+  static final int EXCERPT_LINES = 12, EXCERPT_CHARS = 1200, PROMPT_LINES = 8, PROMPT_CHARS = 600;
+
+  /**
+   * {@code text} cut to at most {@code maxLines} lines and {@code maxChars} characters, with a last line saying how
+   * much was left out; unchanged when it fits.
+   */
+  public static String excerpt(String text, int maxLines, int maxChars) {
+    if (text == null) return "(no text)";
+    String[] lines = text.split("\n", -1);
+    StringBuilder sb = new StringBuilder();
+    int shown = 0;
+    for (String line : lines) {
+      if (shown == maxLines) break;
+      int room = maxChars - sb.length() - (shown > 0 ? 1 : 0);
+      if (room <= 0) break;
+      if (shown > 0) sb.append('\n');
+      sb.append(line, 0, Math.min(line.length(), room));
+      shown++;
+      if (line.length() > room) break;
     }
+    int left = text.length() - sb.length();
+    if (left <= 0) return text;
+    return sb + "\n… (" + left + " more characters" + (lines.length > shown ? " in " + (lines.length - shown) + " more line" + (lines.length - shown == 1 ? "" : "s") : "")
+        + "; full text in the dumps)";
+  }
+
+  /** "value [lo, hi], n=…" or the value's n/a reason: for headings, never "nan". */
+  static String headline(PromptDivergence d) {
+    if (Double.isNaN(d.value())) return valueCell(d) + ", n=" + d.nSamples();
+    return num(d.value()) + " [" + (Double.isNaN(d.ciLow()) ? "n/a" : num(d.ciLow())) + ", "
+        + (Double.isNaN(d.ciHigh()) ? "n/a" : num(d.ciHigh())) + "], n=" + d.nSamples();
   }
 
   /** The compact terminal table of the top N. */
@@ -169,9 +217,14 @@ public final class KlOutputs {
           flags(d));
     }
     KlSummary s = run.summary();
-    out.printf(Locale.ROOT, "n=%d finite (of %d compared; %d infinite, %d not comparable): mean %s, median %s,"
-        + " min %s, max %s%n", s.nFinite(), s.nPrompts(), s.nInfinite(), s.nNan(), num(s.mean()), num(s.median()),
-        num(s.min()), num(s.max()));
+    if (s.nFinite() == 0) {
+      out.printf(Locale.ROOT, "n=0 finite (of %d compared; %d infinite, %d not comparable): mean, median, min, max n/a"
+          + " (no prompt has a finite value)%n", s.nPrompts(), s.nInfinite(), s.nNan());
+    } else {
+      out.printf(Locale.ROOT, "n=%d finite (of %d compared; %d infinite, %d not comparable): mean %s, median %s,"
+          + " min %s, max %s%n", s.nFinite(), s.nPrompts(), s.nInfinite(), s.nNan(), num(s.mean()), num(s.median()),
+          num(s.min()), num(s.max()));
+    }
     out.flush();
   }
 

@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
 
 /**
  * report: {@code report.md} (setup, samples and failures per variant, summary with n and intervals, plots, ranking,
- * the top N prompts with every response of both variants in full, input problems, the estimator's caveats) and
+ * the top N prompts with the first sample of both variants (cut to a bounded excerpt), input problems, the estimator's caveats) and
  * {@code kl_ranking.csv} (written by the same code as {@code harness kl}'s). Everything is read from the store.
  */
 final class KlReport {
@@ -121,15 +121,19 @@ final class KlReport {
 
     md.heading(2, "Summary");
     Interval mean = new Interval(s.mean(), s.meanLo(), s.meanHi(), s.nFinite(), s.ciLevel());
+    NaNotes sumNotes = new NaNotes();
+    String none = "no prompt has a finite value";
     md.table(List.of("statistic", "value"), List.of(
         List.of("prompts compared", String.valueOf(s.nPrompts())),
         List.of("finite values", "n=" + s.nFinite()),
         List.of("infinite values (flag INFINITE)", String.valueOf(s.nInfinite())),
         List.of("not comparable", String.valueOf(s.nNan())),
         List.of("mean, " + pct + " bootstrap CI over prompts", mean.format(4)),
-        List.of("median", KlOutputs.num(s.median()) + " (n=" + s.nFinite() + ")"),
-        List.of("min", KlOutputs.num(s.min()) + " (n=" + s.nFinite() + ")"),
-        List.of("max", KlOutputs.num(s.max()) + " (n=" + s.nFinite() + ")")));
+        List.of("median", sumNotes.cell(s.median(), "median", none) + " (n=" + s.nFinite() + ")"),
+        List.of("min", sumNotes.cell(s.min(), "min", none) + " (n=" + s.nFinite() + ")"),
+        List.of("max", sumNotes.cell(s.max(), "max", none) + " (n=" + s.nFinite() + ")")));
+    if (s.nFinite() == 0) sumNotes.cell(Double.NaN, "mean", none);
+    if (!sumNotes.isEmpty()) md.paragraph(sumNotes.legend());
     md.image("distribution of per-prompt divergence", KlAnalyze.PLOTS.get(0));
     md.image("top prompts by divergence", KlAnalyze.PLOTS.get(1));
 
@@ -138,15 +142,19 @@ final class KlReport {
         + " here. value and CI are " + est.unit() + (est == Estimator.TEXT_MC ? " (nats; the tokens column holds"
         + " characters)" : "") + "; forward = KL(A‖B) along A's samples, reverse = KL(B‖A) along B's.");
     List<List<String>> rrows = new ArrayList<>();
+    NaNotes notes = new NaNotes();
     for (PromptDivergence d : ds.subList(0, Math.min(c.kl().topN(), ds.size()))) {
       rrows.add(List.of(String.valueOf(rows.get(rrows.size()).rank()), "`" + d.promptId() + "`",
-          KlOutputs.num(d.value()) + " [" + KlOutputs.num(d.ciLow()) + ", " + KlOutputs.num(d.ciHigh()) + "] (n="
-              + d.nSamples() + ")", KlOutputs.num(d.forward()), KlOutputs.num(d.reverse()),
-          String.valueOf(d.nTokens()), KlOutputs.num(d.meanCoverage()),
-          "[" + KlOutputs.num(d.tvdLow()) + ", " + KlOutputs.num(d.tvdHigh()) + "]", KlOutputs.flags(d)));
+          (Double.isNaN(d.value()) ? KlOutputs.valueCell(d) : KlOutputs.num(d.value()) + " "
+              + notes.interval(d, d.ciLow(), d.ciHigh(), "CI")) + " (n=" + d.nSamples() + ")",
+          notes.cell(d, d.forward(), "forward"), notes.cell(d, d.reverse(), "reverse"),
+          String.valueOf(d.nTokens()), notes.cell(d, d.meanCoverage(), "coverage"),
+          notes.interval(d, d.tvdLow(), d.tvdHigh(), "TVD bracket"), KlOutputs.flags(d)));
     }
     md.table(List.of("rank", "prompt", "value [CI] (n samples)", "forward", "reverse", "tokens", "coverage",
         "TVD bracket", "flags"), rrows);
+    if (!notes.isEmpty()) md.paragraph(notes.legend());
+    md.paragraph("Flags: see docs/kl.md, \"Report flags\".");
 
     md.heading(2, "Input problems");
     List<KlTables.IssueRow> issues = t.issues();
@@ -157,29 +165,33 @@ final class KlReport {
       md.bullet(i.count() + " " + i.label() + "; first: " + String.join(" | ", ex));
     }
 
-    md.heading(2, "Top " + Math.min(c.kl().topN(), ds.size()) + " prompts in full");
+    md.heading(2, "Top " + Math.min(c.kl().topN(), ds.size()) + " prompts");
+    md.paragraph("Per prompt: the prompt and the first sample of each variant, cut at " + KlOutputs.EXCERPT_LINES
+        + " lines / " + KlOutputs.EXCERPT_CHARS + " characters (prompts: " + KlOutputs.PROMPT_LINES + " / "
+        + KlOutputs.PROMPT_CHARS + "). Every sample is in `dumps/<variant>.jsonl` and the `samples` table.");
     Map<String, KlTables.PromptRow> prompts = new HashMap<>();
     t.prompts().forEach(p -> prompts.put(p.promptId(), p));
     int rank = 0;
     for (PromptDivergence d : ds.subList(0, Math.min(c.kl().topN(), ds.size()))) {
       rank++;
-      md.heading(3, rank + ". " + d.promptId() + " — " + est.id() + " " + KlOutputs.num(d.value()) + " ["
-          + KlOutputs.num(d.ciLow()) + ", " + KlOutputs.num(d.ciHigh()) + "] (n=" + d.nSamples() + ")");
+      md.heading(3, rank + ". " + d.promptId() + " — " + est.id() + " " + KlOutputs.headline(d));
       if (!d.flags().isEmpty()) md.paragraph("flags: " + KlOutputs.flags(d));
       md.paragraph("**Prompt**");
-      md.code(prompts.get(d.promptId()) == null ? "(not in the prompts table)" : prompts.get(d.promptId()).text());
+      md.code(prompts.get(d.promptId()) == null ? "(not in the prompts table)"
+          : KlOutputs.excerpt(prompts.get(d.promptId()).text(), KlOutputs.PROMPT_LINES, KlOutputs.PROMPT_CHARS));
       for (String variant : List.of(pair.nameA(), pair.nameB())) {
-        for (KlTables.SampleRow x : samples) {
-          if (!x.variant().equals(variant) || !x.promptId().equals(d.promptId())) continue;
-          md.paragraph("**" + variant + "**, sample " + x.sampleIndex() + " (" + (x.ok() ? x.completionTokens()
-              + " tokens, finish " + x.finishReason() : "FAILED: " + x.errorKind()) + ")");
-          md.code(x.text() == null ? "(no text)" : x.text());
-        }
+        List<KlTables.SampleRow> mine = samples.stream()
+            .filter(x -> x.variant().equals(variant) && x.promptId().equals(d.promptId())).toList();
+        if (mine.isEmpty()) continue;
+        KlTables.SampleRow x = mine.get(0);
+        md.paragraph("**" + variant + "**, sample " + x.sampleIndex() + " of " + mine.size() + " (" + (x.ok()
+            ? x.completionTokens() + " tokens, finish " + x.finishReason() : "FAILED: " + x.errorKind()) + ")");
+        md.code(KlOutputs.excerpt(x.text(), KlOutputs.EXCERPT_LINES, KlOutputs.EXCERPT_CHARS));
       }
     }
     md.heading(2, "Effective configuration");
     try {
-      md.code(KlResponses.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(c));
+      md.code(KlResponses.JSON.writeValueAsString(c)); // one line: the report stays short
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

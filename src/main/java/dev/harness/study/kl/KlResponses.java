@@ -32,9 +32,13 @@ final class KlResponses {
     ArrayNode content = choice.putObject("logprobs").putArray("content");
     for (TokenLogprob t : tokens) {
       ObjectNode o = content.addObject().put("token", t.token()).put("logprob", t.logprob());
+      if (t.id() >= 0) o.put("id", t.id()); // an extension: byte-fallback tokens share a text ("\uFFFD"), not an id
       if (t.bytes() != null) bytes(o, t.bytes());
       ArrayNode top = o.putArray("top_logprobs");
-      for (TopLogprob a : t.top()) top.addObject().put("token", a.token()).put("logprob", a.logprob());
+      for (TopLogprob a : t.top()) {
+        ObjectNode e = top.addObject().put("token", a.token()).put("logprob", a.logprob());
+        if (a.id() >= 0) e.put("id", a.id());
+      }
     }
     ObjectNode usage = r.putObject("usage").put("completion_tokens", tokens.size());
     if (promptTokens != null) usage.put("prompt_tokens", promptTokens);

@@ -34,6 +34,7 @@ final class PairBuilder {
     a = a.stream().filter(r -> !r.tokens().isEmpty()).toList();
     b = b.stream().filter(r -> !r.tokens().isEmpty()).toList();
     Dup dup = new Dup();
+    dup.byId = idsAgree(a, b);
     List<SamplePair> pairs = new ArrayList<>();
     if (teacherForced) {
       int n = Math.max(a.size(), b.size());
@@ -56,9 +57,9 @@ final class PairBuilder {
       for (int t = 0; t < len; t++) {
         TokenLogprob x = ta.get(t), y = tb.get(t);
         Map<String, Double> topX = top(x, dup), topY = top(y, dup);
-        f.add(new Position(x.token(), x.logprob(), Double.NaN, topX, topY));
-        r.add(new Position(y.token(), y.logprob(), Double.NaN, topY, topX));
-        if (alignment == Alignment.MATCHED && !x.token().equals(y.token())) break; // t+1 conditions on other prefixes
+        f.add(new Position(key(x, dup), x.logprob(), Double.NaN, topX, topY));
+        r.add(new Position(key(y, dup), y.logprob(), Double.NaN, topY, topX));
+        if (alignment == Alignment.MATCHED && !key(x, dup).equals(key(y, dup))) break; // t+1 conditions on other prefixes
       }
       pairs.add(new SamplePair(f, r));
     }
@@ -71,7 +72,7 @@ final class PairBuilder {
     List<Position> out = new ArrayList<>(rec.tokens().size());
     for (int t = 0; t < rec.tokens().size(); t++) {
       TokenLogprob own = rec.tokens().get(t), other = rec.cross().get(t);
-      out.add(new Position(own.token(), own.logprob(), other.logprob(), top(own, dup), top(other, dup)));
+      out.add(new Position(key(own, dup), own.logprob(), other.logprob(), top(own, dup), top(other, dup)));
     }
     return out;
   }
@@ -81,20 +82,53 @@ final class PairBuilder {
     for (int t = 0; t < sampler.size(); t++) {
       TokenLogprob x = sampler.get(t);
       Map<String, Double> q = t < other.size() ? top(other.get(t), dup) : Map.of();
-      out.add(new Position(x.token(), x.logprob(), Double.NaN, Map.of(), q));
+      out.add(new Position(key(x, dup), x.logprob(), Double.NaN, Map.of(), q));
     }
     return out;
   }
 
   /**
-   * A top-k list as text → log-prob. Two entries with the same text (distinct ids decoding alike) are merged by
-   * adding their probabilities, so that both sides' buckets are the same set of tokens; NaN entries are dropped.
+   * True when every token and top-k entry of both sides (own and cross scores) carries an id, and no id stands for two
+   * different texts among the top-k entries (each decoded on its own) of both sides: then tokens are told apart by id. Otherwise by text, which merges distinct
+   * tokens that decode alike (Llama's byte-fallback tokens {@code <0x..>} all decode to U+FFFD on their own: this is
+   * why, on the harness's own dumps before they carried ids, DUPLICATE_TOKEN_TEXT was set on every prompt).
+   */
+  static boolean idsAgree(List<DumpRecord> a, List<DumpRecord> b) {
+    Map<Integer, String> text = new HashMap<>();
+    for (List<DumpRecord> side : List.of(a, b)) {
+      for (DumpRecord r : side) {
+        for (List<TokenLogprob> toks : r.cross() == null ? List.of(r.tokens()) : List.of(r.tokens(), r.cross())) {
+          for (TokenLogprob t : toks) {
+            if (t.id() < 0) return false; // a sampled token's text is decoded in context ('' or U+FFFD mid-character)
+            for (TopLogprob e : t.top()) if (!agrees(text, e.id(), e.token())) return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean agrees(Map<Integer, String> text, int id, String token) {
+    if (id < 0) return false;
+    // a byte-fallback piece decodes to "" or U+FFFD depending on what precedes it: no evidence either way
+    if (token.isEmpty() || token.chars().allMatch(ch -> ch == 0xFFFD)) return true;
+    String prev = text.putIfAbsent(id, token);
+    return prev == null || prev.equals(token);
+  }
+
+  /** The key a token is matched by: its id when {@link #idsAgree}, else its text. */
+  private static String key(TokenLogprob t, Dup dup) { return dup.byId ? "#" + t.id() : t.token(); }
+
+  /**
+   * A top-k list as key (id or text, see {@link #idsAgree}) → log-prob. Two entries with the same key (by text:
+   * distinct ids decoding alike) are merged by adding their probabilities, so that both sides' buckets are the same
+   * set of tokens; NaN entries are dropped.
    */
   static Map<String, Double> top(TokenLogprob t, Dup dup) {
     Map<String, Double> m = new HashMap<>(t.top().size() * 2);
     for (TopLogprob e : t.top()) {
       if (Double.isNaN(e.logprob())) continue;
-      Double prev = m.put(e.token(), e.logprob());
+      Double prev = m.put(dup.byId ? "#" + e.id() : e.token(), e.logprob());
       if (prev != null) {
         dup.seen = true;
         double hi = Math.max(prev, e.logprob()), lo = Math.min(prev, e.logprob());
@@ -106,5 +140,6 @@ final class PairBuilder {
 
   static final class Dup {
     boolean seen;
+    boolean byId;
   }
 }

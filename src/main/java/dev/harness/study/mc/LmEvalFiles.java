@@ -62,10 +62,13 @@ final class LmEvalFiles {
         Map<String, Object> nshot = new LinkedHashMap<>();
         Map<String, Object> hib = new LinkedHashMap<>();
         Map<String, Object> nsamples = new LinkedHashMap<>();
+        Map<String, Object> taskHashes = new LinkedHashMap<>();
         for (String taskId : c.tasks()) {
           McTask task = McTask.byId(taskId).orElseThrow();
+          List<String> sampleHashes = new ArrayList<>();
           Map<String, Double> means = samples(dir.resolve("samples_" + taskId + "_" + time + ".jsonl"), v, task,
-              tables, c);
+              tables, c, sampleHashes);
+          taskHashes.put(taskId, LmEvalMeta.taskHash(sampleHashes));
           Map<String, Object> r = new LinkedHashMap<>();
           r.put("alias", taskId);
           for (String m : task.metrics()) {
@@ -90,11 +93,43 @@ final class LmEvalFiles {
         doc.put("n-shot", nshot);
         doc.put("higher_is_better", hib);
         doc.put("n-samples", nsamples);
-        doc.put("config", runConfig(v, c));
+        Map<String, Object> config = runConfig(v, c);
+        ModelSource src = ModelSource.of(v);
+        LmEvalMeta.ModelInfo info = src.info();
+        doc.put("config", config);
         doc.put("git_hash", gitHash());
         doc.put("date", now.toEpochMilli() / 1000.0);
-        doc.put("model_name", v.model());
-        doc.put("model_name_sanitized", McVariants.sanitize(v.model()));
+        // add_env_info (lm_eval/loggers/utils.py): no torch / transformers / lm_eval here
+        doc.put("pretty_env_info", "harness " + HarnessVersion.VERSION + "; Java " + System.getProperty("java.version") + "; "
+            + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        doc.put("transformers_version", null);
+        doc.put("lm_eval_version", null);
+        doc.put("upper_git_hash", null);
+        // add_tokenizer_info
+        doc.put("tokenizer_pad_token", info.padToken());
+        doc.put("tokenizer_eos_token", info.eosToken());
+        doc.put("tokenizer_bos_token", info.bosToken());
+        doc.put("eot_token_id", info.eotTokenId());
+        doc.put("max_length", info.maxLength());
+        // EvaluationTracker.save_results_aggregated: task_hashes, then asdict(GeneralConfigTracker)
+        doc.put("task_hashes", taskHashes);
+        String modelName = LmEvalMeta.modelName((String) config.get("model_args"));
+        doc.put("model_source", config.get("model"));
+        doc.put("model_name", modelName);
+        doc.put("model_name_sanitized", LmEvalMeta.sanitizeModelName(modelName));
+        doc.put("system_instruction", null);
+        doc.put("system_instruction_sha", null);
+        doc.put("fewshot_as_multiturn", false);
+        doc.put("chat_template", null); // mc_eval scores plain completions: no chat template is applied
+        doc.put("chat_template_sha", null);
+        // lm-eval: time.perf_counter() at tracker start and at save; here epoch seconds of the variant's first and
+        // last stored result (the scoring window), and their difference as a string
+        McTables.TimeSpan span = tables.resultTimes(v.label());
+        Double start = span == null ? null : span.first().toEpochMilli() / 1000.0;
+        Double end = span == null ? null : span.last().toEpochMilli() / 1000.0;
+        doc.put("start_time", start);
+        doc.put("end_time", end);
+        doc.put("total_evaluation_time_seconds", span == null ? null : PyJson.str(end - start));
         doc.put("harness_version", HarnessVersion.VERSION);
         doc.put("harness_variant", v.label());
         JSON.writeValue(dir.resolve("results_" + time + ".json").toFile(), doc);
@@ -108,7 +143,7 @@ final class LmEvalFiles {
 
   /** Writes one samples file; returns the task's metric means and stderrs over its documents. */
   private static Map<String, Double> samples(Path file, EngineConfig v, McTask task, McTables tables,
-      ExperimentConfig c) throws IOException {
+      ExperimentConfig c, List<String> sampleHashes) throws IOException {
     List<Integer> seeds = McVariants.seeds(c);
     Map<String, Double> ll = new HashMap<>();
     Map<String, Boolean> greedy = new HashMap<>();
@@ -143,15 +178,19 @@ final class LmEvalFiles {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("doc_id", it.docId());
         line.put("doc", LINE.readValue(it.docJson(), LinkedHashMap.class));
-        line.put("target", target);
+        line.put("target", String.valueOf(target)); // EvaluationTracker.save_results_samples: str(sample["target"])
         line.put("arguments", args);
         line.put("resps", resps);
         line.put("filtered_resps", filtered);
         line.put("filter", "none");
         line.put("metrics", task.metrics());
-        line.put("doc_hash", Json.sha256(it.docJson()));
-        line.put("prompt_hash", Json.sha256(it.context()));
-        line.put("target_hash", Json.sha256(String.valueOf(target)));
+        String docHash = Json.sha256(it.docJson());
+        String promptHash = Json.sha256(it.context());
+        String targetHash = Json.sha256(String.valueOf(target));
+        line.put("doc_hash", docHash);
+        line.put("prompt_hash", promptHash);
+        line.put("target_hash", targetHash);
+        sampleHashes.add(docHash + promptHash + targetHash);
         Map<String, Double> m = McScore.metrics(task, x, texts, it.gold(), labels);
         for (Map.Entry<String, Double> e : m.entrySet()) {
           line.put(e.getKey(), e.getValue());
@@ -217,6 +256,12 @@ final class LmEvalFiles {
     args.append(",dtype=").append(v.dtype());
     if (!v.isLocal()) args.append(",base_url=").append(v.baseUrl());
     m.put("model_args", args.toString());
+    // HFLM.get_model_info (lm-eval adds it only for its HF model; for an API model the keys are null here)
+    LmEvalMeta.ModelInfo info = v.isLocal() ? ModelSource.of(v).info() : null;
+    m.put("model_num_parameters", info == null ? null : info.numParameters());
+    m.put("model_dtype", info == null ? null : info.dtype());
+    m.put("model_revision", info == null ? null : info.revision());
+    m.put("model_sha", info == null ? null : info.sha());
     m.put("dtype", v.dtype());
     m.put("quantization", v.quantization());
     m.put("batch_size", c.mc().batchSize());
@@ -229,6 +274,9 @@ final class LmEvalFiles {
     m.put("gen_kwargs", null);
     m.put("seeds", McVariants.seeds(c));
     m.put("random_seed", McVariants.seeds(c).get(0));
+    m.put("numpy_seed", null); // nothing is sampled by numpy / torch / a few-shot sampler (zero-shot)
+    m.put("torch_seed", null);
+    m.put("fewshot_seed", null);
     m.put("seed_note", "zero-shot log-likelihoods do not depend on a seed: every seed has the same scores");
     return m;
   }

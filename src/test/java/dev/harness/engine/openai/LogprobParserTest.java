@@ -49,6 +49,16 @@ class LogprobParserTest {
   }
 
   @Test
+  void harnessDumpIdFieldsAreRead() throws Exception {
+    // the kl dumps write an "id" beside "token" (two byte-fallback tokens share the text U+FFFD, not the id)
+    JsonNode c = json("[{'token':'\uFFFD','id':13,'logprob':-0.5,'top_logprobs':[{'token':'\uFFFD','id':13,'logprob':-0.5},"
+        + "{'token':'\uFFFD','id':230,'logprob':-1.0},{'token':'x','logprob':-2.0}]}]");
+    TokenLogprob t = LogprobParser.chatContent(c).get(0);
+    assertEquals(13, t.id());
+    assertEquals(List.of(13, 230, -1), t.top().stream().map(TopLogprob::id).toList());
+  }
+
+  @Test
   void vllmTokenIdStrings() throws Exception {
     JsonNode r = json("{'choices':[{'text':'x','logprobs':{'tokens':['token_id:42'],'token_logprobs':[-0.1],"
         + "'top_logprobs':[{'token_id:42':-0.1,'token_id:7':-2.5}]}}]}");

@@ -22,12 +22,15 @@ import java.util.function.IntFunction;
  *       connection, then closes; a request the client writes on that connection afterwards is never read.
  *   <li>{@link Mode#KEEP_ALIVE}: HTTP/1.1 keep-alive with an idle close after {@code idleCloseMs} (uvicorn closes idle
  *       connections after 5 s).
+ *   <li>{@link Mode#DROP_REUSED}: answers the first request on a connection; the second one is read in full (and its
+ *       arrival recorded), then the connection is closed without an answer, like a server that dies mid-request.
+ *       The client sees a dead pooled connection, yet the server did see the request.
  * </ul>
  * {@code respond.apply(n)} gives the raw response (status line, headers, body) of the n-th request (0-based) read in
  * full. Arrival times (System.nanoTime at the end of each request) are recorded.
  */
 final class RawHttpServer implements AutoCloseable {
-  enum Mode { CLOSE_AFTER_RESPONSE, KEEP_ALIVE }
+  enum Mode { CLOSE_AFTER_RESPONSE, KEEP_ALIVE, DROP_REUSED }
 
   private final ServerSocket socket;
   private final Mode mode;
@@ -78,7 +81,7 @@ final class RawHttpServer implements AutoCloseable {
       InputStream in = s.getInputStream();
       OutputStream out = s.getOutputStream();
       for (int served = 0; served < 10_000 && !closed; served++) {
-        if (mode == Mode.KEEP_ALIVE && served > 0) s.setSoTimeout(idleCloseMs);
+        if (mode != Mode.CLOSE_AFTER_RESPONSE && served > 0) s.setSoTimeout(idleCloseMs);
         String head;
         try {
           head = readHead(in);
@@ -92,6 +95,7 @@ final class RawHttpServer implements AutoCloseable {
         in.readNBytes(len);
         int n = requests.getAndIncrement();
         arrivals.add(System.nanoTime());
+        if (mode == Mode.DROP_REUSED && served > 0) return; // read, never answered
         out.write(respond.apply(n).getBytes(StandardCharsets.UTF_8));
         out.flush();
       }

@@ -127,10 +127,18 @@ class KlStudyLocalTest {
       StringWriter csv = new StringWriter();
       KlOutputs.writeCsv(rows.stream().map(KlScore::divergence).toList(), csv);
       assertEquals(csv.toString(), Files.readString(runDir.resolve("kl_ranking.csv")));
-      // both variants' responses in full for the top prompts
+      // the top prompt's first sample of each variant (short texts: shown whole)
       for (KlTables.SampleRow x : t.samples()) {
-        if (x.promptId().equals(rows.get(0).promptId())) assertTrue(report.contains(x.text()), x.unitKey());
+        if (x.promptId().equals(rows.get(0).promptId()) && x.sampleIndex() == 0) {
+          assertTrue(report.contains(KlOutputs.excerpt(x.text(), KlOutputs.EXCERPT_LINES, KlOutputs.EXCERPT_CHARS)), x.unitKey());
+        }
       }
+      // mc: coverage and the TVD bracket are undefined: n/a with the reason, never nan; the length is bounded by top_n
+      assertFalse(java.util.regex.Pattern.compile("(?i)\\bnan\\b").matcher(report).find(), report);
+      assertTrue(report.contains("coverage, TVD bracket: " + NaNotes.TOPK_UNDEFINED), report);
+      int topN = 2;
+      long lines = report.lines().count();
+      assertTrue(lines <= 80 + topN * (KlOutputs.PROMPT_LINES + 2 * KlOutputs.EXCERPT_LINES + 20), lines + " lines");
     }
   }
 

@@ -36,6 +36,24 @@ class McEvalEndToEndTest {
   static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path dir;
 
+  /**
+   * The top-level keys of lm-eval v0.4.9.2's results_*.json, in its order: evaluate()'s results_dict
+   * (lm_eval/evaluator.py: results, group_subtasks, configs, versions, n-shot, higher_is_better, n-samples), then
+   * simple_evaluate's config, git_hash, date, add_env_info's and add_tokenizer_info's keys (lm_eval/loggers/utils.py),
+   * then EvaluationTracker.save_results_aggregated's task_hashes and asdict(GeneralConfigTracker)
+   * (lm_eval/loggers/evaluation_tracker.py). The harness appends its own two.
+   */
+  static final List<String> LM_EVAL_KEYS = List.of("results", "group_subtasks", "configs", "versions", "n-shot",
+      "higher_is_better", "n-samples", "config", "git_hash", "date", "pretty_env_info", "transformers_version",
+      "lm_eval_version", "upper_git_hash", "tokenizer_pad_token", "tokenizer_eos_token", "tokenizer_bos_token",
+      "eot_token_id", "max_length", "task_hashes", "model_source", "model_name", "model_name_sanitized",
+      "system_instruction", "system_instruction_sha", "fewshot_as_multiturn", "chat_template", "chat_template_sha",
+      "start_time", "end_time", "total_evaluation_time_seconds", "harness_version", "harness_variant");
+  /** simple_evaluate's results["config"]: model, model_args, HFLM.get_model_info(), then the execution keys. */
+  static final List<String> LM_EVAL_CONFIG_KEYS = List.of("model", "model_args", "model_num_parameters", "model_dtype",
+      "model_revision", "model_sha", "batch_size", "batch_sizes", "device", "use_cache", "limit", "bootstrap_iters",
+      "gen_kwargs", "random_seed", "numpy_seed", "torch_seed", "fewshot_seed");
+
   static int run(StringWriter out, StringWriter err, String... args) {
     return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
   }
@@ -93,9 +111,38 @@ class McEvalEndToEndTest {
       assertEquals(2, res.at("/n-samples/arc_easy/effective").asInt());
       assertEquals(2376, res.at("/n-samples/arc_easy/original").asInt());
       assertEquals("[0,1]", res.at("/config/seeds").toString());
+      List<String> keys = new ArrayList<>();
+      res.fieldNames().forEachRemaining(keys::add);
+      assertEquals(LM_EVAL_KEYS, keys);
+      List<String> configKeys = new ArrayList<>();
+      res.get("config").fieldNames().forEachRemaining(configKeys::add);
+      assertEquals(LM_EVAL_CONFIG_KEYS, configKeys.stream().filter(LM_EVAL_CONFIG_KEYS::contains).toList());
+      assertEquals(187328, res.at("/config/model_num_parameters").asLong()); // safetensors header, tied embeddings once
+      assertEquals("torch.float32", res.at("/config/model_dtype").asText());
+      assertEquals("main", res.at("/config/model_revision").asText());
+      assertEquals("", res.at("/config/model_sha").asText()); // a plain folder: HfApi().model_info fails, lm-eval writes ""
+      assertEquals("[\"<|endoftext|>\",\"0\"]", res.get("tokenizer_pad_token").toString()); // configure_pad_token: unk
+      assertEquals("[\"<|endoftext|>\",\"0\"]", res.get("tokenizer_eos_token").toString());
+      assertEquals(0, res.get("eot_token_id").asInt());
+      assertEquals(2048, res.get("max_length").asInt());
+      assertEquals("harness-local", res.get("model_source").asText());
+      assertEquals(GQA.toString(), res.get("model_name").asText());
+      assertEquals("..__shared__models__tiny-llama-gqa", res.get("model_name_sanitized").asText());
+      assertTrue(res.get("chat_template").isNull() && res.get("system_instruction").isNull());
+      assertTrue(res.get("end_time").asDouble() >= res.get("start_time").asDouble());
+      assertEquals(res.get("end_time").asDouble() - res.get("start_time").asDouble(),
+          Double.parseDouble(res.get("total_evaluation_time_seconds").asText()), 1e-6);
       for (String task : List.of("arc_easy", "truthfulqa_mc1", "truthfulqa_mc2")) {
         Path samples = d.resolve("samples_" + task + "_" + time + ".jsonl");
         Map<String, Double> means = rescore(task, samples);
+        StringBuilder concat = new StringBuilder();
+        for (String line : Files.readAllLines(samples)) {
+          JsonNode n = JSON.readTree(line);
+          assertTrue(n.get("target").isTextual(), "target is str(target) as lm-eval writes it: " + n.get("target"));
+          assertEquals(dev.harness.study.Json.sha256(n.get("target").asText()), n.get("target_hash").asText());
+          concat.append(n.get("doc_hash").asText()).append(n.get("prompt_hash").asText()).append(n.get("target_hash").asText());
+        }
+        assertEquals(dev.harness.study.Json.sha256(concat.toString()), res.at("/task_hashes/" + task).asText(), task);
         assertEquals(res.at("/results/" + task + "/acc,none").asDouble(), means.get("acc"), 1e-12, task);
         if (task.equals("arc_easy")) {
           assertEquals(res.at("/results/" + task + "/acc_norm,none").asDouble(), means.get("acc_norm"), 1e-12);
