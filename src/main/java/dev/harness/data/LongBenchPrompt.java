@@ -12,9 +12,9 @@ import java.util.List;
  * </pre>
  *
  * <p>The prompt splits into {@link #contextPart} (instruction + story) and {@link #questionPart} (from
- * {@code "\n\nNow, answer the question"} to the end), with {@code contextPart + questionPart == build}. With
- * {@code kv.query_aware=false} the context part is prefilled and compressed and the question part is appended
- * uncompressed afterwards; with {@code query_aware=true} the whole prompt is compressed.
+ * {@code "\n\nNow, answer the question"} to the end), with {@code contextPart + questionPart == build}. The
+ * kv study names the question part as the request's question: only the context part is compressed, and under the
+ * kvpress protocol the question runs through the compressed cache (docs/kv-policies.md).
  *
  * <p>Fields are concatenated, not substituted, so braces in a story are kept literally.
  */
@@ -36,7 +36,7 @@ public final class LongBenchPrompt {
   /** Instruction and story: everything before {@code "\n\nNow, answer the question"}. */
   public static String contextPart(Example e) { return PREFIX + e.context(); }
 
-  /** The question suffix: what stays uncompressed when {@code kv.query_aware=false}. */
+  /** The question suffix: never compressed (see the class comment). */
   public static String questionPart(Example e) { return QUESTION_INTRO + e.input() + SUFFIX; }
 
   /**

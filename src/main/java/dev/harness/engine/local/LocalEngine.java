@@ -752,9 +752,9 @@ public final class LocalEngine implements dev.harness.engine.Engine {
 
   /**
    * Teacher-forced log-likelihood of {@code answer} after {@code prompt} whose KV cache is compressed per {@code kv}
-   * (null: uncompressed): the prompt (rendered as {@link #promptIds}) is prefilled and compressed once (query-agnostic
-   * requests append the protected suffix after compression), then the answer tokens are fed through the compressed
-   * cache at their original positions. The answer is tokenized as a continuation of the rendered prompt text (lm-eval's
+   * (null: uncompressed), under the same protocol as {@link #complete} ({@link KvLayout}): the context is compressed
+   * once, then the question (under kvpress) and the answer tokens are fed through the compressed cache at their
+   * original positions. The answer is tokenized as a continuation of the rendered prompt text (lm-eval's
    * rule: trailing whitespace of the prompt moves to the answer; answer ids = ids(prompt + answer) after ids(prompt)).
    * The input is cut from the left to the context window. With budget 1.0 it equals {@link #score} of the rendered
    * prompt text and the answer.

@@ -69,7 +69,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code kv_budget}: number in (0, 1], the fraction of context positions kept (default 1.0; else 400);
  *   <li>{@code kv_params}: object, the policy's parameters (e.g. {@code {"window": 32, "kernel": 7}});
  *   <li>{@code kv_query_aware}: boolean (default true);
- *   <li>{@code kv_protected_suffix}: string, the trailing prompt text kept uncompressed when not query-aware.
+ *   <li>{@code kv_protected_suffix}: string, the question: the trailing prompt text that is never compressed. The
+ *       request is evaluated under the kvpress protocol ({@link dev.harness.engine.KvProtocol#KVPRESS}): the context
+ *       before it is compressed (scored with the question when query-aware), then the question and every generated
+ *       token run through the compressed cache; without it the whole prompt is the context.
  * </ul>
  * A harness client reaches them with {@code kv.server_fields: {kv_budget: "{budget}", kv_policy: "{policy}"}}.
  *

@@ -221,6 +221,24 @@ class LocalEngineKvTest {
     }
   }
 
+  /** answer_loglik follows the protocol: only under kvpress does the answer's first token see the compressed cache. */
+  @Test
+  void answerLoglikFollowsTheProtocol() {
+    String ctx = STORY + QUESTION;
+    String answer = " the old keeper";
+    AnswerLoglik none = engine.answerLoglik(Prompt.text(ctx), answer, null);
+    for (String p : List.of("snapkv", "streaming_llm", "h2o")) {
+      AnswerLoglik full = engine.answerLoglik(Prompt.text(ctx), answer, new KvSpec(p, 0.2, PARAMS, true, QUESTION, KvProtocol.FULL_PREFILL));
+      AnswerLoglik press = engine.answerLoglik(Prompt.text(ctx), answer, new KvSpec(p, 0.2, PARAMS, true, QUESTION));
+      assertEquals(none.tokens().get(0).logprob(), full.tokens().get(0).logprob(), 1e-5, p + ": full_prefill's first answer token is uncompressed (up to float rounding of the chunked prefill)");
+      assertNotEquals(none.tokens().get(0).logprob(), press.tokens().get(0).logprob(), 1e-3, p + ": kvpress's sees the compressed cache");
+      assertEquals("kvpress", press.telemetry().extra().get("kv_protocol"));
+      int q = engine.questionStart(Prompt.text(ctx), new KvSpec(p, 0.2, PARAMS, true, QUESTION));
+      assertEquals(q, press.telemetry().extra().get("kv_context_length"), p + ": the budget counts the context only");
+      assertEquals(none.promptTokens(), press.telemetry().extra().get("kv_scored_length"), p + ": the question was scored");
+    }
+  }
+
   @Test
   void noArraysLeakAcross50CompressedRequests() {
     engine.complete(req(kv("h2o", 0.3))); // warm up lazily created state

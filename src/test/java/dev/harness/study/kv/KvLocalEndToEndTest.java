@@ -48,6 +48,7 @@ class KvLocalEndToEndTest {
     }
     String report = Files.readString(runDir.resolve("report.md"));
     assertTrue(report.contains("## Accuracy against memory saved"), report);
+    assertTrue(report.contains("| protocol | kvpress: the context was compressed with the question taking part in the scoring"), report);
 
     try (Store s = Store.open(runDir.resolve("kv_transition.sqlite"))) {
       List<RunTables.UnitResult> units = new RunTables(s).units();
