@@ -208,14 +208,16 @@ public final class KlOutputs {
     out.printf(Locale.ROOT, "%-4s %-28s %12s %-25s %4s %7s %8s  %s%n", "rank", "prompt_id", run.estimator().id(),
         pct(run.options().ciLevel()) + " CI", "n", "tokens", "coverage", "flags");
     int rank = 0;
+    NaNotes notes = new NaNotes();
     for (PromptDivergence d : run.ranked()) {
       if (rank == top) break;
       rank++;
       out.printf(Locale.ROOT, "%-4d %-28s %12s %-25s %4d %7d %8s  %s%n", rank, clip(d.promptId(), 28), valueCell(d),
-          Double.isNaN(d.value()) ? "n/a" : "[" + num(d.ciLow()) + ", " + num(d.ciHigh()) + "]", d.nSamples(), d.nTokens(),
-          cell(d.meanCoverage()),
+          Double.isNaN(d.value()) ? "n/a" : notes.interval(d, d.ciLow(), d.ciHigh(), "CI"), d.nSamples(), d.nTokens(),
+          notes.cell(d, d.meanCoverage(), "coverage"),
           flags(d));
     }
+    if (!notes.isEmpty()) out.println(notes.legend());
     KlSummary s = run.summary();
     if (s.nFinite() == 0) {
       out.printf(Locale.ROOT, "n=0 finite (of %d compared; %d infinite, %d not comparable): mean, median, min, max n/a"

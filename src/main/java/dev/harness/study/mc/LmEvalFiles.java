@@ -257,11 +257,13 @@ final class LmEvalFiles {
     if (!v.isLocal()) args.append(",base_url=").append(v.baseUrl());
     m.put("model_args", args.toString());
     // HFLM.get_model_info (lm-eval adds it only for its HF model; for an API model the keys are null here)
-    LmEvalMeta.ModelInfo info = v.isLocal() ? ModelSource.of(v).info() : null;
+    ModelSource src = ModelSource.of(v);
+    LmEvalMeta.ModelInfo info = v.isLocal() ? src.info() : null;
     m.put("model_num_parameters", info == null ? null : info.numParameters());
     m.put("model_dtype", info == null ? null : info.dtype());
     m.put("model_revision", info == null ? null : info.revision());
     m.put("model_sha", info == null ? null : info.sha());
+    if (info != null && v.adapter() != null) m.put("peft_sha", src.peftSha());
     m.put("dtype", v.dtype());
     m.put("quantization", v.quantization());
     m.put("batch_size", c.mc().batchSize());

@@ -12,7 +12,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -185,12 +184,10 @@ final class LmEvalMeta {
       JsonNode header = JSON.readTree(new String(in.readNBytes((int) n), StandardCharsets.UTF_8));
       long total = 0;
       boolean hasEmbedding = false;
-      for (Iterator<String> it = header.fieldNames(); it.hasNext(); ) {
-        String k = it.next();
-        hasEmbedding |= k.endsWith("embed_tokens.weight") || k.endsWith("wte.weight");
+      for (Map.Entry<String, JsonNode> e : header.properties()) {
+        hasEmbedding |= e.getKey().endsWith("embed_tokens.weight") || e.getKey().endsWith("wte.weight");
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : header.properties()) {
         if (e.getKey().equals("__metadata__")) continue;
         if (tied && hasEmbedding && e.getKey().equals("lm_head.weight")) continue;
         long size = 1;

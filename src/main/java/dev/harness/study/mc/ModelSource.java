@@ -35,12 +35,43 @@ record ModelSource(Path dir, String sha, EngineConfig variant) {
     return new ModelSource(null, null, v);
   }
 
+  /** The tensors of an unmerged adapter's {@code adapter_model.safetensors}; 0 without one (or merged). */
+  long adapterParameters() {
+    if (variant.adapter() == null || variant.loraMerge()) return 0;
+    Path f = Path.of(variant.adapter()).resolve("adapter_model.safetensors");
+    if (!Files.isRegularFile(f)) return 0;
+    try {
+      return LmEvalMeta.safetensorsParameters(f, false);
+    } catch (java.io.IOException e) {
+      return 0;
+    }
+  }
+
+  /** HFLM.get_model_info's {@code peft_sha}: the adapter's HF cache commit when it is a snapshot folder, else "". */
+  String peftSha() {
+    Path p = Path.of(variant.adapter()).toAbsolutePath().normalize();
+    Path parent = p.getParent();
+    boolean snapshot = parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("snapshots")
+        && COMMIT.matcher(p.getFileName().toString()).matches();
+    return snapshot ? p.getFileName().toString() : "";
+  }
+
   /**
    * The metadata lm-eval would write. For the openai engine the model fields come from nowhere (lm-eval's API models
    * have no {@code get_model_info}) and {@code max_length} is TemplateAPI's: the configured one (default 2048) − 1.
    */
   LmEvalMeta.ModelInfo info() {
-    if (variant.isLocal()) return LmEvalMeta.modelInfo(dir, sha, variant.dtype(), variant.maxLength(), true);
+    if (variant.isLocal()) {
+      LmEvalMeta.ModelInfo i = LmEvalMeta.modelInfo(dir, sha, variant.dtype(), variant.maxLength(), true);
+      // HFLM loads an adapter with PeftModel.from_pretrained (unmerged): num_parameters() then counts the LoRA
+      // matrices injected into the model too
+      long lora = adapterParameters();
+      if (lora > 0 && i.numParameters() >= 0) {
+        i = new LmEvalMeta.ModelInfo(i.numParameters() + lora, i.dtype(), i.revision(), i.sha(), i.padToken(),
+            i.eosToken(), i.bosToken(), i.eotTokenId(), i.maxLength());
+      }
+      return i;
+    }
     LmEvalMeta.ModelInfo t = LmEvalMeta.modelInfo(dir, sha, variant.dtype(), null, false);
     int maxLength = (variant.maxLength() == null ? LmEvalMeta.DEFAULT_MAX_LENGTH : variant.maxLength()) - 1;
     return new LmEvalMeta.ModelInfo(-1, null, null, null, t.padToken(), t.eosToken(), t.bosToken(), t.eotTokenId(), maxLength);

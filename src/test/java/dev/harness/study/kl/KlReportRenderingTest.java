@@ -68,6 +68,7 @@ class KlReportRenderingTest {
     StringWriter top = new StringWriter();
     KlOutputs.printTop(run, 10, new PrintWriter(top));
     assertFalse(NAN.matcher(top.toString()).find(), top.toString());
+    assertTrue(top.toString().contains("n/a — coverage: " + NaNotes.TOPK_UNDEFINED), top.toString());
   }
 
   @Test

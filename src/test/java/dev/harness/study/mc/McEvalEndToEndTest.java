@@ -258,6 +258,12 @@ class McEvalEndToEndTest {
     Path loraDir = dir.resolve("runs/batch1/lm_eval/tiny-llama-gqa-lora");
     JsonNode lres = JSON.readTree(only(loraDir, "results_").toFile());
     assertTrue(lres.at("/config/model_args").asText().contains(",peft=" + LORA), lres.at("/config/model_args").asText());
+    // lm-eval names an adapter run by its peft= value (_get_model_name) and counts the injected LoRA matrices
+    // (PeftModel, unmerged): 187,328 base + 2,496 adapter parameters (both from the safetensors headers)
+    assertEquals(LORA.toString(), lres.get("model_name").asText());
+    assertEquals("..__shared__models__tiny-llama-gqa-lora", lres.get("model_name_sanitized").asText());
+    assertEquals(187328 + 2496, lres.at("/config/model_num_parameters").asLong());
+    assertEquals("", lres.at("/config/peft_sha").asText());
     assertTrue(Files.readString(dir.resolve("runs/batch1/report.md")).contains("- adapter: `" + LORA + "`"));
   }
 
