@@ -69,6 +69,9 @@ public final class LocalServedEngine implements dev.harness.engine.Engine, Promp
   }
 
   @Override
+  public boolean appliesLogitAdjustments() { return true; }
+
+  @Override
   public boolean hasChatTemplate() { return chatTemplate != null || engine.hfTokenizer().chatTemplate() != null; }
 
   @Override

@@ -208,6 +208,11 @@ final class CompletionRunner {
    * returns the prompt's ids when it counted them (an id prompt, or a text prompt tokenized with special tokens), else null.
    */
   int[] checkWindow(ServeRequest r, int knownCount) {
+    if (!r.adjust().isNone() && !(engine(r.model()) instanceof PromptScorer ps && ps.appliesLogitAdjustments())) {
+      String f = !r.adjust().logitBias().isEmpty() ? "logit_bias" : r.adjust().presencePenalty() != 0 ? "presence_penalty"
+          : r.adjust().frequencyPenalty() != 0 ? "frequency_penalty" : "repetition_penalty";
+      throw ApiError.invalid(f, "'" + f + "' is not supported by this server's engine; remove it from the request.");
+    }
     int w = contextWindow(r.model());
     if (w <= 0) return r.promptIds();
     int[] ids = r.hasIds() ? r.promptIds() : !r.chat() && tokenizer != null ? toArray(tokenizer.encode(r.text(), true)) : null;

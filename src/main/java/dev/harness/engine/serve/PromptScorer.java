@@ -101,6 +101,9 @@ public interface PromptScorer {
    */
   default Map<String, Object> tokenizerInfo() { return null; }
 
+  /** Whether the engine applies a request's logit_bias and penalties ({@code CompletionRequest.adjust}); else the server refuses them. */
+  default boolean appliesLogitAdjustments() { return false; }
+
   /** The vocabulary size ids are checked against, or -1 when unknown. */
   default int vocabSize() { return -1; }
 
