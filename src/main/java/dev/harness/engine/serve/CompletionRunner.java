@@ -82,7 +82,7 @@ final class CompletionRunner {
           + " chat template if the tokenizer does not define one. (This checkpoint has none: start `harness serve` with"
           + " --chat-template FILE, or use /v1/completions.)");
     }
-    checkWindow(r, -1);
+    checkWindow(r, contextWindow(r.model()) > 0 && e instanceof PromptScorer ps ? ps.promptTokenCount(r.prompt()) : -1);
   }
 
   // ---------------------------------------------------------------- completions

@@ -165,7 +165,7 @@ public final class OpenAiServer implements AutoCloseable {
    * requests get vLLM's 400. {@code n} must be >= 1 and not above the engine's own window.
    */
   public OpenAiServer maxModelLen(int n) {
-    int own = runner.contextWindow(null);
+    int own = engines.get(modelId) instanceof PromptScorer ps ? ps.contextWindow() : -1; // the checkpoint's, not an earlier cap
     if (n < 1) throw new IllegalArgumentException("max_model_len must be >= 1, got " + n);
     if (own > 0 && n > own) {
       throw new IllegalArgumentException("User-specified max_model_len (" + n + ") is greater than the derived max_model_len ("
