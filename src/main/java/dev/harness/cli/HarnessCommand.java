@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         PhaseCommands.Prepare.class, PhaseCommands.Run.class, PhaseCommands.Score.class,
         PhaseCommands.Analyze.class, PhaseCommands.Report.class, AllCommand.class,
-        GenerateCommand.class, LogprobsCommand.class, ServeCommand.class, KlCommand.class, BenchCommand.class,
+        GenerateCommand.class, LogprobsCommand.class, ServeCommand.class, ServeBenchCommand.class, KlCommand.class, BenchCommand.class,
         FinetuneCommand.class,
         picocli.CommandLine.HelpCommand.class
     })

@@ -69,6 +69,12 @@ public final class LocalServedEngine implements dev.harness.engine.Engine, Promp
   }
 
   @Override
+  public int promptTokenCount(Prompt p) { return (chatTemplate != null && p.isChat() ? templated(p) : engine.promptIds(p)).length; }
+
+  @Override
+  public boolean appliesLogitAdjustments() { return true; }
+
+  @Override
   public boolean hasChatTemplate() { return chatTemplate != null || engine.hfTokenizer().chatTemplate() != null; }
 
   @Override

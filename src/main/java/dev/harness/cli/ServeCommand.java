@@ -32,7 +32,9 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Bind address (default ${DEFAULT-VALUE}).") String host;
   @Option(names = "--port", defaultValue = "8000", description = "Port (0 = any free port; default ${DEFAULT-VALUE}).") int port;
-  @Option(names = "--threads", defaultValue = "4", description = "HTTP worker threads.") int threads;
+  @Option(names = "--threads", defaultValue = "32",
+      description = "HTTP worker threads = requests in flight at most; concurrent ones are batched through the engine (default ${DEFAULT-VALUE}).")
+  int threads;
   @Option(names = "--served-model-name", paramLabel = "NAME", description = "Model id clients use (default: --model).")
   String servedName;
   @Option(names = "--api-key", paramLabel = "KEY", description = "Require 'Authorization: Bearer KEY' (else 401), as vLLM's --api-key.")

@@ -502,8 +502,11 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     String text = "";
     String finish = "length";
 
+    final int[] prompt;
+
     Generation(CompletionRequest r, int[] prompt) {
       this.r = r;
+      this.prompt = prompt;
       this.rng = r.seed() != null ? new Random(r.seed()) : new Random();
       this.anchor = prompt[prompt.length - 1];
     }
@@ -513,7 +516,7 @@ public final class LocalEngine implements dev.harness.engine.Engine {
      * next, or −1 when the generation is over (EOS, a stop string, max tokens or the end of the window).
      */
     int accept(float[] logits, int nextPosition) {
-      int next = Sampler.next(logits, r.temperature(), r.topP(), rng);
+      int next = Sampler.next(r.adjust().isNone() ? logits : r.adjust().apply(logits, prompt, gen), r.temperature(), r.topP(), rng);
       if (eosIds.contains(next)) {
         finish = "stop";
         return -1;

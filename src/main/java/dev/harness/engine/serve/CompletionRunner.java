@@ -17,9 +17,10 @@ import java.util.stream.Collectors;
  * order, each prompt's n outputs in order, {@code index = len(choices)}, i.e. prompt_i × n + j).
  *
  * <p>Token-id prompts are scored and continued exactly as sent ({@link PromptScorer#idsTopLogprobsBatch},
- * {@link PromptScorer#completeIdsBatch}: one batch through the engine for all prompts × n); several text prompts are
- * tokenized with the server's tokenizer (special tokens added, as vLLM does for text) and batched the same way. A single
- * text prompt, a request with KV fields, or an engine that is no {@link PromptScorer}: one engine call per choice.
+ * {@link PromptScorer#completeIdsBatch}: one batch through the engine for all prompts × n, shared with concurrent
+ * requests by the engine's {@link EngineBatcher}); text prompts are tokenized with the server's tokenizer (special
+ * tokens added, as vLLM does for text and as the local engine renders text) and batched the same way. A request with
+ * KV fields, or an engine that cannot generate from ids: one engine call per choice.
  */
 final class CompletionRunner {
   /** One choice, ready to shape: its text, finish reason, tokens and offsets (when log-probs) and its prompt's counts. */
@@ -31,6 +32,7 @@ final class CompletionRunner {
   private final String defaultModel;
   private final Tokenizer tokenizer;
   private volatile int maxModelLen = -1;
+  private final Map<PromptScorer, EngineBatcher> batchers = new java.util.concurrent.ConcurrentHashMap<>();
 
   CompletionRunner(Map<String, Engine> engines, Map<String, EchoScoring> echoes, String defaultModel, Tokenizer tokenizerOrNull) {
     this.engines = engines;
@@ -38,6 +40,9 @@ final class CompletionRunner {
     this.defaultModel = defaultModel;
     this.tokenizer = tokenizerOrNull;
   }
+
+  /** The batcher of one engine: concurrent requests to it share its batched forward passes. */
+  EngineBatcher batcher(PromptScorer ps) { return batchers.computeIfAbsent(ps, EngineBatcher::new); }
 
   /** Caps the context window (vLLM's --max-model-len); -1: the engine's own. */
   void maxModelLen(int cap) { this.maxModelLen = cap; }
@@ -77,7 +82,7 @@ final class CompletionRunner {
           + " chat template if the tokenizer does not define one. (This checkpoint has none: start `harness serve` with"
           + " --chat-template FILE, or use /v1/completions.)");
     }
-    checkWindow(r, -1);
+    checkWindow(r, contextWindow(r.model()) > 0 && e instanceof PromptScorer ps ? ps.promptTokenCount(r.prompt()) : -1);
   }
 
   // ---------------------------------------------------------------- completions
@@ -113,7 +118,7 @@ final class CompletionRunner {
         throw ApiError.invalid("prompt", "'echo' with 'logprobs' on token-id prompts is not supported by this server's engine.");
       }
       try {
-        scored = ps.idsTopLogprobsBatch(ids, first.topLogprobs());
+        scored = batcher(ps).score(ids, first.topLogprobs());
       } catch (UnsupportedOperationException x) {
         throw ApiError.invalid("prompt", "'echo' with 'logprobs' on token-id prompts: " + x.getMessage() + ".");
       }
@@ -133,9 +138,8 @@ final class CompletionRunner {
       for (ServeRequest r : prompts) out.add(java.util.Collections.nCopies(r.n(), null));
       return out;
     }
-    int total = prompts.stream().mapToInt(ServeRequest::n).sum();
     boolean anyIds = prompts.stream().anyMatch(ServeRequest::hasIds);
-    boolean batch = e instanceof PromptScorer && first.kv() == null && tokenizer != null && (anyIds || total > 1);
+    boolean batch = e instanceof PromptScorer && first.kv() == null && tokenizer != null;
     if (anyIds && !(e instanceof PromptScorer)) {
       throw ApiError.invalid("prompt", "Generation from token-id prompts is not supported by this server's engine.");
     }
@@ -152,7 +156,7 @@ final class CompletionRunner {
     }
     List<Completion> done;
     try {
-      done = ((PromptScorer) e).completeIdsBatch(ids, reqs);
+      done = batcher((PromptScorer) e).generate(ids, reqs);
     } catch (UnsupportedOperationException x) {
       if (!anyIds) return oneByOne(prompts, e); // text prompts: the engine renders them itself
       throw ApiError.invalid("prompt", "Generation from token-id prompts: " + x.getMessage() + ".");
@@ -208,6 +212,11 @@ final class CompletionRunner {
    * returns the prompt's ids when it counted them (an id prompt, or a text prompt tokenized with special tokens), else null.
    */
   int[] checkWindow(ServeRequest r, int knownCount) {
+    if (!r.adjust().isNone() && !(engine(r.model()) instanceof PromptScorer ps && ps.appliesLogitAdjustments())) {
+      String f = !r.adjust().logitBias().isEmpty() ? "logit_bias" : r.adjust().presencePenalty() != 0 ? "presence_penalty"
+          : r.adjust().frequencyPenalty() != 0 ? "frequency_penalty" : "repetition_penalty";
+      throw ApiError.invalid(f, "'" + f + "' is not supported by this server's engine; remove it from the request.");
+    }
     int w = contextWindow(r.model());
     if (w <= 0) return r.promptIds();
     int[] ids = r.hasIds() ? r.promptIds() : !r.chat() && tokenizer != null ? toArray(tokenizer.encode(r.text(), true)) : null;

@@ -42,14 +42,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code POST /v1/completions}, {@code GET /health}. Unknown path → 404, wrong method → 405, all in OpenAI's error
  * shape {@code {"error": {"message", "type", "param", "code"}}}; never a stack trace.
  *
- * <p>Request fields (unknown fields are ignored):
+ * <p>Request fields (unknown fields are ignored; fields this server does not implement, {@link RequestParser#UNSUPPORTED},
+ * get a 400 naming them):
  * <ul>
  *   <li>both: {@code model} (optional; another id → 404 model_not_found), {@code max_tokens} or
  *       {@code max_completion_tokens} (chat default {@value RequestParser#DEFAULT_CHAT_MAX_TOKENS}, ≥ 1; completions
  *       default {@value RequestParser#DEFAULT_COMPLETIONS_MAX_TOKENS}, ≥ 0 — 0 generates nothing), {@code temperature}
  *       (≥ 0, default 1), {@code top_p} ((0, 1], default 1), {@code seed}, {@code stop} (string or list), {@code n}
  *       (1..128; sample j is seeded {@code seed + j}), {@code best_of} (only = n), {@code stream},
- *       {@code stream_options.include_usage}. Choices are numbered as vLLM does: {@code index = prompt_i * n + j}.
+ *       {@code stream_options.include_usage}, {@code logit_bias}, {@code presence_penalty}, {@code frequency_penalty},
+ *       {@code repetition_penalty} (as vLLM v1, {@link dev.harness.engine.LogitAdjustments}; engines that cannot apply
+ *       them → 400). Choices are numbered as vLLM does: {@code index = prompt_i * n + j}.
  *   <li>chat: {@code messages} (roles system/developer/user/assistant; content a string or text parts),
  *       {@code logprobs} (boolean) + {@code top_logprobs} (int), vLLM's {@code continue_final_message} (the final
  *       assistant message becomes {@code Prompt.prefill}; the engine continues it) and {@code add_generation_prompt}
@@ -168,7 +171,7 @@ public final class OpenAiServer implements AutoCloseable {
    * requests get vLLM's 400. {@code n} must be >= 1 and not above the engine's own window.
    */
   public OpenAiServer maxModelLen(int n) {
-    int own = runner.contextWindow(null);
+    int own = engines.get(modelId) instanceof PromptScorer ps ? ps.contextWindow() : -1; // the checkpoint's, not an earlier cap
     if (n < 1) throw new IllegalArgumentException("max_model_len must be >= 1, got " + n);
     if (own > 0 && n > own) {
       throw new IllegalArgumentException("User-specified max_model_len (" + n + ") is greater than the derived max_model_len ("

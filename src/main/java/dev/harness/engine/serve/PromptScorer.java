@@ -101,6 +101,12 @@ public interface PromptScorer {
    */
   default Map<String, Object> tokenizerInfo() { return null; }
 
+  /** The number of tokens the engine feeds the model for {@code prompt} (chat: after the template), or -1 when unknown. */
+  default int promptTokenCount(dev.harness.engine.Prompt prompt) { return -1; }
+
+  /** Whether the engine applies a request's logit_bias and penalties ({@code CompletionRequest.adjust}); else the server refuses them. */
+  default boolean appliesLogitAdjustments() { return false; }
+
   /** The vocabulary size ids are checked against, or -1 when unknown. */
   default int vocabSize() { return -1; }
 

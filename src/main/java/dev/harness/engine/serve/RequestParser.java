@@ -3,6 +3,7 @@ package dev.harness.engine.serve;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harness.engine.KvSpec;
+import dev.harness.engine.LogitAdjustments;
 import dev.harness.engine.Message;
 import dev.harness.engine.Prompt;
 import dev.harness.engine.Tokenizer;
@@ -33,8 +34,7 @@ final class RequestParser {
    * 400 naming it, instead of being served as if it were absent.
    */
   static final List<String> UNSUPPORTED = List.of("response_format", "tools", "tool_choice", "functions", "function_call",
-      "suffix", "prompt_logprobs", "logit_bias", "presence_penalty", "frequency_penalty", "repetition_penalty",
-      "guided_json", "guided_regex", "guided_choice", "guided_grammar", "min_tokens", "use_beam_search", "lora_request");
+      "suffix", "prompt_logprobs", "guided_json", "guided_regex", "guided_choice", "guided_grammar", "min_tokens", "use_beam_search", "lora_request");
   /** Choices per prompt at most (vLLM has no fixed cap; this keeps one request from holding the engine for long). */
   static final int MAX_N = 128;
   /** Prompts per completions request at most. */
@@ -61,8 +61,6 @@ final class RequestParser {
     for (String f : UNSUPPORTED) {
       JsonNode v = b.get(f);
       if (v == null || v.isNull()) continue;
-      if (v.isNumber() && v.asDouble() == 0 && f.endsWith("_penalty") && !f.startsWith("repetition")) continue;
-      if (f.equals("repetition_penalty") && v.isNumber() && v.asDouble() == 1) continue;
       if (f.equals("min_tokens") && v.isNumber() && v.asDouble() == 0) continue;
       if ((v.isObject() || v.isArray()) && v.isEmpty()) continue;
       if (f.equals("suffix") && v.isTextual() && v.asText().isEmpty()) continue;
@@ -110,7 +108,7 @@ final class RequestParser {
     if (topK > 0 && !logprobs) throw ApiError.invalid("top_logprobs", "'top_logprobs' requires 'logprobs' to be true.");
     checkLogprobs("top_logprobs", topK);
     return new ServeRequest(true, prompt, maxTokens, temperature(b), topP(b), seed(b), stop(b), logprobs, topK, false,
-        bool(b, "stream", false), includeUsage(b), kv(b), model, null, n);
+        bool(b, "stream", false), includeUsage(b), kv(b), model, null, n, adjust(b));
   }
 
   /** The first (often only) prompt of a completions request; see {@link #completionsBatch}. */
@@ -150,14 +148,60 @@ final class RequestParser {
     boolean stream = bool(b, "stream", false);
     boolean usage = includeUsage(b);
     var kv = kv(b);
+    LogitAdjustments adjust = adjust(b);
     List<ServeRequest> out = new ArrayList<>();
     for (int i = 0; i < texts.size(); i++) {
       int[] ids = idLists.get(i);
       String text = ids != null ? decode(ids) : texts.get(i);
       out.add(new ServeRequest(false, Prompt.text(text), maxTokens, temperature, topP, seed, stop, logprobs, topK, echo, stream,
-          usage, kv, model, ids, n));
+          usage, kv, model, ids, n, adjust));
     }
     return out;
+  }
+
+  /**
+   * logit_bias and the three penalties, validated as vLLM's SamplingParams._verify_args does (presence / frequency in
+   * [-2, 2], repetition in (0, 2]); logit_bias keys are token ids (strings), values clamped to [-100, 100]
+   * (protocol.py to_sampling_params), ids outside the vocabulary → 400.
+   */
+  private LogitAdjustments adjust(JsonNode b) {
+    double presence = penalty(b, "presence_penalty", 0);
+    double frequency = penalty(b, "frequency_penalty", 0);
+    Double rep = number(b, "repetition_penalty");
+    double repetition = rep == null ? 1 : rep;
+    if (!(repetition > 0 && repetition <= 2)) {
+      throw ApiError.invalid("repetition_penalty", "repetition_penalty must be in (0, 2], got " + repetition + ".");
+    }
+    Map<Integer, Double> bias = new LinkedHashMap<>();
+    JsonNode lb = b.get("logit_bias");
+    if (lb != null && !lb.isNull()) {
+      if (!lb.isObject()) throw ApiError.invalid("logit_bias", "'logit_bias' must be an object of token id → bias.");
+      List<Integer> outOfVocab = new ArrayList<>();
+      for (var it = lb.fields(); it.hasNext(); ) {
+        var e = it.next();
+        int id;
+        try {
+          id = Integer.parseInt(e.getKey().strip());
+        } catch (NumberFormatException x) {
+          throw ApiError.invalid("logit_bias", "'logit_bias' keys must be token ids, got '" + e.getKey() + "'.");
+        }
+        if (!e.getValue().isNumber()) throw ApiError.invalid("logit_bias", "'logit_bias' values must be numbers, got " + e.getValue() + ".");
+        if (id < 0 || (vocabSize > 0 && id >= vocabSize)) outOfVocab.add(id);
+        bias.put(id, Math.max(-100.0, Math.min(100.0, e.getValue().asDouble())));
+      }
+      if (!outOfVocab.isEmpty()) {
+        throw ApiError.invalid("logit_bias", "token_id(s) " + outOfVocab + " in logit_bias contain out-of-vocab token ids."
+            + (vocabSize > 0 ? " Vocabulary size: " + vocabSize : ""));
+      }
+    }
+    return new LogitAdjustments(bias, presence, frequency, repetition);
+  }
+
+  private static double penalty(JsonNode b, String name, double dflt) {
+    Double v = number(b, name);
+    if (v == null) return dflt;
+    if (!(v >= -2 && v <= 2)) throw ApiError.invalid(name, name + " must be in [-2, 2], got " + v + ".");
+    return v;
   }
 
   /** The served model id the request names (the default when it names none). */

@@ -2,6 +2,7 @@ package dev.harness.engine.serve;
 
 import dev.harness.engine.CompletionRequest;
 import dev.harness.engine.KvSpec;
+import dev.harness.engine.LogitAdjustments;
 import dev.harness.engine.Prompt;
 import java.util.List;
 
@@ -27,10 +28,12 @@ record ServeRequest(
     KvSpec kv,
     String model,
     int[] promptIds,
-    int n) {
+    int n,
+    LogitAdjustments adjust) {
 
   ServeRequest {
     stop = stop == null ? List.of() : List.copyOf(stop);
+    adjust = adjust == null ? LogitAdjustments.NONE : adjust;
   }
 
   /** The engine request; only when {@code maxTokens >= 1}. */
@@ -42,7 +45,7 @@ record ServeRequest(
    */
   CompletionRequest toEngine(int j) {
     Long s = seed == null ? null : seed + j;
-    return new CompletionRequest(prompt, maxTokens, temperature, topP, s, stop, logprobs, logprobs ? topLogprobs : 0, kv);
+    return new CompletionRequest(prompt, maxTokens, temperature, topP, s, stop, logprobs, logprobs ? topLogprobs : 0, kv, adjust);
   }
 
   /** Whether the prompt came as token ids (then {@link #promptIds} is scored exactly as sent). */

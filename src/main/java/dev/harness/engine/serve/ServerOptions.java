@@ -2,12 +2,13 @@ package dev.harness.engine.serve;
 
 /**
  * Where and how an {@link OpenAiServer} listens: {@code host} (null or blank → 127.0.0.1), {@code port} (0 = an
- * ephemeral port, see {@link OpenAiServer#port()}), and {@code threads} handling requests (the engine serialises
- * its own work; a few threads keep {@code /v1/models} and queued requests responsive).
+ * ephemeral port, see {@link OpenAiServer#port()}), and {@code threads} handling requests: requests in flight at most
+ * (started lazily); concurrent requests to one engine are batched ({@link EngineBatcher}), so more threads than
+ * concurrent clients lets all of them share a batch.
  */
 public record ServerOptions(String host, int port, int threads) {
   public static final String DEFAULT_HOST = "127.0.0.1";
-  public static final int DEFAULT_THREADS = 4;
+  public static final int DEFAULT_THREADS = 32;
 
   public ServerOptions {
     host = host == null || host.isBlank() ? DEFAULT_HOST : host.strip();

@@ -65,6 +65,12 @@ class ServeChatTemplateTest {
         assertEquals(2048, info.get("model_max_length").asInt());
         assertEquals(TEMPLATE, info.get("chat_template").asText());
         assertFalse(send(none, "GET", "/tokenizer_info", null, 200).has("chat_template"));
+
+        // the templated chat prompt counts against the window (vLLM's check), not just max_tokens
+        with.maxModelLen(ids.length + 5);
+        assertEquals("prompt", send(with, "POST", "/v1/chat/completions", CHAT, 400).at("/error/param").asText());
+        with.maxModelLen(ids.length + 6);
+        send(with, "POST", "/v1/chat/completions", CHAT, 200);
       }
     }
   }

@@ -74,7 +74,7 @@ class ServeIdPromptsTest {
           + " \"logprobs\": true, \"top_logprobs\": 21}", 400).at("/error/param").asText());
       assertEquals("response_format", post(server, "/v1/completions", "{\"prompt\": \"a\", \"response_format\": {\"type\": \"json_object\"}}", 400)
           .at("/error/param").asText());
-      assertEquals("logit_bias", post(server, "/v1/completions", "{\"prompt\": \"a\", \"logit_bias\": {\"5\": 10}}", 400).at("/error/param").asText());
+      assertEquals("logit_bias", post(server, "/v1/completions", "{\"prompt\": \"a\", \"logit_bias\": {\"" + local.vocabSize() + "\": 10}}", 400).at("/error/param").asText());
       assertEquals("max_tokens", post(server, "/v1/completions", "{\"prompt\": \"a\", \"max_tokens\": 1000000000}", 400).at("/error/param").asText());
       int window = local.maxLength();
       assertEquals("prompt", post(server, "/v1/completions", "{\"prompt\": [" + join(new int[window - 2]) + "], \"max_tokens\": 3}", 400)
