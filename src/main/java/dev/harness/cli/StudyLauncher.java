@@ -28,7 +28,7 @@ final class StudyLauncher {
     Path dataDir = "runs".equals(cfg.output().root()) ? Path.of("data") : Path.of(cfg.output().root(), "data");
     try (Store store = Store.open(runDir.resolve(cfg.study() + ".sqlite"))) {
       StudyContext ctx = new StudyContext(cfg, o.config.toString(), runDir, dataDir, store,
-          new DefaultEngineFactory(env), env, cl.getOut(), cl.getErr(), o.verbose);
+          new DefaultEngineFactory(env), env, cl.getOut(), cl.getErr(), o.verbose, force);
       PhaseRunner.run(study, phases, skipDone, force, ctx);
     }
     return ExitCodes.OK;

@@ -61,6 +61,7 @@ final class KlReport {
     String pct = KlOutputs.num(s.ciLevel() * 100) + "%";
     Markdown md = new Markdown();
     md.heading(1, "kl: where " + s.variantA() + " and " + s.variantB() + " diverge most (" + c.output().expGroupId() + ")");
+    md.paragraph(KlUnits.provenance(c, t).line());
     md.bullet("A = `" + pair.nameA() + "`: " + describe(pair.a()));
     md.bullet("B = `" + pair.nameB() + "`: " + describe(pair.b()));
     md.bullet("estimator: `" + est.id() + "`" + (est.biased() ? " (**biased**, kept for comparison)" : ""));
@@ -80,8 +81,12 @@ final class KlReport {
     md.paragraph(est.description());
 
     md.heading(2, "Samples per variant");
-    List<KlTables.SampleRow> samples = t.samples();
-    List<KlTables.CrossRow> cross = t.crossScores();
+    List<KlTables.SampleRow> samples = KlUnits.current(c, t, t.samples());
+    java.util.Set<String> currentKeys = new java.util.HashSet<>();
+    samples.forEach(x -> currentKeys.add(x.unitKey()));
+    java.util.Set<String> scorers = KlUnits.currentScorers(c);
+    List<KlTables.CrossRow> cross = t.crossScores().stream()
+        .filter(x -> currentKeys.contains(x.unitKey()) && scorers.contains(x.scorer())).toList();
     List<List<String>> srows = new ArrayList<>();
     for (EngineConfig v : c.engines()) {
       List<KlTables.SampleRow> mine = samples.stream().filter(x -> x.variant().equals(v.name())).toList();
@@ -91,7 +96,7 @@ final class KlReport {
           .collect(Collectors.joining(", "));
       String models = mine.stream().map(KlTables.SampleRow::model).filter(java.util.Objects::nonNull).distinct()
           .collect(Collectors.joining(", "));
-      String scorer = est == Estimator.TEXT_MC ? KlTextScoring.scorer(v.name()) : v.name();
+      String scorer = est == Estimator.TEXT_MC ? KlTextScoring.scorer(c, v) : KlUnits.crossScorer(c, v);
       List<KlTables.CrossRow> scoredUnder = cross.stream().filter(x -> x.scorer().equals(scorer)).toList();
       long crossOk = scoredUnder.stream().filter(KlTables.CrossRow::ok).count();
       srows.add(List.of(v.name(), models, providers, String.valueOf(mine.size()), String.valueOf(ok),

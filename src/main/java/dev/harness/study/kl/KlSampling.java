@@ -49,9 +49,11 @@ final class KlSampling {
 
   static List<Unit> units(ExperimentConfig c, List<KlTables.PromptRow> prompts, EngineConfig variant) {
     List<Unit> out = new ArrayList<>();
+    dev.harness.study.EngineIdentity engine = dev.harness.study.EngineIdentity.of(variant);
     for (KlTables.PromptRow p : prompts) {
+      String id = dev.harness.study.UnitIdentity.hash(KlUnitIdentity.of(c, engine, p));
       for (int s = 0; s < c.kl().samples(); s++) {
-        out.add(new Unit(KlUnits.unitKey(variant.name(), p.promptId(), s), variant.name(), p, s,
+        out.add(new Unit(KlUnits.unitKey(variant.name(), p.promptId(), s, id), variant.name(), p, s,
             KlUnits.seed(c.generation().seed(), variant.name(), p.promptId(), s)));
       }
     }
