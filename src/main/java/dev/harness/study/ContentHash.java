@@ -20,9 +20,11 @@ import java.util.stream.Stream;
  * Content fingerprints of what a unit's engine loads, for the unit identities:
  *
  * <ul>
- *   <li>{@link #checkpoint}: a local checkpoint folder (or file) — SHA-256 over every file's relative name, size and
- *       modification time, plus the full bytes of its {@code *.json} files (config, tokenizer, index). Cheap (no
- *       weight bytes read); an edited, replaced or re-downloaded weight file changes size or mtime. A Hub id
+ *   <li>{@link #checkpoint}: a local checkpoint folder (or file) — SHA-256 over every file's relative name and size,
+ *       plus the SHA-256 of its bytes for files up to {@value #FULL_LIMIT} bytes (configs, tokenizers, small weights)
+ *       and the modification time for larger ones (multi-GB shards are not read: an edited, replaced or re-downloaded
+ *       shard changes size or mtime; a copied one counts as changed). Cached per (name, size, mtime) listing, so an
+ *       unchanged checkpoint is read once per process. A Hub id
  *       {@code org/name[@rev]} is identified by the commit its revision resolves to in the local HF cache
  *       ({@code refs/<rev>}; a snapshot is content-addressed by commit), or {@code unresolved:<rev>} before the
  *       first download.</li>
@@ -34,7 +36,9 @@ import java.util.stream.Stream;
  * Null in, null out; a path that does not exist is {@code missing:<path>} (the engine will refuse it when it opens).
  */
 public final class ContentHash {
+  static final long FULL_LIMIT = 64L << 20;
   private static final Map<String, String> FULL = new ConcurrentHashMap<>();
+  private static final Map<String, String> CHECKPOINT = new ConcurrentHashMap<>();
 
   private ContentHash() {}
 
@@ -42,7 +46,10 @@ public final class ContentHash {
   public static String checkpoint(String modelOrPath) {
     if (modelOrPath == null) return null;
     Path p = Path.of(modelOrPath);
-    if (Files.exists(p)) return "files:" + Json.sha256(listing(p, true)).substring(0, 16);
+    if (Files.exists(p)) {
+      String listing = p.toAbsolutePath().normalize() + "\n" + listing(p);
+      return CHECKPOINT.computeIfAbsent(listing, k -> "files:" + digestFiles(p, FULL_LIMIT).substring(0, 16));
+    }
     if (modelOrPath.startsWith("/") || modelOrPath.startsWith(".")) return "missing:" + modelOrPath;
     int at = modelOrPath.indexOf('@');
     String repo = at < 0 ? modelOrPath : modelOrPath.substring(0, at);
@@ -60,8 +67,8 @@ public final class ContentHash {
     if (path == null) return null;
     Path p = Path.of(path);
     if (!Files.exists(p)) return "missing:" + path;
-    String listing = p.toAbsolutePath().normalize() + "\n" + listing(p, false);
-    return FULL.computeIfAbsent(listing, k -> "sha256:" + digestFiles(p).substring(0, 16));
+    String listing = p.toAbsolutePath().normalize() + "\n" + listing(p);
+    return FULL.computeIfAbsent(listing, k -> "sha256:" + digestFiles(p, Long.MAX_VALUE).substring(0, 16));
   }
 
   private static List<Path> files(Path root) {
@@ -77,15 +84,13 @@ public final class ContentHash {
     return Files.isRegularFile(root) ? f.getFileName().toString() : root.relativize(f).toString();
   }
 
-  /** One line per file: name, size, mtime (and, with {@code json}, the SHA-256 of each *.json file's bytes). */
-  private static String listing(Path root, boolean json) {
+  /** One line per file: name, size, mtime (the cache key: any change re-reads). */
+  private static String listing(Path root) {
     StringBuilder sb = new StringBuilder();
     try {
       for (Path f : files(root)) {
         sb.append(name(root, f)).append('\t').append(Files.size(f)).append('\t')
-            .append(Files.getLastModifiedTime(f).toMillis());
-        if (json && f.getFileName().toString().endsWith(".json")) sb.append('\t').append(digest(List.of(f)));
-        sb.append('\n');
+            .append(Files.getLastModifiedTime(f).toMillis()).append('\n');
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + root + ": " + e.getMessage(), e);
@@ -93,9 +98,18 @@ public final class ContentHash {
     return sb.toString();
   }
 
-  private static String digestFiles(Path root) {
+  /** Per file: name, size, and the SHA-256 of its bytes (files up to {@code limit} bytes) or else its mtime. */
+  private static String digestFiles(Path root, long limit) {
     StringBuilder sb = new StringBuilder();
-    for (Path f : files(root)) sb.append(name(root, f)).append('\t').append(digest(List.of(f))).append('\n');
+    try {
+      for (Path f : files(root)) {
+        long size = Files.size(f);
+        sb.append(name(root, f)).append('\t').append(size).append('\t')
+            .append(size <= limit ? digest(List.of(f)) : "mtime=" + Files.getLastModifiedTime(f).toMillis()).append('\n');
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + root + ": " + e.getMessage(), e);
+    }
     return Json.sha256(sb.toString());
   }
 
