@@ -43,7 +43,7 @@ final class ControlReport {
     ControlTables t = new ControlTables(ctx.store());
     List<ControlTables.SummaryRow> summary = t.summary();
     List<ControlAnalyze.Scored> scored = ControlAnalyze.scored(ctx);
-    List<ControlTables.ResponseRow> responses = t.responses();
+    List<ControlTables.ResponseRow> responses = ControlRun.currentResponses(ctx);
 
     List<List<Object>> itemRows = new ArrayList<>();
     for (ControlAnalyze.Scored s : scored) itemRows.add(itemCsvRow(s));
@@ -187,6 +187,7 @@ final class ControlReport {
       List<ControlTables.WordRow> words) {
     Markdown md = new Markdown();
     md.heading(1, "output_control: " + c.output().expGroupId());
+    md.paragraph(ControlRun.provenance(ctx).line());
     String level = ControlAnalyze.pct(c.analysis().ci());
     md.paragraph("Can the model make its next-token distribution match a stated target? Each item asks for p% of one "
         + "word and q = 100 − p% of another (given words) or of two words of its choice (random words), within r% "

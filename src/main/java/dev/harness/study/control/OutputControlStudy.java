@@ -37,6 +37,7 @@ public final class OutputControlStudy implements Study {
         in.put("prompt_format", c.control().promptFormat());
         in.put("top_logprobs", c.control().topLogprobs());
         in.put("store_top", c.control().storeTop());
+        in.put("unit_identity", dev.harness.study.UnitIdentity.hash(new java.util.TreeSet<>(ControlRun.currentKeys(ctx))));
       }
       case SCORE -> {
         in.put("scorer", c.control().scorer());
@@ -58,6 +59,11 @@ public final class OutputControlStudy implements Study {
       case ANALYZE -> ctx.hasRunFiles(ControlAnalyze.PLOTS);
       case REPORT -> ctx.hasRunFiles(ControlReport.files(ctx.config()));
     };
+  }
+
+  @Override
+  public java.util.Optional<dev.harness.study.UnitStatus> unitStatus(StudyContext ctx) {
+    return java.util.Optional.of(ControlRun.status(ctx));
   }
 
   @Override
