@@ -30,6 +30,10 @@ public final class McEvalStudy implements Study {
       case RUN -> {
         in.put("variants", c.variants());
         in.put("seeds", McVariants.seeds(c));
+        java.util.TreeSet<String> keys = new java.util.TreeSet<>(); // model / adapter content, item texts
+        dev.harness.store.McTables t = new dev.harness.store.McTables(ctx.store());
+        for (var v : c.variants()) for (String task : c.tasks()) keys.addAll(McVariants.currentKeys(c, t, v, task));
+        in.put("unit_identity", dev.harness.study.UnitIdentity.hash(keys));
       }
       case SCORE -> in.put("score", 1);
       case ANALYZE -> {
@@ -50,6 +54,11 @@ public final class McEvalStudy implements Study {
       case ANALYZE -> ctx.hasRunFiles(McAnalyze.PLOTS) && ctx.hasRunFiles("summary.csv");
       case REPORT -> ctx.hasRunFiles("report.md");
     };
+  }
+
+  @Override
+  public java.util.Optional<dev.harness.study.UnitStatus> unitStatus(StudyContext ctx) {
+    return java.util.Optional.of(McVariants.status(ctx.config(), new dev.harness.store.McTables(ctx.store())));
   }
 
   @Override
