@@ -13,6 +13,12 @@ public record RunProvenance(String configHash, long currentUnits, long storedCur
     return new RunProvenance(configHash(c), currentUnits, storedCurrent, otherRows);
   }
 
+  /** From key sets: the current units' keys and the keys of every stored row (current or not). */
+  public static RunProvenance fromKeys(ExperimentConfig c, java.util.Set<String> current, java.util.Set<String> stored) {
+    long mine = stored.stream().filter(current::contains).count();
+    return of(c, current.size(), mine, stored.size() - mine);
+  }
+
   /** The first 12 hex digits of the SHA-256 of the effective configuration's JSON. */
   public static String configHash(ExperimentConfig c) { return UnitIdentity.hash(c); }
 

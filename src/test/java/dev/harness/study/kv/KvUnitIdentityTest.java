@@ -74,6 +74,9 @@ class KvUnitIdentityTest {
         });
         assertEquals(30, responses, "old rows are kept, never deleted");
       }
+      String report = Files.readString(dir.resolve("runs/identity/report.md"));
+      assertTrue(report.contains("12 units of the current configuration (12 with stored rows); 18 stored rows from"
+          + " other configurations are kept and not used"), report);
     }
   }
 
