@@ -38,8 +38,20 @@ final class ControlReport {
     return f;
   }
 
+  /** report.md when every current unit failed: counts by failure type with the stored evidence. */
+  static String failuresOnly(StudyContext ctx) {
+    List<dev.harness.study.FailuresOnlyReport.Failed> failed = new ArrayList<>();
+    for (ControlTables.ResponseRow r : ControlRun.currentResponses(ctx)) {
+      if (!r.ok()) failed.add(new dev.harness.study.FailuresOnlyReport.Failed(r.unitKey(), r.errorKind(), r.errorMessage()));
+    }
+    return dev.harness.study.FailuresOnlyReport.write(ctx, OutputControlStudy.NAME, ControlRun.provenance(ctx), failed,
+        "the control_responses table");
+  }
+
   String execute() {
     ExperimentConfig c = ctx.config();
+    List<ControlTables.ResponseRow> currentRows = ControlRun.currentResponses(ctx);
+    if (!currentRows.isEmpty() && currentRows.stream().noneMatch(ControlTables.ResponseRow::ok)) return failuresOnly(ctx);
     ControlTables t = new ControlTables(ctx.store());
     List<ControlTables.SummaryRow> summary = t.summary();
     List<ControlAnalyze.Scored> scored = ControlAnalyze.scored(ctx);

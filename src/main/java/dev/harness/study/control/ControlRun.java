@@ -138,6 +138,7 @@ final class ControlRun {
       }
     }
     if (sent > 0 && okTotal == 0) {
+      ControlReport.failuresOnly(ctx); // the evidence is readable before run exits 1
       throw new PhaseException(Phase.RUN, ctx.configPath(), "every request failed (" + failedTotal + "/" + sent
           + "); first error: " + firstError, null);
     }

@@ -38,6 +38,10 @@ final class KlReport {
     ExperimentConfig c = ctx.config();
     KlTables t = new KlTables(ctx.store());
     List<KlTables.DivergenceRow> rows = t.divergences();
+    List<KlTables.SampleRow> current = KlUnits.current(c, t, t.samples());
+    if (t.summary().isEmpty() && !current.isEmpty() && current.stream().noneMatch(KlTables.SampleRow::ok)) {
+      return failuresOnly(ctx);
+    }
     KlTables.SummaryRow s = t.summary().orElseThrow(() -> new PhaseException(Phase.REPORT, ctx.configPath(),
         "no divergence summary in " + ctx.store().file() + "; run 'harness analyze -c " + ctx.configPath()
             + "' first", null));
@@ -52,6 +56,21 @@ final class KlReport {
     Path report = ctx.runDir().resolve("report.md");
     TextFiles.writeAtomically(report, md.toString());
     return "report.md and " + CSV + " (" + rows.size() + " prompts) in " + ctx.runDir();
+  }
+
+  /** report.md when every current sample failed: counts by failure type with the stored evidence. */
+  static String failuresOnly(StudyContext ctx) {
+    ExperimentConfig c = ctx.config();
+    KlTables t = new KlTables(ctx.store());
+    List<dev.harness.study.FailuresOnlyReport.Failed> failed = new ArrayList<>();
+    for (KlTables.SampleRow r : KlUnits.current(c, t, t.samples())) {
+      if (!r.ok()) {
+        failed.add(new dev.harness.study.FailuresOnlyReport.Failed(r.unitKey(), r.errorKind(),
+            (r.httpStatus() == null ? "" : "HTTP " + r.httpStatus() + ": ") + r.errorMessage()));
+      }
+    }
+    return dev.harness.study.FailuresOnlyReport.write(ctx, KlStudy.NAME, KlUnits.provenance(c, t), failed,
+        "the samples table");
   }
 
   private Markdown build(ExperimentConfig c, KlTables t, List<KlTables.DivergenceRow> rows,

@@ -80,6 +80,7 @@ final class KlRunPhase {
     }
     List<KlTables.SampleRow> current = KlUnits.current(c, tables, tables.samples());
     if (sent > 0 && ok == 0 && current.stream().noneMatch(KlTables.SampleRow::ok)) {
+      KlReport.failuresOnly(ctx); // the evidence is readable before run exits 1
       String first = current.stream().filter(r -> !r.ok()).findFirst()
           .map(r -> r.errorKind() + ": " + r.errorMessage()).orElse("?");
       throw new PhaseException(Phase.RUN, ctx.configPath(), "every sample failed (" + failed + "/" + sent
