@@ -78,6 +78,38 @@ class KlLocalIdentityTest {
         + " configurations are kept and not used"), report); // 16 old samples (lora x3, base x1) + 24 old cross scores
   }
 
+  /**
+   * Quantization, dtype, merge mode and endpoint of the adapter variant: each, changed, re-samples only that variant's
+   * 4 units (and re-scores the pair's 8 cross scores, since the scorer changed too); the base variant is not re-sent.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"engines[1].quantization=nf4", "engines[1].dtype=float16",
+      "engines[1].lora_merge=true", "engines[1].endpoint=chat"})
+  void engineSettingsAreInTheIdentity(String set) throws Exception {
+    for (Path p : List.of(KlStudyLocalTest.GQA, LORA)) Assumptions.assumeTrue(Files.exists(p), "SKIPPED: " + p);
+    Path prompts = dir.resolve("p.json");
+    Files.writeString(prompts, "[{\"user\": \"hello there\"}, {\"user\": \"a second prompt\"}]");
+    Path cfg = dir.resolve("kl.yaml");
+    Files.writeString(cfg, """
+        study: kl
+        output: {exp_group_id: local, root: %s}
+        engines:
+          - {name: base, kind: local, model: %s, endpoint: completions, concurrency: 1}
+          - {name: lora, kind: local, model: %s, adapter: %s, endpoint: completions, concurrency: 1}
+        prompts: {source: %s, field: user}
+        generation: {max_tokens: 4, temperature: 1.0, top_p: 1.0, seed: 0, max_prompt_tokens: 32}
+        kl: {samples: 2, estimator: mc, top_logprobs: 4, top_n: 2}
+        analysis: {bootstrap_iters: 100}
+        """.formatted(dir.resolve("runs"), KlStudyLocalTest.GQA, KlStudyLocalTest.GQA, LORA, prompts));
+    Path db = dir.resolve("runs/local/kl.sqlite");
+    all(cfg);
+    String log = all(cfg, "--set", set);
+    assertTrue(log.contains("4 samples sent"), set + ": only the changed variant is re-sampled: " + log);
+    assertTrue(log.contains("8 samples scored under the other variant"), set + ": " + log);
+    assertEquals(List.of(4L, 8L, 16L), counts(db), set + ": old rows kept, base not re-sent");
+    assertTrue(all(cfg, "--set", set).contains("[run] skipped"), set + ": nothing changed: nothing sent");
+  }
+
   static String all(Path cfg, String... extra) {
     List<String> args = new ArrayList<>(List.of("all", "-c", cfg.toString()));
     args.addAll(List.of(extra));
