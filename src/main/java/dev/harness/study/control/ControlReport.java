@@ -1,5 +1,6 @@
 package dev.harness.study.control;
 
+import dev.harness.study.FailuresOnlyReport;
 import dev.harness.report.TextFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -40,11 +41,11 @@ final class ControlReport {
 
   /** report.md when every current unit failed: counts by failure type with the stored evidence. */
   static String failuresOnly(StudyContext ctx) {
-    List<dev.harness.study.FailuresOnlyReport.Failed> failed = new ArrayList<>();
+    List<FailuresOnlyReport.Failed> failed = new ArrayList<>();
     for (ControlTables.ResponseRow r : ControlRun.currentResponses(ctx)) {
-      if (!r.ok()) failed.add(new dev.harness.study.FailuresOnlyReport.Failed(r.unitKey(), r.errorKind(), r.errorMessage()));
+      if (!r.ok()) failed.add(new FailuresOnlyReport.Failed(r.unitKey(), r.errorKind(), r.errorMessage()));
     }
-    return dev.harness.study.FailuresOnlyReport.write(ctx, OutputControlStudy.NAME, ControlRun.provenance(ctx), failed,
+    return FailuresOnlyReport.write(ctx, OutputControlStudy.NAME, ControlRun.provenance(ctx), failed,
         "the control_responses table");
   }
 

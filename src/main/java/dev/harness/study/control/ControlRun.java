@@ -1,5 +1,9 @@
 package dev.harness.study.control;
 
+import dev.harness.study.EngineIdentity;
+import dev.harness.study.UnitIdentity;
+import dev.harness.study.RunProvenance;
+import dev.harness.study.UnitStatus;
 import dev.harness.study.UnitFailure;
 import dev.harness.study.Json;
 import dev.harness.config.EngineConfig;
@@ -53,8 +57,8 @@ final class ControlRun {
   }
 
   static List<Unit> units(StudyContext ctx, EngineConfig e) {
-    dev.harness.study.EngineIdentity engine = dev.harness.study.EngineIdentity.of(e);
-    return evalItems(ctx).stream().map(i -> new Unit(unitKey(e.label(), i.itemId(), dev.harness.study.UnitIdentity
+    EngineIdentity engine = EngineIdentity.of(e);
+    return evalItems(ctx).stream().map(i -> new Unit(unitKey(e.label(), i.itemId(), UnitIdentity
         .hash(ControlUnitIdentity.of(ctx.config(), engine, e, i))), e.label(), i)).toList();
   }
 
@@ -72,7 +76,7 @@ final class ControlRun {
   }
 
   /** Current units by outcome, and stored rows of other configurations (for {@code harness status}). */
-  static dev.harness.study.UnitStatus status(StudyContext ctx) {
+  static UnitStatus status(StudyContext ctx) {
     Set<String> keys = currentKeys(ctx);
     long done = 0, stored = 0, other = 0;
     java.util.Map<String, Long> failed = new java.util.HashMap<>();
@@ -85,13 +89,13 @@ final class ControlRun {
       if (r.ok()) done++;
       else failed.merge(r.errorKind() == null ? "ERROR" : r.errorKind(), 1L, Long::sum);
     }
-    return new dev.harness.study.UnitStatus(keys.size(), done, failed, keys.size() - stored, other);
+    return new UnitStatus(keys.size(), done, failed, keys.size() - stored, other);
   }
 
   /** What the report is built from. */
-  static dev.harness.study.RunProvenance provenance(StudyContext ctx) {
-    dev.harness.study.UnitStatus u = status(ctx);
-    return dev.harness.study.RunProvenance.of(ctx.config(), u.current(), u.current() - u.missing(), u.otherRows());
+  static RunProvenance provenance(StudyContext ctx) {
+    UnitStatus u = status(ctx);
+    return RunProvenance.of(ctx.config(), u.current(), u.current() - u.missing(), u.otherRows());
   }
 
   /** Units without any stored response (failed ones count as answered: {@code harness run} retries them). */

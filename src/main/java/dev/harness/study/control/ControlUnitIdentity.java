@@ -1,8 +1,9 @@
 package dev.harness.study.control;
 
+import dev.harness.study.EngineIdentity;
+import dev.harness.study.UnitIdentity;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
-import dev.harness.study.EngineIdentity;
 import dev.harness.study.Json;
 import java.util.List;
 
@@ -11,7 +12,7 @@ import java.util.List;
  * exact prompt sent (SHA-256 of the rendered messages and prefill for the item and {@code control.prompt_format}),
  * the number of alternatives asked of an HTTP engine ({@code control.top_logprobs}; the local engine returns the full
  * vocabulary), how many entries are stored ({@code control.store_top}) and the words always kept beside them
- * (blocklist, and the item's given words). Its {@link dev.harness.study.UnitIdentity#hash} is in the unit key.
+ * (blocklist, and the item's given words). Its {@link UnitIdentity#hash} is in the unit key.
  */
 record ControlUnitIdentity(EngineIdentity engine, String promptSha256, int topLogprobs, int storeTop,
     List<String> kept) {

@@ -1,5 +1,7 @@
 package dev.harness.study.control;
 
+import dev.harness.study.UnitIdentity;
+import dev.harness.study.UnitStatus;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.store.ControlTables;
@@ -37,7 +39,7 @@ public final class OutputControlStudy implements Study {
         in.put("prompt_format", c.control().promptFormat());
         in.put("top_logprobs", c.control().topLogprobs());
         in.put("store_top", c.control().storeTop());
-        in.put("unit_identity", dev.harness.study.UnitIdentity.hash(new java.util.TreeSet<>(ControlRun.currentKeys(ctx))));
+        in.put("unit_identity", UnitIdentity.hash(new java.util.TreeSet<>(ControlRun.currentKeys(ctx))));
       }
       case SCORE -> {
         in.put("scorer", c.control().scorer());
@@ -62,7 +64,7 @@ public final class OutputControlStudy implements Study {
   }
 
   @Override
-  public java.util.Optional<dev.harness.study.UnitStatus> unitStatus(StudyContext ctx) {
+  public java.util.Optional<UnitStatus> unitStatus(StudyContext ctx) {
     return java.util.Optional.of(ControlRun.status(ctx));
   }
 

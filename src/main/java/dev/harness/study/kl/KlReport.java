@@ -1,5 +1,6 @@
 package dev.harness.study.kl;
 
+import dev.harness.study.FailuresOnlyReport;
 import dev.harness.report.TextFiles;
 import dev.harness.HarnessException;
 import dev.harness.config.EngineConfig;
@@ -62,14 +63,14 @@ final class KlReport {
   static String failuresOnly(StudyContext ctx) {
     ExperimentConfig c = ctx.config();
     KlTables t = new KlTables(ctx.store());
-    List<dev.harness.study.FailuresOnlyReport.Failed> failed = new ArrayList<>();
+    List<FailuresOnlyReport.Failed> failed = new ArrayList<>();
     for (KlTables.SampleRow r : KlUnits.current(c, t, t.samples())) {
       if (!r.ok()) {
-        failed.add(new dev.harness.study.FailuresOnlyReport.Failed(r.unitKey(), r.errorKind(),
+        failed.add(new FailuresOnlyReport.Failed(r.unitKey(), r.errorKind(),
             (r.httpStatus() == null ? "" : "HTTP " + r.httpStatus() + ": ") + r.errorMessage()));
       }
     }
-    return dev.harness.study.FailuresOnlyReport.write(ctx, KlStudy.NAME, KlUnits.provenance(c, t), failed,
+    return FailuresOnlyReport.write(ctx, KlStudy.NAME, KlUnits.provenance(c, t), failed,
         "the samples table");
   }
 

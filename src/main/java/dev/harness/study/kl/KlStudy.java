@@ -1,5 +1,7 @@
 package dev.harness.study.kl;
 
+import dev.harness.study.ContentHash;
+import dev.harness.study.UnitStatus;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.store.KlTables;
 import dev.harness.study.Phase;
@@ -27,7 +29,7 @@ public final class KlStudy implements Study {
     switch (phase) {
       case PREPARE -> {
         in.put("prompts", c.prompts());
-        in.put("source_content", dev.harness.study.ContentHash.full(c.prompts().source())); // an edited prompt file
+        in.put("source_content", ContentHash.full(c.prompts().source())); // an edited prompt file
       }
       case RUN -> {
         in.put("engines", c.engines());
@@ -65,7 +67,7 @@ public final class KlStudy implements Study {
   }
 
   @Override
-  public java.util.Optional<dev.harness.study.UnitStatus> unitStatus(StudyContext ctx) {
+  public java.util.Optional<UnitStatus> unitStatus(StudyContext ctx) {
     return java.util.Optional.of(KlUnits.status(ctx.config(), new KlTables(ctx.store())));
   }
 

@@ -1,5 +1,8 @@
 package dev.harness.study.kl;
 
+import dev.harness.study.UnitIdentity;
+import dev.harness.study.RunProvenance;
+import dev.harness.study.UnitStatus;
 import dev.harness.study.Json;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
@@ -64,12 +67,12 @@ final class KlUnits {
 
   /** A digest of every current unit's identity (sample keys and scorer names), for the run phase's fingerprint. */
   static String identityDigest(ExperimentConfig c, List<KlTables.PromptRow> prompts) {
-    return dev.harness.study.UnitIdentity.hash(List.of(new java.util.TreeSet<>(currentSampleKeys(c, prompts)),
+    return UnitIdentity.hash(List.of(new java.util.TreeSet<>(currentSampleKeys(c, prompts)),
         new java.util.TreeSet<>(currentScorers(c))));
   }
 
   /** Units of the current configuration, how many have stored rows, and stored rows of other configurations. */
-  static dev.harness.study.RunProvenance provenance(ExperimentConfig c, KlTables t) {
+  static RunProvenance provenance(ExperimentConfig c, KlTables t) {
     Set<String> keys = currentSampleKeys(c, t.prompts());
     Set<String> scorers = currentScorers(c);
     long stored = 0, other = 0;
@@ -78,11 +81,11 @@ final class KlUnits {
       else other++;
     }
     for (KlTables.CrossRow r : t.crossScores()) if (!keys.contains(r.unitKey()) || !scorers.contains(r.scorer())) other++;
-    return dev.harness.study.RunProvenance.of(c, keys.size(), stored, other);
+    return RunProvenance.of(c, keys.size(), stored, other);
   }
 
   /** The samples of the current configuration by outcome, from the store alone (for {@code harness status}). */
-  static dev.harness.study.UnitStatus status(ExperimentConfig c, KlTables t) {
+  static UnitStatus status(ExperimentConfig c, KlTables t) {
     Set<String> keys = currentSampleKeys(c, t.prompts());
     long done = 0, stored = 0;
     java.util.Map<String, Long> failed = new java.util.HashMap<>();
@@ -92,7 +95,7 @@ final class KlUnits {
       if (r.ok()) done++;
       else failed.merge(r.errorKind() == null ? "ERROR" : r.errorKind(), 1L, Long::sum);
     }
-    return new dev.harness.study.UnitStatus(keys.size(), done, failed, keys.size() - stored,
+    return new UnitStatus(keys.size(), done, failed, keys.size() - stored,
         provenance(c, t).otherRows());
   }
 

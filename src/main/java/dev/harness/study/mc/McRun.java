@@ -1,5 +1,6 @@
 package dev.harness.study.mc;
 
+import dev.harness.study.EngineIdentity;
 import dev.harness.study.Json;
 import dev.harness.config.ConfigException;
 import dev.harness.config.EngineConfig;
@@ -48,7 +49,7 @@ final class McRun {
     ExperimentConfig c = ctx.config();
     McTables tables = new McTables(ctx.store());
     java.util.Set<String> have = ctx.forced(Phase.RUN) ? java.util.Set.of() : tables.resultHashes(v.label()).keySet();
-    dev.harness.study.EngineIdentity engine = dev.harness.study.EngineIdentity.of(v);
+    EngineIdentity engine = EngineIdentity.of(v);
     List<Integer> seeds = McVariants.seeds(c);
     List<Request> out = new ArrayList<>();
     for (String task : c.tasks()) {

@@ -1,5 +1,10 @@
 package dev.harness.study.mc;
 
+import dev.harness.store.McTables;
+import dev.harness.study.EngineIdentity;
+import dev.harness.study.UnitIdentity;
+import dev.harness.study.RunProvenance;
+import dev.harness.study.UnitStatus;
 import dev.harness.study.Json;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
@@ -35,17 +40,17 @@ final class McVariants {
   }
 
   /** The identity hash of one choice of an item under variant {@code v}. */
-  static String identityHash(ExperimentConfig c, dev.harness.study.EngineIdentity engine, EngineConfig v, String task,
-      dev.harness.store.McTables.ItemRow it, dev.harness.store.McTables.ChoiceRow ch) {
-    return dev.harness.study.UnitIdentity.hash(McUnitIdentity.of(c, engine, v, task, it.context(), ch.continuation()));
+  static String identityHash(ExperimentConfig c, EngineIdentity engine, EngineConfig v, String task,
+      McTables.ItemRow it, McTables.ChoiceRow ch) {
+    return UnitIdentity.hash(McUnitIdentity.of(c, engine, v, task, it.context(), ch.continuation()));
   }
 
   /** The unit keys of the current configuration for one variant and task (every item × choice × seed). */
-  static Set<String> currentKeys(ExperimentConfig c, dev.harness.store.McTables tables, EngineConfig v, String task) {
-    dev.harness.study.EngineIdentity engine = dev.harness.study.EngineIdentity.of(v);
+  static Set<String> currentKeys(ExperimentConfig c, McTables tables, EngineConfig v, String task) {
+    EngineIdentity engine = EngineIdentity.of(v);
     Set<String> keys = new HashSet<>();
-    for (dev.harness.store.McTables.ItemRow it : tables.items(task)) {
-      for (dev.harness.store.McTables.ChoiceRow ch : it.choices()) {
+    for (McTables.ItemRow it : tables.items(task)) {
+      for (McTables.ChoiceRow ch : it.choices()) {
         String id = identityHash(c, engine, v, task, it, ch);
         for (int s : seeds(c)) keys.add(unitKey(v, task, it.docId(), ch.index(), s, id));
       }
@@ -54,7 +59,7 @@ final class McVariants {
   }
 
   /** Current units by outcome over every variant and task, and stored rows of other configurations. */
-  static dev.harness.study.UnitStatus status(ExperimentConfig c, dev.harness.store.McTables tables) {
+  static UnitStatus status(ExperimentConfig c, McTables tables) {
     long current = 0, done = 0, other = 0;
     for (EngineConfig v : c.variants()) {
       Set<String> stored = tables.resultHashes(v.label()).keySet();
@@ -66,11 +71,11 @@ final class McVariants {
         else other++;
       }
     }
-    return new dev.harness.study.UnitStatus(current, done, java.util.Map.of(), current - done, other + otherVariants(c, tables));
+    return new UnitStatus(current, done, java.util.Map.of(), current - done, other + otherVariants(c, tables));
   }
 
   /** Stored results of variants the config no longer names. */
-  private static long otherVariants(ExperimentConfig c, dev.harness.store.McTables tables) {
+  private static long otherVariants(ExperimentConfig c, McTables tables) {
     Set<String> labels = new HashSet<>();
     c.variants().forEach(v -> labels.add(v.label()));
     return tables.resultCountsByVariant().entrySet().stream().filter(e -> !labels.contains(e.getKey()))
@@ -78,13 +83,13 @@ final class McVariants {
   }
 
   /** What the report is built from. */
-  static dev.harness.study.RunProvenance provenance(ExperimentConfig c, dev.harness.store.McTables tables) {
-    dev.harness.study.UnitStatus u = status(c, tables);
-    return dev.harness.study.RunProvenance.of(c, u.current(), u.done(), u.otherRows());
+  static RunProvenance provenance(ExperimentConfig c, McTables tables) {
+    UnitStatus u = status(c, tables);
+    return RunProvenance.of(c, u.current(), u.done(), u.otherRows());
   }
 
   /** The stored results of the current configuration for one variant and task (others are kept, not used). */
-  static List<dev.harness.store.McTables.ResultRow> currentResults(ExperimentConfig c, dev.harness.store.McTables tables,
+  static List<McTables.ResultRow> currentResults(ExperimentConfig c, McTables tables,
       EngineConfig v, String task) {
     Set<String> keys = currentKeys(c, tables, v, task);
     return tables.results(v.label(), task).stream().filter(r -> keys.contains(r.unitKey())).toList();
