@@ -64,6 +64,9 @@ ALTER TABLE samples_v7 RENAME TO samples;
 ALTER TABLE token_logprobs_v7 RENAME TO token_logprobs;
 ALTER TABLE cross_scores_v7 RENAME TO cross_scores;
 
+-- kl prompts: a prompt no longer selected is kept (selected = 0) with its samples, instead of deleted with them.
+ALTER TABLE prompts ADD COLUMN selected INTEGER NOT NULL DEFAULT 1;
+
 -- phases: the inputs each phase was done with (top-level keys of Study.phaseInputs), so `harness status` can say
 -- which inputs changed.
 ALTER TABLE phases ADD COLUMN inputs_json TEXT;

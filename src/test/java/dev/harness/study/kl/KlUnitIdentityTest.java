@@ -138,6 +138,15 @@ class KlUnitIdentityTest {
     int after = all(cfg);
     assertEquals(12, after, "the changed prompt's 4 units (2 variants x 2 samples)");
     for (String b : bodies.subList(8, 12)) assertTrue(b.contains("another prompt"), b);
+    try (Store st = Store.open(dir.resolve("runs/ident/kl.sqlite"))) {
+      KlTables t = new KlTables(st);
+      assertEquals(12, t.count("samples"), "the dropped prompt's samples are kept");
+      assertEquals(2, t.prompts().size(), "the current selection only");
+      assertEquals(2, t.divergences().size());
+    }
+    String report = Files.readString(dir.resolve("runs/ident/report.md"));
+    assertTrue(report.contains("8 units of the current configuration (8 with stored rows); 4 stored rows from other"
+        + " configurations are kept and not used"), report);
   }
 
   @Test
