@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         PhaseCommands.Prepare.class, PhaseCommands.Run.class, PhaseCommands.Score.class,
         PhaseCommands.Analyze.class, PhaseCommands.Report.class, AllCommand.class,
         GenerateCommand.class, LogprobsCommand.class, ServeCommand.class, ServeBenchCommand.class, KlCommand.class, BenchCommand.class,
-        FinetuneCommand.class,
+        FinetuneCommand.class, StatusCommand.class,
         picocli.CommandLine.HelpCommand.class
     })
 public final class HarnessCommand implements Runnable {

@@ -19,6 +19,27 @@ import picocli.CommandLine;
 final class StudyLauncher {
   private StudyLauncher() {}
 
+  /** Ctrl-C (SIGINT / SIGTERM): one line — how many units are stored and that {@code all} resumes. */
+  private static void interrupted(Study study, StudyContext ctx, StudyOptions o) {
+    java.util.Optional<dev.harness.study.UnitStatus> u;
+    try {
+      u = study.unitStatus(ctx);
+    } catch (RuntimeException e) {
+      u = java.util.Optional.empty();
+    }
+    ctx.err().println();
+    ctx.err().println(interruptLine(u, o.config.toString()));
+    ctx.err().flush();
+  }
+
+  /** {@code interrupted: 6 of 20 units stored (6 ok, 0 failed); 'harness all -c X' resumes}. */
+  static String interruptLine(java.util.Optional<dev.harness.study.UnitStatus> status, String config) {
+    String resume = "'harness all -c " + config + "' resumes";
+    return status.map(u -> "interrupted: " + (u.done() + u.failed()) + " of " + u.current() + " units stored ("
+        + u.done() + " ok, " + u.failed() + " failed); " + resume)
+        .orElse("interrupted: every completed unit is stored; " + resume);
+  }
+
   static int launch(StudyOptions o, List<Phase> phases, boolean skipDone, Set<Phase> force, CommandLine cl) {
     Env env = Env.system();
     ExperimentConfig cfg = ConfigLoader.load(o.config, o.sets, env);
@@ -28,8 +49,18 @@ final class StudyLauncher {
     Path dataDir = "runs".equals(cfg.output().root()) ? Path.of("data") : Path.of(cfg.output().root(), "data");
     try (Store store = Store.open(runDir.resolve(cfg.study() + ".sqlite"))) {
       StudyContext ctx = new StudyContext(cfg, o.config.toString(), runDir, dataDir, store,
-          new DefaultEngineFactory(env), env, cl.getOut(), cl.getErr(), o.verbose);
-      PhaseRunner.run(study, phases, skipDone, force, ctx);
+          new DefaultEngineFactory(env), env, cl.getOut(), cl.getErr(), o.verbose, force);
+      Thread onInterrupt = new Thread(() -> interrupted(study, ctx, o), "harness-interrupt");
+      Runtime.getRuntime().addShutdownHook(onInterrupt);
+      try {
+        PhaseRunner.run(study, phases, skipDone, force, ctx);
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(onInterrupt);
+        } catch (IllegalStateException shuttingDown) {
+          // the JVM is exiting (Ctrl-C): the hook prints its line
+        }
+      }
     }
     return ExitCodes.OK;
   }

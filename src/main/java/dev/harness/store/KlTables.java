@@ -58,28 +58,19 @@ public final class KlTables {
   // ------------------------------------------------------------------ prompts
 
   /**
-   * Makes {@code prompts} exactly {@code rows}: existing ids are updated in place (their samples stay), ids no longer
-   * selected are deleted with their samples.
+   * Makes {@code rows} the selected prompts: existing ids are updated in place (their samples stay), ids no longer
+   * selected are kept with their samples but marked {@code selected = 0} (rows of another configuration: never
+   * deleted, not read by {@link #prompts}).
    */
   public void replacePrompts(List<PromptRow> rows) {
     store.transaction(c -> {
-      Set<String> keep = new HashSet<>();
-      rows.forEach(r -> keep.add(r.promptId()));
-      List<String> old = new ArrayList<>();
-      try (var s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT prompt_id FROM prompts")) {
-        while (rs.next()) old.add(rs.getString(1));
-      }
-      try (PreparedStatement del = c.prepareStatement("DELETE FROM prompts WHERE prompt_id = ?")) {
-        for (String id : old) {
-          if (keep.contains(id)) continue;
-          del.setString(1, id);
-          del.executeUpdate();
-        }
+      try (var s = c.createStatement()) {
+        s.executeUpdate("UPDATE prompts SET selected = 0");
       }
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO prompts(prompt_id, position, source_index, source, "
-          + "text, sha256, chars) VALUES (?,?,?,?,?,?,?) ON CONFLICT(prompt_id) DO UPDATE SET position = excluded.position, "
-          + "source_index = excluded.source_index, source = excluded.source, text = excluded.text, "
-          + "sha256 = excluded.sha256, chars = excluded.chars")) {
+          + "text, sha256, chars, selected) VALUES (?,?,?,?,?,?,?,1) ON CONFLICT(prompt_id) DO UPDATE SET "
+          + "position = excluded.position, source_index = excluded.source_index, source = excluded.source, "
+          + "text = excluded.text, sha256 = excluded.sha256, chars = excluded.chars, selected = 1")) {
         for (PromptRow r : rows) {
           ps.setString(1, r.promptId());
           ps.setInt(2, r.position());
@@ -99,7 +90,7 @@ public final class KlTables {
     return store.query(c -> {
       List<PromptRow> out = new ArrayList<>();
       try (var s = c.createStatement(); ResultSet rs = s.executeQuery(
-          "SELECT prompt_id, position, source_index, source, text, sha256 FROM prompts ORDER BY position")) {
+          "SELECT prompt_id, position, source_index, source, text, sha256 FROM prompts WHERE selected = 1 ORDER BY position")) {
         while (rs.next()) {
           out.add(new PromptRow(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getString(4), rs.getString(5),
               rs.getString(6)));

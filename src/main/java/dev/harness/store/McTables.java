@@ -206,6 +206,18 @@ public final class McTables {
     });
   }
 
+  /** variant → number of stored results. */
+  public Map<String, Long> resultCountsByVariant() {
+    return store.query(c -> {
+      Map<String, Long> out = new HashMap<>();
+      try (var s = c.createStatement(); ResultSet rs = s.executeQuery(
+          "SELECT variant, COUNT(*) FROM mc_results GROUP BY variant")) {
+        while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
+      }
+      return out;
+    });
+  }
+
   /** Records a batch of results in one transaction (replacing rows with the same unit key). */
   public void recordResults(List<ResultRow> rows) {
     store.transaction(c -> {

@@ -54,13 +54,22 @@ public final class PhaseRunner {
       } catch (RuntimeException e) {
         throw new PhaseException(p, ctx.configPath(), e.getClass().getSimpleName() + ": " + e.getMessage(), e);
       }
-      table.markDone(p.id(), fp, summary);
+      table.markDone(p.id(), fp, summary, canonical(study.phaseInputs(p, ctx)));
       upstreamRan = true;
       ctx.log(String.format("[%s] done in %.1f s: %s", p.id(), (System.nanoTime() - t0) / 1e9, summary));
     }
   }
 
-  static String fingerprint(String upstream, Object inputs) {
+  /** The inputs as canonical JSON (keys sorted): what the phases table records and {@code harness status} compares. */
+  public static String canonical(Object inputs) {
+    try {
+      return CANONICAL.writeValueAsString(inputs);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise phase inputs", e);
+    }
+  }
+
+  public static String fingerprint(String upstream, Object inputs) {
     try {
       byte[] json = CANONICAL.writeValueAsBytes(inputs);
       MessageDigest md = MessageDigest.getInstance("SHA-256");

@@ -20,7 +20,24 @@ public record StudyContext(
     Env env,
     PrintWriter out,
     PrintWriter err,
-    boolean verbose) {
+    boolean verbose,
+    java.util.Set<Phase> force) {
+
+  public StudyContext {
+    force = force == null ? java.util.Set.of() : java.util.Set.copyOf(force);
+  }
+
+  /** Without forced phases. */
+  public StudyContext(ExperimentConfig config, String configPath, Path runDir, Path dataDir, Store store,
+      EngineFactory engines, Env env, PrintWriter out, PrintWriter err, boolean verbose) {
+    this(config, configPath, runDir, dataDir, store, engines, env, out, err, verbose, java.util.Set.of());
+  }
+
+  /**
+   * Whether {@code --force} named this phase: for {@code run}, every unit of the current configuration is sent again
+   * (its stored rows, of the same identity, are replaced); without it, stored units are skipped.
+   */
+  public boolean forced(Phase phase) { return force.contains(phase); }
 
   /**
    * Opens the engine of one variant of {@code engines:} (or the single {@code engine}); a config error the engine

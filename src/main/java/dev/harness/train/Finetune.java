@@ -12,6 +12,7 @@ import dev.harness.stats.Bootstrap;
 import dev.harness.stats.Interval;
 import dev.harness.store.Store;
 import dev.harness.store.TrainTables;
+import dev.harness.study.ContentHash;
 import dev.harness.study.LocalEngines;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -69,7 +71,7 @@ public final class Finetune {
     List<List<Integer>> split = BatchPlan.split(all.size(), t.evalSplit(), t.seed());
     List<TrainExample> train = pick(all, split.get(0));
     List<TrainExample> eval = pick(all, split.get(1));
-    String fingerprint = fingerprint(cfg);
+    String fingerprint = fingerprint(cfg, modelDir);
     try (NDManager root = NDManager.newBaseManager(device(cfg.device()));
         TrainableLlama model = load(modelDir, root);
         Store store = openStore(output)) {
@@ -80,8 +82,8 @@ public final class Finetune {
       if (t.resume() && ckpt.isPresent()) {
         TrainCheckpoint c = ckpt.get();
         if (!c.fingerprint().equals(fingerprint)) {
-          throw new ConfigException(file, "train.resume", "checkpoint " + c.dir() + " was made with a different config "
-              + "(model, lora, train or data settings changed); remove it or set resume: false");
+          throw new ConfigException(file, "train.resume", "checkpoint " + c.dir() + " was made with different inputs ("
+              + changed(c.fingerprint(), fingerprint) + "); resuming would mix two trainings: remove it or set resume: false");
         }
         trainer.restore(c);
         from = c.step();
@@ -213,13 +215,47 @@ public final class Finetune {
     }
   }
 
-  /** SHA-256 of the config with train.resume cleared: what a checkpoint must match to be resumed. */
-  static String fingerprint(FinetuneConfig c) {
+  /**
+   * What a checkpoint must match to be resumed: everything that decides the trained adapter, as
+   * {@code config=<h>;model=<h>;data=<h>}. config: SHA-256 of the finetune config with train.resume cleared (model id,
+   * quantization, dtype, LoRA settings, objective, every hyperparameter, seed, data source / format / limit); model:
+   * the base checkpoint's content fingerprint ({@link ContentHash#checkpoint} of the resolved folder); data: the SHA-256
+   * of the training file's bytes ({@link ContentHash#full}).
+   */
+  static String fingerprint(FinetuneConfig c, Path modelDir) {
     FinetuneConfig f = new FinetuneConfig(c.model(), c.quantization(), c.dtype(), c.device(), c.output(), c.lora(),
         c.train().withResume(false), c.data());
+    String data = c.data().source() == null ? "none" : ContentHash.full(c.data().source());
+    return "config=" + sha256(json(f)).substring(0, 16) + ";model=" + ContentHash.checkpoint(modelDir.toString())
+        + ";data=" + data;
+  }
+
+  /** Which parts of two fingerprints differ, in words (a checkpoint from before the split: "the config"). */
+  static String changed(String before, String now) {
+    Map<String, String> a = parts(before), b = parts(now);
+    if (a.isEmpty()) return "made by an older harness; its config fingerprint differs";
+    List<String> out = new java.util.ArrayList<>();
+    Map<String, String> names = Map.of("config", "model id, quantization, lora, objective, hyperparameters, seed or data"
+        + " settings", "model", "the base model's checkpoint content", "data", "the training data's content");
+    for (String k : List.of("config", "model", "data")) {
+      if (!java.util.Objects.equals(a.get(k), b.get(k))) out.add(names.get(k) + " changed");
+    }
+    return String.join("; ", out);
+  }
+
+  private static Map<String, String> parts(String fp) {
+    Map<String, String> out = new java.util.HashMap<>();
+    if (!fp.contains("=")) return out;
+    for (String p : fp.split(";")) {
+      int eq = p.indexOf('=');
+      if (eq > 0) out.put(p.substring(0, eq), p.substring(eq + 1));
+    }
+    return out;
+  }
+
+  private static String sha256(String s) {
     try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(json(f).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(h);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

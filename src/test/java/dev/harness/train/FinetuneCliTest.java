@@ -183,6 +183,42 @@ class FinetuneCliTest {
     for (String k : wa.keySet()) assertTrue(TrainFixtures.maxAbsDiff(wa.get(k), wb.get(k)) < 1e-6, k);
   }
 
+  /**
+   * The resume fingerprint covers every input that decides the adapter: a changed data file (same path), a changed
+   * hyperparameter or seed refuses to resume (exit 2, naming what changed) instead of silently mixing two trainings;
+   * the unchanged inputs resume.
+   */
+  @Test
+  void aChangedInputDoesNotResumeSilently() throws Exception {
+    Path data = tmp.resolve("data.jsonl");
+    Files.copy(Path.of("data/fixtures/sft_tiny.jsonl"), data);
+    Path out = tmp.resolve("fp");
+    Path cfg = sftConfig("fp", out, "");
+    Files.writeString(cfg, Files.readString(cfg).replace("data/fixtures/sft_tiny.jsonl", data.toString()));
+    Run stopped = run("finetune", "-c", cfg.toString(), "--stop-after-steps", "3");
+    assertEquals(0, stopped.code(), stopped.err());
+    Path resume = tmp.resolve("fp_resume.yaml");
+    Files.writeString(resume, Files.readString(cfg).replace("  save_every: 2", "  save_every: 2\n  resume: true"));
+
+    Run lr = run("finetune", "-c", resume.toString(), "--set", "train.lr=0.001");
+    assertEquals(2, lr.code(), lr.err());
+    assertTrue(lr.err().contains("train.resume") && lr.err().contains("hyperparameters"), lr.err());
+    Run seed = run("finetune", "-c", resume.toString(), "--set", "train.seed=12");
+    assertEquals(2, seed.code(), seed.err());
+
+    String original = Files.readString(data);
+    Files.writeString(data, original.replace(" blue", " azure"));
+    Run edited = run("finetune", "-c", resume.toString());
+    assertEquals(2, edited.code(), edited.err());
+    assertTrue(edited.err().contains("the training data's content changed"), edited.err());
+    assertFalse(edited.err().contains("hyperparameters"), "only the data changed: " + edited.err());
+
+    Files.writeString(data, original);
+    Run ok = run("finetune", "-c", resume.toString());
+    assertEquals(0, ok.code(), ok.err());
+    assertTrue(ok.out().contains("(step 2 of 6)"), "the same inputs resume: " + ok.out());
+  }
+
   private static double[] losses(Path out) {
     try (Store s = Store.open(out.resolve(Finetune.STORE))) {
       return s.query(c -> {

@@ -1,5 +1,6 @@
 package dev.harness.study.control;
 
+import dev.harness.study.FailuresOnlyReport;
 import dev.harness.report.TextFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -38,12 +39,24 @@ final class ControlReport {
     return f;
   }
 
+  /** report.md when every current unit failed: counts by failure type with the stored evidence. */
+  static String failuresOnly(StudyContext ctx) {
+    List<FailuresOnlyReport.Failed> failed = new ArrayList<>();
+    for (ControlTables.ResponseRow r : ControlRun.currentResponses(ctx)) {
+      if (!r.ok()) failed.add(new FailuresOnlyReport.Failed(r.unitKey(), r.errorKind(), r.errorMessage()));
+    }
+    return FailuresOnlyReport.write(ctx, OutputControlStudy.NAME, ControlRun.provenance(ctx), failed,
+        "the control_responses table");
+  }
+
   String execute() {
     ExperimentConfig c = ctx.config();
+    List<ControlTables.ResponseRow> currentRows = ControlRun.currentResponses(ctx);
+    if (!currentRows.isEmpty() && currentRows.stream().noneMatch(ControlTables.ResponseRow::ok)) return failuresOnly(ctx);
     ControlTables t = new ControlTables(ctx.store());
     List<ControlTables.SummaryRow> summary = t.summary();
     List<ControlAnalyze.Scored> scored = ControlAnalyze.scored(ctx);
-    List<ControlTables.ResponseRow> responses = t.responses();
+    List<ControlTables.ResponseRow> responses = ControlRun.currentResponses(ctx);
 
     List<List<Object>> itemRows = new ArrayList<>();
     for (ControlAnalyze.Scored s : scored) itemRows.add(itemCsvRow(s));
@@ -187,6 +200,7 @@ final class ControlReport {
       List<ControlTables.WordRow> words) {
     Markdown md = new Markdown();
     md.heading(1, "output_control: " + c.output().expGroupId());
+    md.paragraph(ControlRun.provenance(ctx).line());
     String level = ControlAnalyze.pct(c.analysis().ci());
     md.paragraph("Can the model make its next-token distribution match a stated target? Each item asks for p% of one "
         + "word and q = 100 − p% of another (given words) or of two words of its choice (random words), within r% "

@@ -1,5 +1,9 @@
 package dev.harness.study.control;
 
+import dev.harness.study.EngineIdentity;
+import dev.harness.study.UnitIdentity;
+import dev.harness.study.RunProvenance;
+import dev.harness.study.UnitStatus;
 import dev.harness.study.UnitFailure;
 import dev.harness.study.Json;
 import dev.harness.config.EngineConfig;
@@ -36,8 +40,9 @@ final class ControlRun {
 
   record Unit(String key, String variant, ControlItem item) {}
 
-  static String unitKey(String variant, String itemId) {
-    return OutputControlStudy.NAME + "|" + variant + "|" + itemId;
+  /** {@code output_control|<variant>|<item>|id=<hash>}: the item under one {@link ControlUnitIdentity}. */
+  static String unitKey(String variant, String itemId, String identityHash) {
+    return OutputControlStudy.NAME + "|" + variant + "|" + itemId + "|id=" + identityHash;
   }
 
   static List<ControlItem> evalItems(StudyContext ctx) {
@@ -52,7 +57,45 @@ final class ControlRun {
   }
 
   static List<Unit> units(StudyContext ctx, EngineConfig e) {
-    return evalItems(ctx).stream().map(i -> new Unit(unitKey(e.label(), i.itemId()), e.label(), i)).toList();
+    EngineIdentity engine = EngineIdentity.of(e);
+    return evalItems(ctx).stream().map(i -> new Unit(unitKey(e.label(), i.itemId(), UnitIdentity
+        .hash(ControlUnitIdentity.of(ctx.config(), engine, e, i))), e.label(), i)).toList();
+  }
+
+  /** The unit keys of the current configuration (every variant × evaluation item). */
+  static Set<String> currentKeys(StudyContext ctx) {
+    Set<String> keys = new java.util.HashSet<>();
+    for (EngineConfig e : ctx.config().variants()) units(ctx, e).forEach(u -> keys.add(u.key()));
+    return keys;
+  }
+
+  /** The stored responses of the current configuration (rows of other configurations are kept, not used). */
+  static List<ControlTables.ResponseRow> currentResponses(StudyContext ctx) {
+    Set<String> keys = currentKeys(ctx);
+    return new ControlTables(ctx.store()).responses().stream().filter(r -> keys.contains(r.unitKey())).toList();
+  }
+
+  /** Current units by outcome, and stored rows of other configurations (for {@code harness status}). */
+  static UnitStatus status(StudyContext ctx) {
+    Set<String> keys = currentKeys(ctx);
+    long done = 0, stored = 0, other = 0;
+    java.util.Map<String, Long> failed = new java.util.HashMap<>();
+    for (ControlTables.ResponseRow r : new ControlTables(ctx.store()).responses()) {
+      if (!keys.contains(r.unitKey())) {
+        other++;
+        continue;
+      }
+      stored++;
+      if (r.ok()) done++;
+      else failed.merge(r.errorKind() == null ? "ERROR" : r.errorKind(), 1L, Long::sum);
+    }
+    return new UnitStatus(keys.size(), done, failed, keys.size() - stored, other);
+  }
+
+  /** What the report is built from. */
+  static RunProvenance provenance(StudyContext ctx) {
+    UnitStatus u = status(ctx);
+    return RunProvenance.of(ctx.config(), u.current(), u.current() - u.missing(), u.otherRows());
   }
 
   /** Units without any stored response (failed ones count as answered: {@code harness run} retries them). */
@@ -70,7 +113,7 @@ final class ControlRun {
           + "; run 'harness prepare -c " + ctx.configPath() + "' first", null);
     }
     ControlTables tables = new ControlTables(ctx.store());
-    Set<String> done = tables.respondedKeys(true);
+    Set<String> done = ctx.forced(Phase.RUN) ? Set.of() : tables.respondedKeys(true); // --force run: all again
     int sent = 0;
     int okTotal = 0;
     int failedTotal = 0;
@@ -99,6 +142,7 @@ final class ControlRun {
       }
     }
     if (sent > 0 && okTotal == 0) {
+      ControlReport.failuresOnly(ctx); // the evidence is readable before run exits 1
       throw new PhaseException(Phase.RUN, ctx.configPath(), "every request failed (" + failedTotal + "/" + sent
           + "); first error: " + firstError, null);
     }

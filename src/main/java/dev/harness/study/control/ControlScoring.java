@@ -25,7 +25,7 @@ final class ControlScoring {
     List<ControlTables.ResultRow> rows = new ArrayList<>();
     int failed = 0;
     int passes = 0;
-    for (ControlTables.ResponseRow r : tables.responses()) {
+    for (ControlTables.ResponseRow r : ControlRun.currentResponses(ctx)) {
       ControlItem it = items.get(r.itemId());
       if (it == null) continue;
       if (!r.ok()) {
@@ -46,6 +46,6 @@ final class ControlScoring {
   static long scorable(StudyContext ctx) {
     java.util.Set<String> ids = new java.util.HashSet<>();
     ControlRun.evalItems(ctx).forEach(i -> ids.add(i.itemId()));
-    return new ControlTables(ctx.store()).responses().stream().filter(r -> r.ok() && ids.contains(r.itemId())).count();
+    return ControlRun.currentResponses(ctx).stream().filter(r -> r.ok() && ids.contains(r.itemId())).count();
   }
 }

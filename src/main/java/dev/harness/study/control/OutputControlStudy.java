@@ -1,5 +1,7 @@
 package dev.harness.study.control;
 
+import dev.harness.study.UnitIdentity;
+import dev.harness.study.UnitStatus;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.store.ControlTables;
@@ -37,6 +39,7 @@ public final class OutputControlStudy implements Study {
         in.put("prompt_format", c.control().promptFormat());
         in.put("top_logprobs", c.control().topLogprobs());
         in.put("store_top", c.control().storeTop());
+        in.put("unit_identity", UnitIdentity.hash(new java.util.TreeSet<>(ControlRun.currentKeys(ctx))));
       }
       case SCORE -> {
         in.put("scorer", c.control().scorer());
@@ -58,6 +61,11 @@ public final class OutputControlStudy implements Study {
       case ANALYZE -> ctx.hasRunFiles(ControlAnalyze.PLOTS);
       case REPORT -> ctx.hasRunFiles(ControlReport.files(ctx.config()));
     };
+  }
+
+  @Override
+  public java.util.Optional<UnitStatus> unitStatus(StudyContext ctx) {
+    return java.util.Optional.of(ControlRun.status(ctx));
   }
 
   @Override

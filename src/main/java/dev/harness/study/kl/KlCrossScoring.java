@@ -32,10 +32,11 @@ final class KlCrossScoring {
   }
 
   /** The ok samples of {@code sampler} still without ok scores under {@code scorer}. */
-  List<KlTables.SampleRow> todo(String sampler, String scorer) {
-    java.util.Set<String> done = tables.okCrossKeys();
-    return tables.samples().stream()
-        .filter(s -> s.ok() && s.variant().equals(sampler) && !done.contains(s.unitKey() + "|" + scorer)).toList();
+  List<KlTables.SampleRow> todo(String sampler, EngineConfig scorer, boolean force) {
+    java.util.Set<String> done = force ? java.util.Set.of() : tables.okCrossKeys();
+    String label = KlUnits.crossScorer(ctx.config(), scorer);
+    return KlUnits.current(ctx.config(), tables, tables.samples()).stream()
+        .filter(s -> s.ok() && s.variant().equals(sampler) && !done.contains(s.unitKey() + "|" + label)).toList();
   }
 
   /**
@@ -63,6 +64,7 @@ final class KlCrossScoring {
     tables.prompts().forEach(p -> prompts.put(p.promptId(), p));
     int ok = 0, failed = 0;
     String model = engine.info().model();
+    String label = KlUnits.crossScorer(ctx.config(), scorer);
     boolean batched = engine instanceof LocalEngine && "mc".equals(ctx.config().kl().estimator());
     try (Progress progress = new Progress("teacher forcing under " + scorer.name(), samples.size(), ctx.err())) {
       if (batched) {
@@ -93,14 +95,14 @@ final class KlCrossScoring {
           String mismatch = mismatch(own, scored);
           double ms = (System.nanoTime() - t0) / 1e6;
           if (mismatch != null) {
-            row = new KlTables.CrossRow(s.unitKey(), scorer.name(), "error", model, scored.size(), "RETOKENIZED",
+            row = new KlTables.CrossRow(s.unitKey(), label, "error", model, scored.size(), "RETOKENIZED",
                 mismatch, ms);
           } else {
-            row = new KlTables.CrossRow(s.unitKey(), scorer.name(), "ok", model, scored.size(), null, null, ms);
+            row = new KlTables.CrossRow(s.unitKey(), label, "ok", model, scored.size(), null, null, ms);
             rows = KlResponses.rows(scored);
           }
         } catch (RuntimeException e) {
-          row = failedRow(s.unitKey(), scorer.name(), model, e, t0);
+          row = failedRow(s.unitKey(), label, model, e, t0);
         }
         tables.recordCross(row, rows);
         if (row.ok()) ok++;
@@ -127,6 +129,7 @@ final class KlCrossScoring {
   private List<KlTables.CrossRow> localBatch(LocalEngine local, EngineConfig scorer, String promptText,
       List<KlTables.SampleRow> group, String model) {
     long t0 = System.nanoTime();
+    String label = KlUnits.crossScorer(ctx.config(), scorer);
     List<KlTables.CrossRow> out = new ArrayList<>();
     try {
       int[] context = KlSampling.localPromptIds(ctx.config(), local, promptText, scorer);
@@ -149,15 +152,15 @@ final class KlCrossScoring {
         }
         String mismatch = mismatch(own, scored);
         KlTables.CrossRow row = mismatch == null
-            ? new KlTables.CrossRow(group.get(i).unitKey(), scorer.name(), "ok", model, scored.size(), null, null, ms)
-            : new KlTables.CrossRow(group.get(i).unitKey(), scorer.name(), "error", model, scored.size(),
+            ? new KlTables.CrossRow(group.get(i).unitKey(), label, "ok", model, scored.size(), null, null, ms)
+            : new KlTables.CrossRow(group.get(i).unitKey(), label, "error", model, scored.size(),
                 "RETOKENIZED", mismatch, ms);
         tables.recordCross(row, row.ok() ? KlResponses.rows(scored) : List.of());
         out.add(row);
       }
     } catch (RuntimeException e) {
       for (KlTables.SampleRow s : group.subList(out.size(), group.size())) {
-        KlTables.CrossRow row = failedRow(s.unitKey(), scorer.name(), model, e, t0);
+        KlTables.CrossRow row = failedRow(s.unitKey(), label, model, e, t0);
         tables.recordCross(row, List.of());
         out.add(row);
       }

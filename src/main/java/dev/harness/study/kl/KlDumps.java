@@ -32,7 +32,9 @@ final class KlDumps {
     tables.prompts().forEach(p -> prompts.put(p.promptId(), p));
     Map<String, KlTables.CrossRow> cross = new HashMap<>();
     for (KlTables.CrossRow r : tables.crossScores()) if (r.ok()) cross.put(r.unitKey() + "|" + r.scorer(), r);
-    List<KlTables.SampleRow> samples = tables.samplesWithResponses();
+    List<KlTables.SampleRow> samples = KlUnits.current(ctx.config(), tables, tables.samplesWithResponses());
+    Map<String, String> labels = new HashMap<>();
+    for (EngineConfig v : ctx.config().engines()) labels.put(v.name(), KlUnits.crossScorer(ctx.config(), v));
     Path dir = KlUnits.dumpDir(ctx.runDir());
     int lines = 0;
     try {
@@ -49,11 +51,11 @@ final class KlDumps {
             if (s.provider() != null) line.put("provider", s.provider());
             line.put("sample_index", s.sampleIndex());
             line.set("response", KlResponses.parse(s.responseJson()));
-            KlTables.CrossRow c = other == null ? null : cross.get(s.unitKey() + "|" + other);
+            KlTables.CrossRow c = other == null ? null : cross.get(s.unitKey() + "|" + labels.get(other));
             if (c != null) {
               ObjectNode cr = line.putObject("cross").put("model", c.model()).put("variant", other);
               cr.set("response", KlResponses.chat(c.model(), null, s.text(), null,
-                  KlResponses.tokens(tables.tokens(s.unitKey(), other)), null));
+                  KlResponses.tokens(tables.tokens(s.unitKey(), labels.get(other))), null));
             }
             w.write(line.toString());
             w.write('\n');

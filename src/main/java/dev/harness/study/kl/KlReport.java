@@ -1,5 +1,6 @@
 package dev.harness.study.kl;
 
+import dev.harness.study.FailuresOnlyReport;
 import dev.harness.report.TextFiles;
 import dev.harness.HarnessException;
 import dev.harness.config.EngineConfig;
@@ -38,6 +39,10 @@ final class KlReport {
     ExperimentConfig c = ctx.config();
     KlTables t = new KlTables(ctx.store());
     List<KlTables.DivergenceRow> rows = t.divergences();
+    List<KlTables.SampleRow> current = KlUnits.current(c, t, t.samples());
+    if (t.summary().isEmpty() && !current.isEmpty() && current.stream().noneMatch(KlTables.SampleRow::ok)) {
+      return failuresOnly(ctx);
+    }
     KlTables.SummaryRow s = t.summary().orElseThrow(() -> new PhaseException(Phase.REPORT, ctx.configPath(),
         "no divergence summary in " + ctx.store().file() + "; run 'harness analyze -c " + ctx.configPath()
             + "' first", null));
@@ -54,6 +59,21 @@ final class KlReport {
     return "report.md and " + CSV + " (" + rows.size() + " prompts) in " + ctx.runDir();
   }
 
+  /** report.md when every current sample failed: counts by failure type with the stored evidence. */
+  static String failuresOnly(StudyContext ctx) {
+    ExperimentConfig c = ctx.config();
+    KlTables t = new KlTables(ctx.store());
+    List<FailuresOnlyReport.Failed> failed = new ArrayList<>();
+    for (KlTables.SampleRow r : KlUnits.current(c, t, t.samples())) {
+      if (!r.ok()) {
+        failed.add(new FailuresOnlyReport.Failed(r.unitKey(), r.errorKind(),
+            (r.httpStatus() == null ? "" : "HTTP " + r.httpStatus() + ": ") + r.errorMessage()));
+      }
+    }
+    return FailuresOnlyReport.write(ctx, KlStudy.NAME, KlUnits.provenance(c, t), failed,
+        "the samples table");
+  }
+
   private Markdown build(ExperimentConfig c, KlTables t, List<KlTables.DivergenceRow> rows,
       List<PromptDivergence> ds, KlTables.SummaryRow s) {
     Estimator est = Estimator.parse(s.estimator());
@@ -61,6 +81,7 @@ final class KlReport {
     String pct = KlOutputs.num(s.ciLevel() * 100) + "%";
     Markdown md = new Markdown();
     md.heading(1, "kl: where " + s.variantA() + " and " + s.variantB() + " diverge most (" + c.output().expGroupId() + ")");
+    md.paragraph(KlUnits.provenance(c, t).line());
     md.bullet("A = `" + pair.nameA() + "`: " + describe(pair.a()));
     md.bullet("B = `" + pair.nameB() + "`: " + describe(pair.b()));
     md.bullet("estimator: `" + est.id() + "`" + (est.biased() ? " (**biased**, kept for comparison)" : ""));
@@ -80,8 +101,12 @@ final class KlReport {
     md.paragraph(est.description());
 
     md.heading(2, "Samples per variant");
-    List<KlTables.SampleRow> samples = t.samples();
-    List<KlTables.CrossRow> cross = t.crossScores();
+    List<KlTables.SampleRow> samples = KlUnits.current(c, t, t.samples());
+    java.util.Set<String> currentKeys = new java.util.HashSet<>();
+    samples.forEach(x -> currentKeys.add(x.unitKey()));
+    java.util.Set<String> scorers = KlUnits.currentScorers(c);
+    List<KlTables.CrossRow> cross = t.crossScores().stream()
+        .filter(x -> currentKeys.contains(x.unitKey()) && scorers.contains(x.scorer())).toList();
     List<List<String>> srows = new ArrayList<>();
     for (EngineConfig v : c.engines()) {
       List<KlTables.SampleRow> mine = samples.stream().filter(x -> x.variant().equals(v.name())).toList();
@@ -91,7 +116,7 @@ final class KlReport {
           .collect(Collectors.joining(", "));
       String models = mine.stream().map(KlTables.SampleRow::model).filter(java.util.Objects::nonNull).distinct()
           .collect(Collectors.joining(", "));
-      String scorer = est == Estimator.TEXT_MC ? KlTextScoring.scorer(v.name()) : v.name();
+      String scorer = est == Estimator.TEXT_MC ? KlTextScoring.scorer(c, v) : KlUnits.crossScorer(c, v);
       List<KlTables.CrossRow> scoredUnder = cross.stream().filter(x -> x.scorer().equals(scorer)).toList();
       long crossOk = scoredUnder.stream().filter(KlTables.CrossRow::ok).count();
       srows.add(List.of(v.name(), models, providers, String.valueOf(mine.size()), String.valueOf(ok),

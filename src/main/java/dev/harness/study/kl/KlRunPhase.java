@@ -33,14 +33,15 @@ final class KlRunPhase {
       n += KlSampling.units(c, prompts, v).stream().filter(u -> !have.contains(u.key())).count();
     }
     if (KlUnits.textLevel(c)) {
-      n += KlTextScoring.missing(t, KlUnits.pair(c));
+      n += KlTextScoring.missing(c, t, KlUnits.pair(c));
     } else if (KlUnits.needsCross(c)) {
       KlUnits.Pair p = KlUnits.pair(c);
       Set<String> scored = new java.util.HashSet<>();
       t.crossScores().forEach(r -> scored.add(r.unitKey() + "|" + r.scorer()));
-      for (KlTables.SampleRow s : t.samples()) {
+      String labelA = KlUnits.crossScorer(c, p.a()), labelB = KlUnits.crossScorer(c, p.b());
+      for (KlTables.SampleRow s : KlUnits.current(c, t, t.samples())) {
         if (!s.ok()) continue;
-        String scorer = s.variant().equals(p.nameA()) ? p.nameB() : s.variant().equals(p.nameB()) ? p.nameA() : null;
+        String scorer = s.variant().equals(p.nameA()) ? labelB : s.variant().equals(p.nameB()) ? labelA : null;
         if (scorer != null && !scored.contains(s.unitKey() + "|" + scorer)) n++;
       }
     }
@@ -57,7 +58,8 @@ final class KlRunPhase {
           + "; run 'harness prepare -c " + ctx.configPath() + "' first", null);
     }
     KlSampling sampling = new KlSampling(ctx);
-    Set<String> done = sampling.okKeys();
+    boolean force = ctx.forced(Phase.RUN); // --force run: every current unit again
+    Set<String> done = force ? Set.of() : sampling.okKeys();
     List<String> parts = new ArrayList<>();
     int sent = 0, ok = 0, failed = 0, missingLp = 0;
     for (EngineConfig v : c.engines()) {
@@ -76,8 +78,10 @@ final class KlRunPhase {
         }
       }
     }
-    if (sent > 0 && ok == 0 && tables.okSampleKeys().isEmpty()) {
-      String first = tables.samples().stream().filter(r -> !r.ok()).findFirst()
+    List<KlTables.SampleRow> current = KlUnits.current(c, tables, tables.samples());
+    if (sent > 0 && ok == 0 && current.stream().noneMatch(KlTables.SampleRow::ok)) {
+      KlReport.failuresOnly(ctx); // the evidence is readable before run exits 1
+      String first = current.stream().filter(r -> !r.ok()).findFirst()
           .map(r -> r.errorKind() + ": " + r.errorMessage()).orElse("?");
       throw new PhaseException(Phase.RUN, ctx.configPath(), "every sample failed (" + failed + "/" + sent
           + "); first error: " + first, null);
@@ -88,7 +92,7 @@ final class KlRunPhase {
       KlTextScoring text = new KlTextScoring(ctx);
       int scored = 0, textFailed = 0;
       for (EngineConfig scorer : List.of(p.a(), p.b())) {
-        List<KlTables.SampleRow> todo = text.todo(p, scorer.name());
+        List<KlTables.SampleRow> todo = text.todo(p, scorer, force);
         if (todo.isEmpty()) continue;
         try (Engine engine = ctx.openVariant(scorer)) {
           sampling.recordRun(scorer, engine.info());
@@ -106,7 +110,7 @@ final class KlRunPhase {
       KlCrossScoring cross = new KlCrossScoring(ctx);
       int scored = 0, crossFailed = 0;
       for (EngineConfig[] sw : new EngineConfig[][] {{p.a(), p.b()}, {p.b(), p.a()}}) {
-        List<KlTables.SampleRow> todo = cross.todo(sw[0].name(), sw[1].name());
+        List<KlTables.SampleRow> todo = cross.todo(sw[0].name(), sw[1], force);
         if (todo.isEmpty()) continue;
         try (Engine engine = ctx.openVariant(sw[1])) {
           sampling.recordRun(sw[1], engine.info());

@@ -1,5 +1,7 @@
 package dev.harness.study.kl;
 
+import dev.harness.study.EngineIdentity;
+import dev.harness.study.UnitIdentity;
 import dev.harness.study.UnitFailure;
 import dev.harness.study.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -49,9 +51,11 @@ final class KlSampling {
 
   static List<Unit> units(ExperimentConfig c, List<KlTables.PromptRow> prompts, EngineConfig variant) {
     List<Unit> out = new ArrayList<>();
+    EngineIdentity engine = EngineIdentity.of(variant);
     for (KlTables.PromptRow p : prompts) {
+      String id = UnitIdentity.hash(KlUnitIdentity.of(c, engine, p));
       for (int s = 0; s < c.kl().samples(); s++) {
-        out.add(new Unit(KlUnits.unitKey(variant.name(), p.promptId(), s), variant.name(), p, s,
+        out.add(new Unit(KlUnits.unitKey(variant.name(), p.promptId(), s, id), variant.name(), p, s,
             KlUnits.seed(c.generation().seed(), variant.name(), p.promptId(), s)));
       }
     }

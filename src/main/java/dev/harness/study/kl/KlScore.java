@@ -93,13 +93,14 @@ final class KlScore {
       b.put(pr.promptId(), new ArrayList<>());
     });
     List<String> missing = new ArrayList<>();
-    List<KlTables.SampleRow> samples = new ArrayList<>(tables.samples());
+    List<KlTables.SampleRow> samples = new ArrayList<>(KlUnits.current(c, tables, tables.samples()));
+    String labelA = KlTextScoring.scorer(c, p.a()), labelB = KlTextScoring.scorer(c, p.b());
     samples.sort(java.util.Comparator.comparingInt(KlTables.SampleRow::sampleIndex));
     for (KlTables.SampleRow s : samples) {
       if (!s.ok()) continue;
       boolean isA = s.variant().equals(p.nameA());
       if (!isA && !s.variant().equals(p.nameB())) continue;
-      String own = s.variant(), other = isA ? p.nameB() : p.nameA();
+      String own = isA ? labelA : labelB, other = isA ? labelB : labelA;
       double lOwn = KlTextScoring.sequenceLogprob(s.unitKey(), own, okKeys, sums);
       double lOther = KlTextScoring.sequenceLogprob(s.unitKey(), other, okKeys, sums);
       if (Double.isNaN(lOwn) || Double.isNaN(lOther)) {

@@ -1,5 +1,7 @@
 package dev.harness.study.kl;
 
+import dev.harness.study.ContentHash;
+import dev.harness.study.UnitStatus;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.store.KlTables;
 import dev.harness.study.Phase;
@@ -25,7 +27,10 @@ public final class KlStudy implements Study {
     ExperimentConfig c = ctx.config();
     Map<String, Object> in = new LinkedHashMap<>();
     switch (phase) {
-      case PREPARE -> in.put("prompts", c.prompts());
+      case PREPARE -> {
+        in.put("prompts", c.prompts());
+        in.put("source_content", ContentHash.full(c.prompts().source())); // an edited prompt file
+      }
       case RUN -> {
         in.put("engines", c.engines());
         in.put("generation", c.generation());
@@ -33,6 +38,8 @@ public final class KlStudy implements Study {
         in.put("top_logprobs", c.kl().topLogprobs());
         in.put("pair", KlUnits.pair(c).nameA() + "," + KlUnits.pair(c).nameB());
         in.put("cross", KlUnits.textLevel(c) ? "text" : KlUnits.needsCross(c)); // text_mc: text scores under both
+        // model / adapter content and the prompts' text: a change the config's own sections do not show
+        in.put("unit_identity", KlUnits.identityDigest(c, new KlTables(ctx.store()).prompts()));
       }
       case SCORE -> {
         in.put("estimator", c.kl().estimator());
@@ -57,6 +64,11 @@ public final class KlStudy implements Study {
           && ctx.hasRunFiles(KlAnalyze.PLOTS);
       case REPORT -> ctx.hasRunFiles("report.md", KlReport.CSV);
     };
+  }
+
+  @Override
+  public java.util.Optional<UnitStatus> unitStatus(StudyContext ctx) {
+    return java.util.Optional.of(KlUnits.status(ctx.config(), new KlTables(ctx.store())));
   }
 
   @Override

@@ -19,7 +19,7 @@ import java.util.Set;
  * B, each model with its own tokenisation: {@link Engine#score}(prompt, text); on the local engine
  * {@link LocalEngine#scoreIds} of the prompt's ids exactly as sampling built them ({@link KlSampling#localPromptIds})
  * and the text's ids after that rendered prompt ({@link LocalEngine#continuationIds}). Stored in {@code cross_scores}
- * and {@code token_logprobs} under the scorer name {@code text:<variant>} (apart from the sample's own sampled
+ * and {@code token_logprobs} under the scorer name {@code text:<variant>#<scorer identity hash>} (apart from the sample's own sampled
  * tokens); the sequence log-probability is the sum of its rows. Each scored sample is committed on its own.
  */
 final class KlTextScoring {
@@ -32,22 +32,28 @@ final class KlTextScoring {
     this.tables = new KlTables(ctx.store());
   }
 
-  static String scorer(String variant) { return PREFIX + variant; }
+  /** The stored scorer name of text scores under {@code variant}: {@code text:<variant>#<scorer identity hash>}. */
+  static String scorer(dev.harness.config.ExperimentConfig c, EngineConfig variant) {
+    return PREFIX + KlUnits.crossScorer(c, variant);
+  }
 
   /** The ok samples of the pair without an ok text score under {@code scorer}. */
-  List<KlTables.SampleRow> todo(KlUnits.Pair p, String scorer) {
-    Set<String> done = tables.okCrossKeys();
-    return tables.samples().stream().filter(s -> s.ok() && (s.variant().equals(p.nameA())
-        || s.variant().equals(p.nameB())) && !done.contains(s.unitKey() + "|" + scorer(scorer))).toList();
+  List<KlTables.SampleRow> todo(KlUnits.Pair p, EngineConfig scorer, boolean force) {
+    Set<String> done = force ? Set.of() : tables.okCrossKeys();
+    String label = scorer(ctx.config(), scorer);
+    return KlUnits.current(ctx.config(), tables, tables.samples()).stream().filter(s -> s.ok()
+        && (s.variant().equals(p.nameA()) || s.variant().equals(p.nameB())) && !done.contains(s.unitKey() + "|" + label))
+        .toList();
   }
 
   /** Text samples of the pair still missing a text score under A or B (for {@code outputsExist}). */
-  static long missing(KlTables t, KlUnits.Pair p) {
+  static long missing(dev.harness.config.ExperimentConfig c, KlTables t, KlUnits.Pair p) {
     Set<String> done = t.okCrossKeys();
+    List<String> labels = List.of(scorer(c, p.a()), scorer(c, p.b()));
     long n = 0;
-    for (KlTables.SampleRow s : t.samples()) {
+    for (KlTables.SampleRow s : KlUnits.current(c, t, t.samples())) {
       if (!s.ok() || !(s.variant().equals(p.nameA()) || s.variant().equals(p.nameB()))) continue;
-      for (String v : List.of(p.nameA(), p.nameB())) if (!done.contains(s.unitKey() + "|" + scorer(v))) n++;
+      for (String v : labels) if (!done.contains(s.unitKey() + "|" + v)) n++;
     }
     return n;
   }
@@ -58,7 +64,7 @@ final class KlTextScoring {
     tables.prompts().forEach(p -> prompts.put(p.promptId(), p));
     int ok = 0, failed = 0;
     String model = engine.info().model();
-    String name = scorer(scorer.name());
+    String name = scorer(ctx.config(), scorer);
     Map<String, int[]> contexts = new HashMap<>(); // the scorer's prompt ids, rendered once per prompt
     try (Progress progress = new Progress("text scoring under " + scorer.name(), samples.size(), ctx.err())) {
       for (KlTables.SampleRow s : samples) {
@@ -97,8 +103,8 @@ final class KlTextScoring {
    * log p(text) under {@code scorer} of one sample: the sum of its stored text-score rows (0 for an empty text); NaN
    * when the scoring is absent or failed.
    */
-  static double sequenceLogprob(String unitKey, String scorerVariant, Set<String> okKeys, Map<String, Double> sums) {
-    String key = unitKey + "|" + scorer(scorerVariant);
+  static double sequenceLogprob(String unitKey, String scorerLabel, Set<String> okKeys, Map<String, Double> sums) {
+    String key = unitKey + "|" + scorerLabel;
     return okKeys.contains(key) ? sums.getOrDefault(key, 0.0) : Double.NaN;
   }
 }

@@ -1,11 +1,17 @@
 package dev.harness.study.kl;
 
+import dev.harness.study.UnitIdentity;
+import dev.harness.study.RunProvenance;
+import dev.harness.study.UnitStatus;
 import dev.harness.study.Json;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import dev.harness.store.KlTables;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Names shared by the kl phases: the compared pair, unit keys, per-unit seeds, run ids, dump paths. */
 final class KlUnits {
@@ -30,10 +36,71 @@ final class KlUnits {
     throw new IllegalStateException("variant " + name + " not configured"); // validation rules this out
   }
 
-  /** {@code kl|variant|prompt_id|s=i}: a unit is one sample of one variant for one prompt. */
-  static String unitKey(String variant, String promptId, int sample) {
-    return KlStudy.NAME + "|" + variant + "|" + promptId + "|s=" + sample;
+  /**
+   * {@code kl|variant|prompt_id|s=i|id=<hash>}: a unit is one sample of one variant for one prompt, under one
+   * {@link KlUnitIdentity} (a changed input is a new unit; the old row stays, not current).
+   */
+  static String unitKey(String variant, String promptId, int sample, String identityHash) {
+    return KlStudy.NAME + "|" + variant + "|" + promptId + "|s=" + sample + "|id=" + identityHash;
   }
+
+  /** The sample unit keys of the current configuration (every variant × prompt × sample index). */
+  static Set<String> currentSampleKeys(ExperimentConfig c, List<KlTables.PromptRow> prompts) {
+    Set<String> keys = new HashSet<>();
+    for (EngineConfig v : c.engines()) KlSampling.units(c, prompts, v).forEach(u -> keys.add(u.key()));
+    return keys;
+  }
+
+  /** The stored samples of the current configuration only (rows of other configurations are kept, not used). */
+  static List<KlTables.SampleRow> current(ExperimentConfig c, KlTables t, List<KlTables.SampleRow> rows) {
+    Set<String> keys = currentSampleKeys(c, t.prompts());
+    return rows.stream().filter(r -> keys.contains(r.unitKey())).toList();
+  }
+
+  /** The current cross / text scorer names of the pair (none when the estimator needs no scoring). */
+  static Set<String> currentScorers(ExperimentConfig c) {
+    Pair p = pair(c);
+    if (textLevel(c)) return Set.of(KlTextScoring.scorer(c, p.a()), KlTextScoring.scorer(c, p.b()));
+    if (needsCross(c)) return Set.of(crossScorer(c, p.a()), crossScorer(c, p.b()));
+    return Set.of();
+  }
+
+  /** A digest of every current unit's identity (sample keys and scorer names), for the run phase's fingerprint. */
+  static String identityDigest(ExperimentConfig c, List<KlTables.PromptRow> prompts) {
+    return UnitIdentity.hash(List.of(new java.util.TreeSet<>(currentSampleKeys(c, prompts)),
+        new java.util.TreeSet<>(currentScorers(c))));
+  }
+
+  /** Units of the current configuration, how many have stored rows, and stored rows of other configurations. */
+  static RunProvenance provenance(ExperimentConfig c, KlTables t) {
+    Set<String> keys = currentSampleKeys(c, t.prompts());
+    Set<String> scorers = currentScorers(c);
+    long stored = 0, other = 0;
+    for (String k : t.sampleKeys()) {
+      if (keys.contains(k)) stored++;
+      else other++;
+    }
+    for (KlTables.CrossRow r : t.crossScores()) if (!keys.contains(r.unitKey()) || !scorers.contains(r.scorer())) other++;
+    return RunProvenance.of(c, keys.size(), stored, other);
+  }
+
+  /** The samples of the current configuration by outcome, from the store alone (for {@code harness status}). */
+  static UnitStatus status(ExperimentConfig c, KlTables t) {
+    Set<String> keys = currentSampleKeys(c, t.prompts());
+    long done = 0, stored = 0;
+    java.util.Map<String, Long> failed = new java.util.HashMap<>();
+    for (KlTables.SampleRow r : t.samples()) {
+      if (!keys.contains(r.unitKey())) continue;
+      stored++;
+      if (r.ok()) done++;
+      else failed.merge(r.errorKind() == null ? "ERROR" : r.errorKind(), 1L, Long::sum);
+    }
+    return new UnitStatus(keys.size(), done, failed, keys.size() - stored,
+        provenance(c, t).otherRows());
+  }
+
+  /** The name a teacher-forced score under {@code scorer} is stored by: {@code <variant>#<scorer identity hash>}. */
+  static String crossScorer(ExperimentConfig c, EngineConfig scorer) { return KlUnitIdentity.Scorer.label(c, scorer); }
 
   static String runId(String variant) { return KlStudy.NAME + ":" + variant; }
 

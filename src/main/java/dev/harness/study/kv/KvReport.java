@@ -49,6 +49,7 @@ final class KvReport {
 
     Markdown md = new Markdown();
     md.heading(1, "kv_transition: " + c.output().expGroupId());
+    md.paragraph(dev.harness.study.RunProvenance.fromKeys(c, KvRun.currentKeys(ctx), new RunTables(ctx.store()).respondedUnitKeys()).line());
     md.paragraph("Where does KV-cache policy `" + c.kv().policy() + "` break as prompts grow and the KV budget shrinks? "
         + "Every mean below carries its n and a " + pct(c.analysis().ci()) + " interval (percentile bootstrap, "
         + c.analysis().bootstrapIters() + " resamples, seed " + c.analysis().seed() + "; Wilson for rates). "

@@ -98,7 +98,7 @@ final class KvRun {
     checkBudgetsReachEngine(c);
     checkPolicyParams(c);
     RunTables runs = new RunTables(ctx.store());
-    Set<String> done = runs.completedUnitKeys();
+    Set<String> done = ctx.forced(Phase.RUN) ? Set.of() : runs.completedUnitKeys(); // --force run: every current unit
     List<Unit> todo = units.stream().filter(u -> !done.contains(u.key())).toList();
     if (todo.isEmpty()) return "all " + units.size() + " units already have responses";
 

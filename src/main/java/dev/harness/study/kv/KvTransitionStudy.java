@@ -16,6 +16,9 @@ public final class KvTransitionStudy implements Study {
   public String name() { return NAME; }
 
   @Override
+  public java.util.Optional<dev.harness.study.UnitStatus> unitStatus(StudyContext ctx) { return java.util.Optional.of(KvUnitStatus.of(ctx)); }
+
+  @Override
   public Object phaseInputs(Phase phase, StudyContext ctx) {
     ExperimentConfig c = ctx.config();
     Map<String, Object> in = new LinkedHashMap<>();

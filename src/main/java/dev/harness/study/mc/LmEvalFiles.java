@@ -147,7 +147,7 @@ final class LmEvalFiles {
     List<Integer> seeds = McVariants.seeds(c);
     Map<String, Double> ll = new HashMap<>();
     Map<String, Boolean> greedy = new HashMap<>();
-    for (McTables.ResultRow r : tables.results(v.label(), task.id())) {
+    for (McTables.ResultRow r : McVariants.currentResults(c, tables, v, task.id())) {
       if (r.seed() != seeds.get(0)) continue;
       ll.put(r.docId() + "|" + r.choiceIndex(), r.loglik());
       greedy.put(r.docId() + "|" + r.choiceIndex(), r.greedy());

@@ -1,7 +1,9 @@
 package dev.harness.study.mc;
 
-import dev.harness.config.ExperimentConfig;
 import dev.harness.store.McTables;
+import dev.harness.study.UnitIdentity;
+import dev.harness.study.UnitStatus;
+import dev.harness.config.ExperimentConfig;
 import dev.harness.study.Phase;
 import dev.harness.study.Study;
 import dev.harness.study.StudyContext;
@@ -30,6 +32,10 @@ public final class McEvalStudy implements Study {
       case RUN -> {
         in.put("variants", c.variants());
         in.put("seeds", McVariants.seeds(c));
+        java.util.TreeSet<String> keys = new java.util.TreeSet<>(); // model / adapter content, item texts
+        McTables t = new McTables(ctx.store());
+        for (var v : c.variants()) for (String task : c.tasks()) keys.addAll(McVariants.currentKeys(c, t, v, task));
+        in.put("unit_identity", UnitIdentity.hash(keys));
       }
       case SCORE -> in.put("score", 1);
       case ANALYZE -> {
@@ -50,6 +56,11 @@ public final class McEvalStudy implements Study {
       case ANALYZE -> ctx.hasRunFiles(McAnalyze.PLOTS) && ctx.hasRunFiles("summary.csv");
       case REPORT -> ctx.hasRunFiles("report.md");
     };
+  }
+
+  @Override
+  public java.util.Optional<UnitStatus> unitStatus(StudyContext ctx) {
+    return java.util.Optional.of(McVariants.status(ctx.config(), new McTables(ctx.store())));
   }
 
   @Override

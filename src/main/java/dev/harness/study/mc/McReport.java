@@ -30,6 +30,7 @@ final class McReport {
     List<Integer> seeds = McVariants.seeds(c);
     Markdown md = new Markdown();
     md.heading(1, "mc_eval: " + c.output().expGroupId());
+    md.paragraph(McVariants.provenance(c, tables).line());
     md.paragraph("lm-evaluation-harness-style multiple choice (zero-shot log-likelihood of `\" \" + choice` after the "
         + "task prompt) for " + c.variants().size() + " variant(s) on " + String.join(", ", c.tasks()) + ". Means carry "
         + "a " + pct + " percentile-bootstrap CI (" + c.analysis().bootstrapIters() + " resamples, seed "

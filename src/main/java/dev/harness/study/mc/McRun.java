@@ -1,5 +1,6 @@
 package dev.harness.study.mc;
 
+import dev.harness.study.EngineIdentity;
 import dev.harness.study.Json;
 import dev.harness.config.ConfigException;
 import dev.harness.config.EngineConfig;
@@ -32,7 +33,8 @@ import java.util.Map;
  *
  * <p>Seeds: a zero-shot log-likelihood does not depend on a seed, so each request is scored once and the result is
  * recorded under every seed's unit key with {@code scored_with_seed} = the first seed (never re-scored to pretend
- * variance). A stored result counts as done only if it was made by the same variant settings (variant hash).
+ * variance). A stored result counts as done only under the same {@link McUnitIdentity} (its hash is in the key); results
+ * of other configurations stay stored under their own keys and are not used.
  */
 final class McRun {
   private final StudyContext ctx;
@@ -40,21 +42,22 @@ final class McRun {
   McRun(StudyContext ctx) { this.ctx = ctx; }
 
   /** One (context, continuation) request: a choice of an item. */
-  record Request(String task, int docId, int choice, String context, String continuation) {}
+  record Request(String task, int docId, int choice, String context, String continuation, String identity) {}
 
   /** The requests of a variant that lack a result (for any seed, or made with other variant settings). */
   static List<Request> todo(StudyContext ctx, EngineConfig v) {
     ExperimentConfig c = ctx.config();
     McTables tables = new McTables(ctx.store());
-    Map<String, String> have = tables.resultHashes(v.label());
-    String hash = McVariants.hash(v);
+    java.util.Set<String> have = ctx.forced(Phase.RUN) ? java.util.Set.of() : tables.resultHashes(v.label()).keySet();
+    EngineIdentity engine = EngineIdentity.of(v);
     List<Integer> seeds = McVariants.seeds(c);
     List<Request> out = new ArrayList<>();
     for (String task : c.tasks()) {
       for (McTables.ItemRow it : tables.items(task)) {
         for (McTables.ChoiceRow ch : it.choices()) {
-          boolean done = seeds.stream().allMatch(s -> hash.equals(have.get(McVariants.unitKey(v, task, it.docId(), ch.index(), s))));
-          if (!done) out.add(new Request(task, it.docId(), ch.index(), it.context(), ch.continuation()));
+          String id = McVariants.identityHash(c, engine, v, task, it, ch);
+          boolean done = seeds.stream().allMatch(s -> have.contains(McVariants.unitKey(v, task, it.docId(), ch.index(), s, id)));
+          if (!done) out.add(new Request(task, it.docId(), ch.index(), it.context(), ch.continuation(), id));
         }
       }
     }
@@ -159,7 +162,7 @@ final class McRun {
             greedy &= t.greedy();
           }
           for (int s : seeds) {
-            rows.add(new McTables.ResultRow(McVariants.unitKey(v, r.task(), r.docId(), r.choice(), s),
+            rows.add(new McTables.ResultRow(McVariants.unitKey(v, r.task(), r.docId(), r.choice(), s, r.identity()),
                 McVariants.runId(v, s), v.label(), hash, r.task(), r.docId(), r.choice(), s, ll, greedy, ts.size(),
                 seeds.get(0), batchSize));
           }

@@ -49,7 +49,7 @@ final class McScore {
       for (String taskId : c.tasks()) {
         McTask task = McTask.byId(taskId).orElseThrow();
         Map<String, Double> ll = new HashMap<>();
-        for (McTables.ResultRow r : tables.results(v.label(), taskId)) {
+        for (McTables.ResultRow r : McVariants.currentResults(c, tables, v, taskId)) {
           ll.put(r.seed() + "|" + r.docId() + "|" + r.choiceIndex(), r.loglik());
         }
         for (int seed : McVariants.seeds(c)) {

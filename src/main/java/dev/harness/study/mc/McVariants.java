@@ -1,5 +1,10 @@
 package dev.harness.study.mc;
 
+import dev.harness.store.McTables;
+import dev.harness.study.EngineIdentity;
+import dev.harness.study.UnitIdentity;
+import dev.harness.study.RunProvenance;
+import dev.harness.study.UnitStatus;
 import dev.harness.study.Json;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
@@ -28,8 +33,66 @@ final class McVariants {
     return vs.stream().filter(v -> v.adapter() == null).findFirst().orElse(vs.get(0));
   }
 
-  static String unitKey(EngineConfig v, String task, int docId, int choice, int seed) {
-    return McEvalStudy.NAME + "|" + v.label() + "|" + task + "|" + docId + "|" + choice + "|s=" + seed;
+  /** {@code mc_eval|<variant>|<task>|<doc>|<choice>|s=<seed>|id=<hash>}: one choice under one {@link McUnitIdentity}. */
+  static String unitKey(EngineConfig v, String task, int docId, int choice, int seed, String identityHash) {
+    return McEvalStudy.NAME + "|" + v.label() + "|" + task + "|" + docId + "|" + choice + "|s=" + seed + "|id="
+        + identityHash;
+  }
+
+  /** The identity hash of one choice of an item under variant {@code v}. */
+  static String identityHash(ExperimentConfig c, EngineIdentity engine, EngineConfig v, String task,
+      McTables.ItemRow it, McTables.ChoiceRow ch) {
+    return UnitIdentity.hash(McUnitIdentity.of(c, engine, v, task, it.context(), ch.continuation()));
+  }
+
+  /** The unit keys of the current configuration for one variant and task (every item × choice × seed). */
+  static Set<String> currentKeys(ExperimentConfig c, McTables tables, EngineConfig v, String task) {
+    EngineIdentity engine = EngineIdentity.of(v);
+    Set<String> keys = new HashSet<>();
+    for (McTables.ItemRow it : tables.items(task)) {
+      for (McTables.ChoiceRow ch : it.choices()) {
+        String id = identityHash(c, engine, v, task, it, ch);
+        for (int s : seeds(c)) keys.add(unitKey(v, task, it.docId(), ch.index(), s, id));
+      }
+    }
+    return keys;
+  }
+
+  /** Current units by outcome over every variant and task, and stored rows of other configurations. */
+  static UnitStatus status(ExperimentConfig c, McTables tables) {
+    long current = 0, done = 0, other = 0;
+    for (EngineConfig v : c.variants()) {
+      Set<String> stored = tables.resultHashes(v.label()).keySet();
+      Set<String> all = new HashSet<>();
+      for (String task : c.tasks()) all.addAll(currentKeys(c, tables, v, task));
+      current += all.size();
+      for (String k : stored) {
+        if (all.contains(k)) done++;
+        else other++;
+      }
+    }
+    return new UnitStatus(current, done, java.util.Map.of(), current - done, other + otherVariants(c, tables));
+  }
+
+  /** Stored results of variants the config no longer names. */
+  private static long otherVariants(ExperimentConfig c, McTables tables) {
+    Set<String> labels = new HashSet<>();
+    c.variants().forEach(v -> labels.add(v.label()));
+    return tables.resultCountsByVariant().entrySet().stream().filter(e -> !labels.contains(e.getKey()))
+        .mapToLong(java.util.Map.Entry::getValue).sum();
+  }
+
+  /** What the report is built from. */
+  static RunProvenance provenance(ExperimentConfig c, McTables tables) {
+    UnitStatus u = status(c, tables);
+    return RunProvenance.of(c, u.current(), u.done(), u.otherRows());
+  }
+
+  /** The stored results of the current configuration for one variant and task (others are kept, not used). */
+  static List<McTables.ResultRow> currentResults(ExperimentConfig c, McTables tables,
+      EngineConfig v, String task) {
+    Set<String> keys = currentKeys(c, tables, v, task);
+    return tables.results(v.label(), task).stream().filter(r -> keys.contains(r.unitKey())).toList();
   }
 
   static String runId(EngineConfig v, int seed) {

@@ -36,9 +36,15 @@ class KlTextStudyTest {
     }
   }
 
+  /** The stored name of text scores under {@code variant}: {@code text:<variant>#<scorer identity hash>}. */
+  static String scorerName(KlTables t, String variant) {
+    return t.crossScores().stream().map(KlTables.CrossRow::scorer).filter(n -> n.startsWith("text:" + variant + "#"))
+        .findFirst().orElseThrow();
+  }
+
   /** log p(text) under {@code scorer}: the sum of the text-score rows stored for the sample. */
   static double seq(KlTables t, String unitKey, String scorer) {
-    return t.tokens(unitKey, KlTextScoring.scorer(scorer)).stream().mapToDouble(KlTables.TokenRow::logprob).sum();
+    return t.tokens(unitKey, scorerName(t, scorer)).stream().mapToDouble(KlTables.TokenRow::logprob).sum();
   }
 
   @Test
@@ -96,7 +102,7 @@ class KlTextStudyTest {
       int matched = 0;
       for (KlTables.SampleRow x : t.samples()) {
         List<KlTables.TokenRow> own = t.tokens(x.unitKey(), x.variant());
-        List<KlTables.TokenRow> text = t.tokens(x.unitKey(), KlTextScoring.scorer(x.variant()));
+        List<KlTables.TokenRow> text = t.tokens(x.unitKey(), scorerName(t, x.variant()));
         if (own.size() != text.size() || own.isEmpty()) continue;
         boolean same = true;
         for (int i = 0; i < own.size(); i++) same &= own.get(i).tokenId().equals(text.get(i).tokenId());

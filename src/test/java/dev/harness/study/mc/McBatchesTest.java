@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class McBatchesTest {
   static List<McRun.Request> doc(String task, int id, int choices) {
     List<McRun.Request> l = new ArrayList<>();
-    for (int c = 0; c < choices; c++) l.add(new McRun.Request(task, id, c, "ctx" + id, " c" + c));
+    for (int c = 0; c < choices; c++) l.add(new McRun.Request(task, id, c, "ctx" + id, " c" + c, "h"));
     return l;
   }
 
