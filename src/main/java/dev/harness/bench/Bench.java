@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.harness.HarnessException;
+import dev.harness.engine.local.DeviceChoice;
 import dev.harness.engine.local.LocalEngine;
 import dev.harness.engine.local.LocalOptions;
 import dev.harness.engine.local.model.ModelConfig;
@@ -36,6 +37,7 @@ public final class Bench {
 
   public BenchReport run() {
     Engine djl = Engine.getInstance();
+    device(); // --device gpu without one: exit 2 before a checkpoint is generated or read
     if (cfg.threads() != null) {
       if (!"PyTorch".equals(djl.getEngineName())) throw new HarnessException("--threads needs DJL's PyTorch engine", 2);
       JniUtils.setNumThreads(cfg.threads());
@@ -119,7 +121,7 @@ public final class Bench {
     checks.addAll(extraChecks);
     for (var f : machineChecks) checks.add(f.apply(machine));
     int threads = "PyTorch".equals(Engine.getInstance().getEngineName()) ? JniUtils.getNumThreads() : -1;
-    BenchReport.Environment env = new BenchReport.Environment(device().toString().replace("()", ""), cfg.dtype(), threads,
+    BenchReport.Environment env = new BenchReport.Environment(device().toString().replace("()", ""), DeviceChoice.libtorch().label(), cfg.dtype(), threads,
         Runtime.getRuntime().availableProcessors(), ProcMemory.loadAverage(), System.getProperty("java.version"),
         System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     return new BenchReport(env, summary, machine, run, mem, checks, sections);
@@ -135,14 +137,13 @@ public final class Bench {
     }
   }
 
-  /** The device LocalEngine picks for the same choice. */
+  /** The device LocalEngine picks for the same choice; gpu without one is a usage error (exit 2). */
   private Device device() {
-    int gpus = Engine.getInstance().getGpuCount();
-    return switch (cfg.device()) {
-      case "cpu" -> Device.cpu();
-      case "gpu" -> Device.gpu();
-      default -> gpus > 0 ? Device.gpu() : Device.cpu();
-    };
+    try {
+      return DeviceChoice.resolve(cfg.device());
+    } catch (IllegalArgumentException e) {
+      throw new HarnessException("--device: " + e.getMessage(), 2, e);
+    }
   }
 
   /** Elements of every tensor in the checkpoint. */

@@ -21,7 +21,8 @@ public record BenchReport(Environment environment, ModelSummary model, MachineLi
    * Where the numbers were taken. {@code threads}: libtorch's intra-op threads; {@code loadAverage}: the 1-minute
    * load average at the end of the run (null off Linux); above {@code cpus} the timings were taken on a busy machine.
    */
-  public record Environment(String device, String dtype, int threads, int cpus, Double loadAverage, String java, String os) {}
+  public record Environment(String device, String libtorch, String dtype, int threads, int cpus, Double loadAverage, String java,
+      String os) {}
 
   /**
    * The model measured. {@code source}: the directory or id, or "generated"; {@code seed} only for generated ones;
@@ -67,9 +68,9 @@ public record BenchReport(Environment environment, ModelSummary model, MachineLi
     StringBuilder b = new StringBuilder();
     Environment env = environment;
     ModelSummary m = model;
-    b.append(f("harness bench: %s, %s, %.2fM params, %s on %s, %d libtorch thread(s), %d cpu(s), load average %s%s%n",
+    b.append(f("harness bench: %s, %s, %.2fM params, %s on %s (libtorch %s), %d libtorch thread(s), %d cpu(s), load average %s%s%n",
         m.source().equals("generated") ? "generated " + m.architecture() + " (seed " + m.seed() + ")" : m.source(),
-        shapeText(m), m.params() / 1e6, env.dtype(), env.device(), env.threads(), env.cpus(),
+        shapeText(m), m.params() / 1e6, env.dtype(), env.device(), env.libtorch(), env.threads(), env.cpus(),
         env.loadAverage() == null ? "n/a" : f("%.2f", env.loadAverage()),
         env.loadAverage() != null && env.loadAverage() > env.cpus() ? " (busy machine: timings are noisy)" : ""));
     b.append(f("%nMACHINE (DJL, same device and dtype)%n"));

@@ -53,6 +53,7 @@ class BenchCommandTest {
     assertEquals((94_528L - 256 * 64) * 4, m.get("streamed_bytes_per_token").asLong());
     assertEquals(3, m.get("seed").asLong());
     assertEquals(1, doc.get("environment").get("threads").asInt());
+    assertEquals("2.7.1 cpu", doc.get("environment").get("libtorch").asText(), "the libtorch that ran");
     JsonNode e = doc.get("engine");
     assertEquals(16, e.get("prefill_tokens").asInt());
     assertEquals(1, e.get("prefill_seconds").size());
@@ -92,6 +93,17 @@ class BenchCommandTest {
     assertTrue(r.out().contains("decode bytes/s / read bandwidth"), r.out());
     assertTrue(r.out().contains("peak RSS / weight bytes"), r.out());
     assertTrue(Files.isRegularFile(dir.resolve("model.safetensors")), "a given model is never deleted");
+  }
+
+  @Test
+  void deviceGpuWithoutOneExits2BeforeAnyCheckpoint() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(dev.harness.engine.local.DeviceChoice.libtorch().gpus() == 0,
+        "SKIPPED: DJL sees a GPU here");
+    Path keep = tmp.resolve("kept");
+    Result r = run(with(TINY, "--device", "gpu", "--keep", keep.toString()));
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("--device: device gpu asked for, but DJL finds no CUDA GPU (libtorch 2.7.1 cpu)"), r.err());
+    assertTrue(!Files.exists(keep.resolve("model.safetensors")), "no checkpoint was generated before the device check");
   }
 
   @Test

@@ -22,7 +22,7 @@ class BenchReportTest {
     EngineRun e = new EngineRun(3, List.of(4e-6, 1.5e-6, 2e-6), 3, 5, 4, List.of(900.0, 1100.0, 1000.0), "telemetry", 1024L);
     // peak 6080 B vs 3040 B of weights → 2.0 (above 1.5: BELOW)
     BenchReport.MemoryUsage mem = new BenchReport.MemoryUsage(1000L, 4000L, 6080L, true, COST.weightBytes());
-    BenchReport.Environment env = new BenchReport.Environment("cpu", "float32", 2, 2, 3.5, "17", "Linux amd64");
+    BenchReport.Environment env = new BenchReport.Environment("cpu", "2.7.1 cpu", "float32", 2, 2, 3.5, "17", "Linux amd64");
     return new BenchReport(env, m, k, e, mem, BenchReport.standardChecks(m, k, e, mem), sections);
   }
 
