@@ -134,7 +134,7 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     NDManager root = null;
     try {
       root = NDManager.newBaseManager(device);
-      DataType type = opts.dtype().equals("float16") ? DataType.FLOAT16 : DataType.FLOAT32;
+      DataType type = opts.computeType().djl();
       CausalLM model = Models.load(modelDir, cfg, root, type, opts.quant());
       settleHeap();
       int window = opts.maxLength() != null ? opts.maxLength() : cfg.maxPositions();
