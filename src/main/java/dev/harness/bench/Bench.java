@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.harness.HarnessException;
 import dev.harness.engine.local.DeviceChoice;
+import dev.harness.engine.local.GpuMemory;
 import dev.harness.engine.local.LocalEngine;
 import dev.harness.engine.local.LocalOptions;
 import dev.harness.engine.local.model.ModelConfig;
@@ -75,6 +76,7 @@ public final class Bench {
     ModelConfig mc;
     Long afterLoad;
     Long peak;
+    Long gpuInUse;
     List<Check> extraChecks = new ArrayList<>();
     List<Section> sections = new ArrayList<>();
     List<java.util.function.Function<MachineLimits, Check>> machineChecks = new ArrayList<>();
@@ -93,6 +95,7 @@ public final class Bench {
       run = new EngineProbe(engine, log).measure(prompt, cfg.decodeTokens(), cfg.repeats());
       // the standard peak covers load + prefill + decode; stages may reset VmHWM to measure their own
       peak = ProcMemory.peakBytes();
+      gpuInUse = GpuMemory.inUseBytes(engine.device()); // device-wide, while the model and its caches are held
       for (BenchStage s : cfg.stages()) {
         log.accept("stage " + s.name());
         BenchStage.Result r = s.run(new BenchStage.Context(engine, cost, prompt, cfg, run));
@@ -101,12 +104,12 @@ public final class Bench {
         machineChecks.addAll(r.machineChecks());
       }
     }
-    return finish(dir, mc, cost, run, baseline, afterLoad, peak, reset, genSeconds, loadSeconds, extraChecks,
+    return finish(dir, mc, cost, run, baseline, afterLoad, peak, gpuInUse, reset, genSeconds, loadSeconds, extraChecks,
         machineChecks, sections, type);
   }
 
   private BenchReport finish(Path dir, ModelConfig mc, ModelCost cost, EngineRun run, Long baseline, Long afterLoad,
-      Long peak, boolean reset, double genSeconds, double loadSeconds, List<Check> extraChecks,
+      Long peak, Long gpuInUse, boolean reset, double genSeconds, double loadSeconds, List<Check> extraChecks,
       List<java.util.function.Function<MachineLimits, Check>> machineChecks, List<Section> sections, DataType type) {
     log.accept("machine probes: matmul " + cfg.probeSizes().matmulN() + ", matrix-vector " + cfg.probeSizes().matvecN()
         + ", bandwidth over " + (cfg.probeSizes().streamBytes() >> 20) + " MiB");
@@ -116,7 +119,8 @@ public final class Bench {
         mc.architecture().hfName(), mc.vocabSize(), mc.hiddenSize(), mc.numLayers(), mc.numHeads(), mc.numKvHeads(),
         mc.intermediateSize(), cost.totalParams(), cost.weightBytes(), cost.streamedBytesPerToken(),
         cost.prefillFlops(run.prefillTokens(), 1), generated ? cfg.seed() : null, genSeconds, loadSeconds);
-    BenchReport.MemoryUsage mem = new BenchReport.MemoryUsage(baseline, afterLoad, peak, reset, cost.weightBytes());
+    BenchReport.MemoryUsage mem = new BenchReport.MemoryUsage(baseline, afterLoad, peak, reset, cost.weightBytes(),
+        gpuInUse, gpuInUse == null ? GpuMemory.unavailableBecause(device()) : null, null);
     List<Check> checks = new ArrayList<>(BenchReport.standardChecks(summary, machine, run, mem));
     checks.addAll(extraChecks);
     for (var f : machineChecks) checks.add(f.apply(machine));

@@ -35,8 +35,15 @@ public record BenchReport(Environment environment, ModelSummary model, MachineLi
   /**
    * Resident memory. {@code baselineRss}: the JVM with libtorch loaded, before the model; {@code peakRss}: VmHWM at
    * the end of the engine runs (reset just before loading when {@code peakReset}; otherwise the whole process).
+   * {@code gpuInUse}: device-wide GPU memory in use after the engine runs (null: unavailable, with
+   * {@code gpuUnavailable} saying why); {@code gpuAllocatorPeak}: always null, DJL has no allocator statistics.
    */
-  public record MemoryUsage(Long baselineRss, Long rssAfterLoad, Long peakRss, boolean peakReset, long weightBytes) {}
+  public record MemoryUsage(Long baselineRss, Long rssAfterLoad, Long peakRss, boolean peakReset, long weightBytes,
+      Long gpuInUse, String gpuUnavailable, Long gpuAllocatorPeak) {
+    public MemoryUsage(Long baselineRss, Long rssAfterLoad, Long peakRss, boolean peakReset, long weightBytes) {
+      this(baselineRss, rssAfterLoad, peakRss, peakReset, weightBytes, null, "not measured", null);
+    }
+  }
 
   // ---------------------------------------------------------------- the three standard checks
 
@@ -58,7 +65,8 @@ public record BenchReport(Environment environment, ModelSummary model, MachineLi
     double peak = mem.peakRss() == null ? Double.NaN : mem.peakRss() / 1e6;
     out.add(new Check("peak_rss_vs_weights", "peak RSS / weight bytes", "peak RSS MB", peak, "weights MB",
         mem.weightBytes() / 1e6, "MB", Check.Comparison.AT_MOST, PEAK_TARGET,
-        "VmHWM of the whole process (JVM + libtorch baseline included) / params * bytes/param"));
+        "VmHWM of the whole process (JVM + libtorch baseline included) / params * bytes/param; host memory only (on a GPU "
+            + "the weights live in GPU memory, so this ratio says little there)"));
     return out;
   }
 
@@ -100,6 +108,10 @@ public record BenchReport(Environment environment, ModelSummary model, MachineLi
     b.append(row("peak RSS (VmHWM%s)", mem.peakReset() ? ", reset before load" : ", whole process"))
         .append(f("%10s%n", mbOrNa(mem.peakRss())));
     b.append(row("weight bytes")).append(f("%10s%n", mb(mem.weightBytes())));
+    b.append(row("GPU memory in use (device-wide, after runs)"))
+        .append(mem.gpuInUse() != null ? f("%10s%n", mb(mem.gpuInUse())) : f("  unavailable: %s%n", mem.gpuUnavailable()));
+    b.append(row("GPU allocator peak")).append(mem.gpuAllocatorPeak() != null ? f("%10s%n", mb(mem.gpuAllocatorPeak()))
+        : f("  unavailable: DJL exposes no PyTorch allocator statistics%n"));
     if (mem.peakRss() != null && mem.baselineRss() != null) {
       b.append(row("(peak - baseline) / weight bytes"))
           .append(f("%10.2f%n", (mem.peakRss() - mem.baselineRss()) / (double) mem.weightBytes()));

@@ -65,6 +65,10 @@ class BenchCommandTest {
     }
     assertTrue(doc.get("memory").has("baseline_rss"));
     assertTrue(doc.get("memory").has("peak_rss"));
+    // on CPU, GPU memory is unavailable (null with a reason), never a made-up 0
+    assertTrue(doc.get("memory").get("gpu_in_use").isNull(), doc.get("memory").toString());
+    assertTrue(doc.get("memory").get("gpu_allocator_peak").isNull(), doc.get("memory").toString());
+    assertEquals("no GPU (device cpu())", doc.get("memory").get("gpu_unavailable").asText());
     JsonNode checks = doc.get("checks");
     assertEquals(3, checks.size());
     List<String> keys = List.of("prefill_vs_matmul", "decode_vs_bandwidth", "peak_rss_vs_weights");
