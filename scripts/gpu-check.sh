@@ -45,12 +45,13 @@ say "java $jv; models from $MODELS; logs in $OUT"
 
 if [ "$DEVICE" != gpu ]; then
   mvn -B -q -o -DskipTests package
-elif [ ! -f target/lib/pytorch-native-cu124-2.5.1-linux-x86_64.jar ] || [ ! -f target/harness.jar ] \
-    || ! unzip -p target/harness.jar META-INF/MANIFEST.MF | grep -q 'pytorch-native-cu124'; then
+elif [ ! -f target/cuda/lib/pytorch-native-cu124-2.5.1-linux-x86_64.jar ] || [ ! -f target/cuda/harness.jar ] \
+    || ! unzip -p target/cuda/harness.jar META-INF/MANIFEST.MF | grep -q 'pytorch-native-cu124'; then
   say "building: mvn -B -q -Pcuda -DskipTests package"
   mvn -B -q -Pcuda -DskipTests package
 fi
-H=(java -jar target/harness.jar)
+JAR=$([ "$DEVICE" = gpu ] && echo target/cuda/harness.jar || echo target/harness.jar)
+H=(java -jar "$JAR")
 
 # 1. the device
 "${H[@]}" generate --model "$MODELS/tiny-random-gpt2" --prompt "Once upon a time" --max-tokens 4 --device "$DEVICE" --json \

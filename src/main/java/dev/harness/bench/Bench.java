@@ -146,7 +146,7 @@ public final class Bench {
     try {
       return DeviceChoice.resolve(cfg.device());
     } catch (IllegalArgumentException e) {
-      throw new HarnessException("--device: " + e.getMessage(), 2, e);
+      throw new HarnessException("--device: " + e.getMessage(), 2);
     }
   }
 

@@ -107,6 +107,7 @@ class BenchCommandTest {
     Result r = run(with(TINY, "--device", "gpu", "--keep", keep.toString()));
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("--device: device gpu asked for, but DJL finds no CUDA GPU (libtorch 2.7.1 cpu)"), r.err());
+    assertEquals(1, r.err().strip().lines().filter(l -> !l.startsWith("WARN")).count(), "one line: " + r.err());
     assertTrue(!Files.exists(keep.resolve("model.safetensors")), "no checkpoint was generated before the device check");
   }
 
