@@ -5,6 +5,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.harness.HarnessException;
+import dev.harness.engine.local.DeviceChoice;
+import dev.harness.engine.local.GpuMemory;
 import dev.harness.engine.local.LocalEngine;
 import dev.harness.engine.local.LocalOptions;
 import dev.harness.engine.local.model.ModelConfig;
@@ -36,6 +38,7 @@ public final class Bench {
 
   public BenchReport run() {
     Engine djl = Engine.getInstance();
+    device(); // --device gpu without one: exit 2 before a checkpoint is generated or read
     if (cfg.threads() != null) {
       if (!"PyTorch".equals(djl.getEngineName())) throw new HarnessException("--threads needs DJL's PyTorch engine", 2);
       JniUtils.setNumThreads(cfg.threads());
@@ -73,6 +76,7 @@ public final class Bench {
     ModelConfig mc;
     Long afterLoad;
     Long peak;
+    Long gpuInUse;
     List<Check> extraChecks = new ArrayList<>();
     List<Section> sections = new ArrayList<>();
     List<java.util.function.Function<MachineLimits, Check>> machineChecks = new ArrayList<>();
@@ -91,6 +95,7 @@ public final class Bench {
       run = new EngineProbe(engine, log).measure(prompt, cfg.decodeTokens(), cfg.repeats());
       // the standard peak covers load + prefill + decode; stages may reset VmHWM to measure their own
       peak = ProcMemory.peakBytes();
+      gpuInUse = GpuMemory.inUseBytes(engine.device()); // device-wide, while the model and its caches are held
       for (BenchStage s : cfg.stages()) {
         log.accept("stage " + s.name());
         BenchStage.Result r = s.run(new BenchStage.Context(engine, cost, prompt, cfg, run));
@@ -99,12 +104,12 @@ public final class Bench {
         machineChecks.addAll(r.machineChecks());
       }
     }
-    return finish(dir, mc, cost, run, baseline, afterLoad, peak, reset, genSeconds, loadSeconds, extraChecks,
+    return finish(dir, mc, cost, run, baseline, afterLoad, peak, gpuInUse, reset, genSeconds, loadSeconds, extraChecks,
         machineChecks, sections, type);
   }
 
   private BenchReport finish(Path dir, ModelConfig mc, ModelCost cost, EngineRun run, Long baseline, Long afterLoad,
-      Long peak, boolean reset, double genSeconds, double loadSeconds, List<Check> extraChecks,
+      Long peak, Long gpuInUse, boolean reset, double genSeconds, double loadSeconds, List<Check> extraChecks,
       List<java.util.function.Function<MachineLimits, Check>> machineChecks, List<Section> sections, DataType type) {
     log.accept("machine probes: matmul " + cfg.probeSizes().matmulN() + ", matrix-vector " + cfg.probeSizes().matvecN()
         + ", bandwidth over " + (cfg.probeSizes().streamBytes() >> 20) + " MiB");
@@ -114,12 +119,13 @@ public final class Bench {
         mc.architecture().hfName(), mc.vocabSize(), mc.hiddenSize(), mc.numLayers(), mc.numHeads(), mc.numKvHeads(),
         mc.intermediateSize(), cost.totalParams(), cost.weightBytes(), cost.streamedBytesPerToken(),
         cost.prefillFlops(run.prefillTokens(), 1), generated ? cfg.seed() : null, genSeconds, loadSeconds);
-    BenchReport.MemoryUsage mem = new BenchReport.MemoryUsage(baseline, afterLoad, peak, reset, cost.weightBytes());
+    BenchReport.MemoryUsage mem = new BenchReport.MemoryUsage(baseline, afterLoad, peak, reset, cost.weightBytes(),
+        gpuInUse, gpuInUse == null ? GpuMemory.unavailableBecause(device()) : null, null);
     List<Check> checks = new ArrayList<>(BenchReport.standardChecks(summary, machine, run, mem));
     checks.addAll(extraChecks);
     for (var f : machineChecks) checks.add(f.apply(machine));
     int threads = "PyTorch".equals(Engine.getInstance().getEngineName()) ? JniUtils.getNumThreads() : -1;
-    BenchReport.Environment env = new BenchReport.Environment(device().toString().replace("()", ""), cfg.dtype(), threads,
+    BenchReport.Environment env = new BenchReport.Environment(device().toString().replace("()", ""), DeviceChoice.libtorch().label(), cfg.dtype(), threads,
         Runtime.getRuntime().availableProcessors(), ProcMemory.loadAverage(), System.getProperty("java.version"),
         System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     return new BenchReport(env, summary, machine, run, mem, checks, sections);
@@ -135,14 +141,13 @@ public final class Bench {
     }
   }
 
-  /** The device LocalEngine picks for the same choice. */
+  /** The device LocalEngine picks for the same choice; gpu without one is a usage error (exit 2). */
   private Device device() {
-    int gpus = Engine.getInstance().getGpuCount();
-    return switch (cfg.device()) {
-      case "cpu" -> Device.cpu();
-      case "gpu" -> Device.gpu();
-      default -> gpus > 0 ? Device.gpu() : Device.cpu();
-    };
+    try {
+      return DeviceChoice.resolve(cfg.device());
+    } catch (IllegalArgumentException e) {
+      throw new HarnessException("--device: " + e.getMessage(), 2);
+    }
   }
 
   /** Elements of every tensor in the checkpoint. */

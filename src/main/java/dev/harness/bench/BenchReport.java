@@ -21,7 +21,8 @@ public record BenchReport(Environment environment, ModelSummary model, MachineLi
    * Where the numbers were taken. {@code threads}: libtorch's intra-op threads; {@code loadAverage}: the 1-minute
    * load average at the end of the run (null off Linux); above {@code cpus} the timings were taken on a busy machine.
    */
-  public record Environment(String device, String dtype, int threads, int cpus, Double loadAverage, String java, String os) {}
+  public record Environment(String device, String libtorch, String dtype, int threads, int cpus, Double loadAverage, String java,
+      String os) {}
 
   /**
    * The model measured. {@code source}: the directory or id, or "generated"; {@code seed} only for generated ones;
@@ -34,8 +35,15 @@ public record BenchReport(Environment environment, ModelSummary model, MachineLi
   /**
    * Resident memory. {@code baselineRss}: the JVM with libtorch loaded, before the model; {@code peakRss}: VmHWM at
    * the end of the engine runs (reset just before loading when {@code peakReset}; otherwise the whole process).
+   * {@code gpuInUse}: device-wide GPU memory in use after the engine runs (null: unavailable, with
+   * {@code gpuUnavailable} saying why); {@code gpuAllocatorPeak}: always null, DJL has no allocator statistics.
    */
-  public record MemoryUsage(Long baselineRss, Long rssAfterLoad, Long peakRss, boolean peakReset, long weightBytes) {}
+  public record MemoryUsage(Long baselineRss, Long rssAfterLoad, Long peakRss, boolean peakReset, long weightBytes,
+      Long gpuInUse, String gpuUnavailable, Long gpuAllocatorPeak) {
+    public MemoryUsage(Long baselineRss, Long rssAfterLoad, Long peakRss, boolean peakReset, long weightBytes) {
+      this(baselineRss, rssAfterLoad, peakRss, peakReset, weightBytes, null, "not measured", null);
+    }
+  }
 
   // ---------------------------------------------------------------- the three standard checks
 
@@ -57,7 +65,8 @@ public record BenchReport(Environment environment, ModelSummary model, MachineLi
     double peak = mem.peakRss() == null ? Double.NaN : mem.peakRss() / 1e6;
     out.add(new Check("peak_rss_vs_weights", "peak RSS / weight bytes", "peak RSS MB", peak, "weights MB",
         mem.weightBytes() / 1e6, "MB", Check.Comparison.AT_MOST, PEAK_TARGET,
-        "VmHWM of the whole process (JVM + libtorch baseline included) / params * bytes/param"));
+        "VmHWM of the whole process (JVM + libtorch baseline included) / params * bytes/param; host memory only (on a GPU "
+            + "the weights live in GPU memory, so this ratio says little there)"));
     return out;
   }
 
@@ -67,9 +76,9 @@ public record BenchReport(Environment environment, ModelSummary model, MachineLi
     StringBuilder b = new StringBuilder();
     Environment env = environment;
     ModelSummary m = model;
-    b.append(f("harness bench: %s, %s, %.2fM params, %s on %s, %d libtorch thread(s), %d cpu(s), load average %s%s%n",
+    b.append(f("harness bench: %s, %s, %.2fM params, %s on %s (libtorch %s), %d libtorch thread(s), %d cpu(s), load average %s%s%n",
         m.source().equals("generated") ? "generated " + m.architecture() + " (seed " + m.seed() + ")" : m.source(),
-        shapeText(m), m.params() / 1e6, env.dtype(), env.device(), env.threads(), env.cpus(),
+        shapeText(m), m.params() / 1e6, env.dtype(), env.device(), env.libtorch(), env.threads(), env.cpus(),
         env.loadAverage() == null ? "n/a" : f("%.2f", env.loadAverage()),
         env.loadAverage() != null && env.loadAverage() > env.cpus() ? " (busy machine: timings are noisy)" : ""));
     b.append(f("%nMACHINE (DJL, same device and dtype)%n"));
@@ -99,6 +108,10 @@ public record BenchReport(Environment environment, ModelSummary model, MachineLi
     b.append(row("peak RSS (VmHWM%s)", mem.peakReset() ? ", reset before load" : ", whole process"))
         .append(f("%10s%n", mbOrNa(mem.peakRss())));
     b.append(row("weight bytes")).append(f("%10s%n", mb(mem.weightBytes())));
+    b.append(row("GPU memory in use (device-wide, after runs)"))
+        .append(mem.gpuInUse() != null ? f("%10s%n", mb(mem.gpuInUse())) : f("  unavailable: %s%n", mem.gpuUnavailable()));
+    b.append(row("GPU allocator peak")).append(mem.gpuAllocatorPeak() != null ? f("%10s%n", mb(mem.gpuAllocatorPeak()))
+        : f("  unavailable: DJL exposes no PyTorch allocator statistics%n"));
     if (mem.peakRss() != null && mem.baselineRss() != null) {
       b.append(row("(peak - baseline) / weight bytes"))
           .append(f("%10.2f%n", (mem.peakRss() - mem.baselineRss()) / (double) mem.weightBytes()));

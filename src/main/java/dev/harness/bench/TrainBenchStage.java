@@ -51,11 +51,11 @@ public final class TrainBenchStage implements BenchStage {
     int[] ids = EngineProbe.promptIds(vocab, t, ctx.config().seed() + 7);
     List<TrainExample> data = List.of(TrainExample.sft(1, ids, t / 2));
     List<Row> rows = new ArrayList<>();
-    for (BaseFormat f : List.of(BaseFormat.FLOAT32, BaseFormat.NF4, BaseFormat.NF4_DQ)) rows.add(measure(dir, f, data));
+    for (BaseFormat f : List.of(BaseFormat.FLOAT32, BaseFormat.NF4, BaseFormat.NF4_DQ)) rows.add(measure(dir, f, data, ctx.engine().device()));
     return result(rows, t);
   }
 
-  private Row measure(Path dir, BaseFormat format, List<TrainExample> data) {
+  private Row measure(Path dir, BaseFormat format, List<TrainExample> data, ai.djl.Device device) {
     System.gc();
     Long start = ProcMemory.rssBytes();
     boolean reset = ProcMemory.resetPeak();
@@ -63,7 +63,7 @@ public final class TrainBenchStage implements BenchStage {
     TrainSettings ts = new TrainSettings("sft", 1e-4, 0.0, "constant", null, 0, null, steps + 1, 1, 1, 1.0, 0L, 0.0, 0,
         0, false, tokens, null, null, null);
     log.accept("train: " + format.name().toLowerCase() + " base, LoRA r16 q/k/v/o, " + tokens + " tokens, 1 warm-up + " + steps + " steps");
-    try (NDManager root = NDManager.newBaseManager();
+    try (NDManager root = NDManager.newBaseManager(device);
         TrainableLlama model = TrainableLlama.load(dir, root, format, lora, 0)) {
       Trainer trainer = new Trainer(model, new SftLoss(), ts, data, List.of(), 0, root);
       List<StepRecord> recs = new ArrayList<>();

@@ -99,8 +99,10 @@ public final class BenchCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new HarnessException("--shape: " + e.getMessage(), 2);
     }
-    if (!dtype.equals("float32") && !dtype.equals("float16")) {
-      throw new HarnessException("--dtype: expected float32 or float16, got '" + dtype + "'", 2);
+    try {
+      dev.harness.engine.local.ComputeType.parse(dtype);
+    } catch (IllegalArgumentException e) {
+      throw new HarnessException("--dtype: " + e.getMessage(), 2);
     }
     if (!device.equals("auto") && !device.equals("cpu") && !device.equals("gpu")) {
       throw new HarnessException("--device: expected auto, cpu or gpu, got '" + device + "'", 2);

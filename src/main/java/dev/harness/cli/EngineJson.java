@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.harness.engine.local.LocalEngine;
 import dev.harness.engine.local.WeightBytes;
 
-/** The local engine's quantization, adapter and weight bytes as a JSON object (generate --json, logprobs --json). */
+/** The local engine's dtype, device, libtorch (version and flavor), quantization, adapter and weight bytes as a JSON object (generate --json, logprobs --json). */
 final class EngineJson {
   private EngineJson() {}
 
@@ -13,6 +13,8 @@ final class EngineJson {
     var d = engine.info().details();
     ObjectNode n = m.createObjectNode();
     n.put("dtype", engine.info().dtype());
+    n.put("device", d.get("device"));
+    n.put("libtorch", d.get("libtorch"));
     n.put("quantization", d.get("quantization"));
     WeightBytes wb = engine.weightBytes();
     ObjectNode w = n.putObject("linear_weights");

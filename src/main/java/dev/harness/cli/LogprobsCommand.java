@@ -84,6 +84,7 @@ final class LogprobsCommand implements Callable<Integer> {
         lines.add(line.toString());
       }
       doc.put("sum_logprob", sum);
+      doc.set("engine", EngineJson.local(m, engine)); // an addition after DESIGN §9's fixed keys: device, libtorch, dtype
       var out = spec.commandLine().getOut();
       if (json) {
         out.println(m.writeValueAsString(doc));

@@ -84,8 +84,10 @@ public final class ConfigValidator {
     if (e.loraMerge() && !"none".equals(e.quantization())) {
       fail(file, path + ".lora_merge", "cannot merge an adapter into NF4 weights; keep it unmerged (as QLoRA does)");
     }
-    if (!Set.of("float32", "float16").contains(e.dtype())) {
-      fail(file, path + ".dtype", "expected float32 or float16, got '" + e.dtype() + "'");
+    try {
+      dev.harness.engine.local.ComputeType.parse(e.dtype());
+    } catch (IllegalArgumentException ex) {
+      fail(file, path + ".dtype", ex.getMessage());
     }
     if (!Set.of("chat", "completions").contains(e.endpoint())) {
       fail(file, path + ".endpoint", "expected chat or completions, got '" + e.endpoint() + "'");

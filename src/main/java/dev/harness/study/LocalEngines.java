@@ -76,7 +76,13 @@ public final class LocalEngines {
     } catch (IllegalArgumentException ex) {
       throw new ConfigException(where, prefix + "quantization", "expected none, nf4 or nf4_dq, got '" + quantization + "'");
     }
-    return new LocalOptions(dtype, device, null, quantization);
+    LocalOptions opts = new LocalOptions(dtype, device, null, quantization);
+    try {
+      dev.harness.engine.local.DeviceChoice.resolve(opts.device()); // gpu without one: exit 2 before the model is read
+    } catch (IllegalArgumentException ex) {
+      throw new ConfigException(where, prefix + "device", ex.getMessage());
+    }
+    return opts;
   }
 
   /** A PEFT adapter directory (it must hold adapter_config.json); relative paths resolve against the working dir. */

@@ -55,6 +55,7 @@ public final class Finetune {
   /** Trains; {@code stopAfter} (null = no) stops after that many completed steps, as an interruption would. */
   public Outcome run(Integer stopAfter) {
     Path output = cfg.output().resolve();
+    ai.djl.Device device = device(cfg.device(), file); // before the model or the data is read
     Path modelDir = LocalEngines.modelDir(cfg.model(), file, "model");
     TrainSettings t = cfg.train();
     List<TrainExample> all;
@@ -72,7 +73,7 @@ public final class Finetune {
     List<TrainExample> train = pick(all, split.get(0));
     List<TrainExample> eval = pick(all, split.get(1));
     String fingerprint = fingerprint(cfg, modelDir);
-    try (NDManager root = NDManager.newBaseManager(device(cfg.device()));
+    try (NDManager root = NDManager.newBaseManager(device);
         TrainableLlama model = load(modelDir, root);
         Store store = openStore(output)) {
       Trainer trainer = new Trainer(model, Objective.named(t.objective()), t, train, eval, padId, root);
@@ -197,11 +198,11 @@ public final class Finetune {
     }
   }
 
-  static Device device(String choice) {
+  static Device device(String choice, String file) {
     try {
-      return dev.harness.engine.local.LocalEngine.device(choice);
+      return dev.harness.engine.local.DeviceChoice.resolve(choice);
     } catch (IllegalArgumentException e) {
-      throw new HarnessException(e.getMessage(), 1, e);
+      throw new dev.harness.config.ConfigException(file, "device", e.getMessage());
     }
   }
 

@@ -53,6 +53,7 @@ class BenchCommandTest {
     assertEquals((94_528L - 256 * 64) * 4, m.get("streamed_bytes_per_token").asLong());
     assertEquals(3, m.get("seed").asLong());
     assertEquals(1, doc.get("environment").get("threads").asInt());
+    assertEquals("2.7.1 cpu", doc.get("environment").get("libtorch").asText(), "the libtorch that ran");
     JsonNode e = doc.get("engine");
     assertEquals(16, e.get("prefill_tokens").asInt());
     assertEquals(1, e.get("prefill_seconds").size());
@@ -64,6 +65,10 @@ class BenchCommandTest {
     }
     assertTrue(doc.get("memory").has("baseline_rss"));
     assertTrue(doc.get("memory").has("peak_rss"));
+    // on CPU, GPU memory is unavailable (null with a reason), never a made-up 0
+    assertTrue(doc.get("memory").get("gpu_in_use").isNull(), doc.get("memory").toString());
+    assertTrue(doc.get("memory").get("gpu_allocator_peak").isNull(), doc.get("memory").toString());
+    assertEquals("no GPU (device cpu())", doc.get("memory").get("gpu_unavailable").asText());
     JsonNode checks = doc.get("checks");
     assertEquals(3, checks.size());
     List<String> keys = List.of("prefill_vs_matmul", "decode_vs_bandwidth", "peak_rss_vs_weights");
@@ -92,6 +97,18 @@ class BenchCommandTest {
     assertTrue(r.out().contains("decode bytes/s / read bandwidth"), r.out());
     assertTrue(r.out().contains("peak RSS / weight bytes"), r.out());
     assertTrue(Files.isRegularFile(dir.resolve("model.safetensors")), "a given model is never deleted");
+  }
+
+  @Test
+  void deviceGpuWithoutOneExits2BeforeAnyCheckpoint() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(dev.harness.engine.local.DeviceChoice.libtorch().gpus() == 0,
+        "SKIPPED: DJL sees a GPU here");
+    Path keep = tmp.resolve("kept");
+    Result r = run(with(TINY, "--device", "gpu", "--keep", keep.toString()));
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("--device: device gpu asked for, but DJL finds no CUDA GPU (libtorch 2.7.1 cpu)"), r.err());
+    assertEquals(1, r.err().strip().lines().filter(l -> !l.startsWith("WARN")).count(), "one line: " + r.err());
+    assertTrue(!Files.exists(keep.resolve("model.safetensors")), "no checkpoint was generated before the device check");
   }
 
   @Test

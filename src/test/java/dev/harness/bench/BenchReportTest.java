@@ -22,7 +22,7 @@ class BenchReportTest {
     EngineRun e = new EngineRun(3, List.of(4e-6, 1.5e-6, 2e-6), 3, 5, 4, List.of(900.0, 1100.0, 1000.0), "telemetry", 1024L);
     // peak 6080 B vs 3040 B of weights → 2.0 (above 1.5: BELOW)
     BenchReport.MemoryUsage mem = new BenchReport.MemoryUsage(1000L, 4000L, 6080L, true, COST.weightBytes());
-    BenchReport.Environment env = new BenchReport.Environment("cpu", "float32", 2, 2, 3.5, "17", "Linux amd64");
+    BenchReport.Environment env = new BenchReport.Environment("cpu", "2.7.1 cpu", "float32", 2, 2, 3.5, "17", "Linux amd64");
     return new BenchReport(env, m, k, e, mem, BenchReport.standardChecks(m, k, e, mem), sections);
   }
 
@@ -71,6 +71,12 @@ class BenchReportTest {
     assertTrue(t.contains("0.00608 peak RSS MB / 0.00304 weights MB"), t);
     assertTrue(t.contains(">= 0.50  PASS"), t);
     assertTrue(t.contains("<= 1.50  BELOW"), t);
+    assertTrue(t.contains("GPU memory in use (device-wide, after runs)") && t.contains("unavailable: not measured"), t);
+    assertTrue(t.contains("unavailable: DJL exposes no PyTorch allocator statistics"), t);
+    BenchReport.MemoryUsage gpu = new BenchReport.MemoryUsage(1000L, 4000L, 6080L, true, 3040L, 2_500_000_000L, null, null);
+    BenchReport r = report(List.of());
+    String g = new BenchReport(r.environment(), r.model(), r.machine(), r.engine(), gpu, r.checks(), r.sections()).table();
+    assertTrue(g.contains("GPU memory in use (device-wide, after runs)") && g.contains("2500.0 MB"), g);
     // the inputs of each ratio are printed in their own sections too
     assertTrue(t.contains("prefill 3 tokens"), t);
     assertTrue(t.contains("1500000.0 tok/s"), t); // 3 tokens / 2e-6 s

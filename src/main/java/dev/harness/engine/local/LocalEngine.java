@@ -1,7 +1,6 @@
 package dev.harness.engine.local;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -129,12 +128,13 @@ public final class LocalEngine implements dev.harness.engine.Engine {
    */
   public static LocalEngine open(Path modelDir, LocalOptions options) {
     LocalOptions opts = options == null ? LocalOptions.defaults() : options;
+    Device device = DeviceChoice.resolve(opts.device()); // before any file of the model is read
     ModelConfig cfg = ModelConfig.load(modelDir);
     HfTokenizer tok = HfTokenizer.open(modelDir);
     NDManager root = null;
     try {
-      root = NDManager.newBaseManager(device(opts.device()));
-      DataType type = opts.dtype().equals("float16") ? DataType.FLOAT16 : DataType.FLOAT32;
+      root = NDManager.newBaseManager(device);
+      DataType type = opts.computeType().djl();
       CausalLM model = Models.load(modelDir, cfg, root, type, opts.quant());
       settleHeap();
       int window = opts.maxLength() != null ? opts.maxLength() : cfg.maxPositions();
@@ -156,19 +156,6 @@ public final class LocalEngine implements dev.harness.engine.Engine {
    */
   private static void settleHeap() {
     System.gc();
-  }
-
-  /** {@code cpu}, {@code gpu} (an error without a CUDA GPU) or {@code auto} (GPU when DJL finds one). */
-  public static Device device(String choice) {
-    int gpus = Engine.getInstance().getGpuCount();
-    return switch (choice) {
-      case "cpu" -> Device.cpu();
-      case "gpu" -> {
-        if (gpus == 0) throw new IllegalArgumentException("device gpu asked for, but DJL finds no CUDA GPU");
-        yield Device.gpu();
-      }
-      default -> gpus > 0 ? Device.gpu() : Device.cpu();
-    };
   }
 
   /** generation_config.json's eos_token_id, else config.json's, else the tokenizer's EOS. */
@@ -903,12 +890,16 @@ public final class LocalEngine implements dev.harness.engine.Engine {
     return new NextToken(list, full ? 0.0 : Math.max(0.0, 1.0 - mass), lp.length, full);
   }
 
+  /** The device every tensor of this engine lives on. */
+  public Device device() { return root.getDevice(); }
+
   @Override
   public EngineInfo info() {
     ModelConfig c = model.config();
     Map<String, String> details = new LinkedHashMap<>();
     details.put("architecture", c.architecture().hfName());
     details.put("device", root.getDevice().toString());
+    details.put("libtorch", DeviceChoice.libtorch().label());
     details.put("layers", Integer.toString(c.numLayers()));
     details.put("vocab_size", Integer.toString(c.vocabSize()));
     details.put("max_length", Integer.toString(maxLength));

@@ -14,8 +14,10 @@ public record LocalOptions(String dtype, String device, Integer maxLength, Strin
     dtype = dtype == null ? "float32" : dtype;
     device = device == null ? "auto" : device;
     quantization = quantization == null ? "none" : quantization;
-    if (!dtype.equals("float32") && !dtype.equals("float16")) {
-      throw new IllegalArgumentException("dtype must be float32 or float16, got " + dtype);
+    try {
+      ComputeType.parse(dtype);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("dtype: " + e.getMessage(), e);
     }
     if (!device.equals("auto") && !device.equals("cpu") && !device.equals("gpu")) {
       throw new IllegalArgumentException("device must be auto, cpu or gpu, got " + device);
@@ -27,6 +29,8 @@ public record LocalOptions(String dtype, String device, Integer maxLength, Strin
   public LocalOptions(String dtype, String device, Integer maxLength) { this(dtype, device, maxLength, null); }
 
   public Quantization quant() { return Quantization.parse(quantization); }
+
+  public ComputeType computeType() { return ComputeType.parse(dtype); }
 
   public LocalOptions withQuantization(String q) { return new LocalOptions(dtype, device, maxLength, q); }
 

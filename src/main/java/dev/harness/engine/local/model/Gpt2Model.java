@@ -114,17 +114,26 @@ public final class Gpt2Model implements CausalLM {
       x.addi(wpe.get(step, new NDIndex("{}", step.create(pos))));
     }
     NDArray mask = Ops.causalMask(step, cache.layer(0).length(), t);
+    ActivationGuard guard = ActivationGuard.of(type, layers.size());
     for (int i = 0; i < layers.size(); i++) {
       try (NDScope scope = new NDScope()) {
         layer(step, i, layers.get(i), x, mask, cache.layer(i), positions, cache.capture());
       }
+      if (guard != null) guard.after("h." + i, x);
     }
     cache.advance(t);
-    if (logitsFrom >= t) return step.zeros(new ai.djl.ndarray.types.Shape(0, cfg.vocabSize()), DataType.FLOAT32);
+    if (logitsFrom >= t) {
+      if (guard != null) guard.check();
+      return step.zeros(new ai.djl.ndarray.types.Shape(0, cfg.vocabSize()), DataType.FLOAT32);
+    }
     try (NDScope scope = new NDScope()) {
       NDArray h = Ops.layerNorm(x, lnFW, lnFB, cfg.normEps());
       if (logitsFrom > 0) h = h.get(new NDIndex("{}:", logitsFrom));
       NDArray logits = h.matMul(lmHeadT);
+      if (guard != null) {
+        guard.after("lm_head", logits);
+        guard.check();
+      }
       if (logits.getDataType() != DataType.FLOAT32) logits = logits.toType(DataType.FLOAT32, false);
       NDScope.unregister(logits);
       return logits;
@@ -174,17 +183,26 @@ public final class Gpt2Model implements CausalLM {
       x.addi(wpe.get(step, new NDIndex("{}", step.create(pos))));
     }
     NDArray mask = cache.attentionMask(step, real);
+    ActivationGuard guard = ActivationGuard.of(type, layers.size());
     for (int i = 0; i < layers.size(); i++) {
       try (NDScope scope = new NDScope()) {
         layerBatch(step, i, layers.get(i), x, mask, cache, b, t);
       }
+      if (guard != null) guard.after("h." + i, x);
     }
     cache.advance(real);
-    if (logitsFrom >= t) return step.zeros(new ai.djl.ndarray.types.Shape(b, 0, cfg.vocabSize()), DataType.FLOAT32);
+    if (logitsFrom >= t) {
+      if (guard != null) guard.check();
+      return step.zeros(new ai.djl.ndarray.types.Shape(b, 0, cfg.vocabSize()), DataType.FLOAT32);
+    }
     try (NDScope scope = new NDScope()) {
       NDArray h = Ops.layerNorm(x, lnFW, lnFB, cfg.normEps());
       if (logitsFrom > 0) h = h.reshape(b, t, cfg.hiddenSize()).get(new NDIndex(":, {}:, :", logitsFrom)).reshape(b * (t - logitsFrom), cfg.hiddenSize());
       NDArray logits = h.matMul(lmHeadT).reshape(b, t - logitsFrom, cfg.vocabSize());
+      if (guard != null) {
+        guard.after("lm_head", logits);
+        guard.check();
+      }
       if (logits.getDataType() != DataType.FLOAT32) logits = logits.toType(DataType.FLOAT32, false);
       NDScope.unregister(logits);
       return logits;

@@ -117,17 +117,26 @@ public final class LlamaModel implements CausalLM {
     NDArray mask = Ops.causalMask(step, past, t);
     int group = cfg.numHeads() / cfg.numKvHeads();
     if (mask != null && group > 1) mask = mask.tile(new long[] {group, 1});
+    ActivationGuard guard = ActivationGuard.of(type, layers.size());
     for (int i = 0; i < layers.size(); i++) {
       try (NDScope scope = new NDScope()) {
         layer(step, i, layers.get(i), x, cosSin, mask, cache.layer(i), positions, cache.capture());
       }
+      if (guard != null) guard.after("model.layers." + i, x);
     }
     cache.advance(t);
-    if (logitsFrom >= t) return step.zeros(new ai.djl.ndarray.types.Shape(0, cfg.vocabSize()), DataType.FLOAT32);
+    if (logitsFrom >= t) {
+      if (guard != null) guard.check();
+      return step.zeros(new ai.djl.ndarray.types.Shape(0, cfg.vocabSize()), DataType.FLOAT32);
+    }
     try (NDScope scope = new NDScope()) {
       NDArray h = Ops.rmsNorm(x, finalNorm, cfg.normEps());
       if (logitsFrom > 0) h = h.get(new NDIndex("{}:", logitsFrom));
       NDArray logits = h.matMul(lmHeadT);
+      if (guard != null) {
+        guard.after("lm_head", logits);
+        guard.check();
+      }
       if (logits.getDataType() != DataType.FLOAT32) logits = logits.toType(DataType.FLOAT32, false);
       NDScope.unregister(logits);
       return logits;
@@ -195,17 +204,26 @@ public final class LlamaModel implements CausalLM {
     NDArray x = embed.get(step, new NDIndex("{}", step.create(idx)));
     NDArray[] cosSin = rope.cosSin(step, positions, type);
     NDArray mask = cache.attentionMask(step, real);
+    ActivationGuard guard = ActivationGuard.of(type, layers.size());
     for (int i = 0; i < layers.size(); i++) {
       try (NDScope scope = new NDScope()) {
         layerBatch(step, i, layers.get(i), x, cosSin, mask, cache, b, t);
       }
+      if (guard != null) guard.after("model.layers." + i, x);
     }
     cache.advance(real);
-    if (logitsFrom >= t) return step.zeros(new ai.djl.ndarray.types.Shape(b, 0, cfg.vocabSize()), DataType.FLOAT32);
+    if (logitsFrom >= t) {
+      if (guard != null) guard.check();
+      return step.zeros(new ai.djl.ndarray.types.Shape(b, 0, cfg.vocabSize()), DataType.FLOAT32);
+    }
     try (NDScope scope = new NDScope()) {
       NDArray h = Ops.rmsNorm(x, finalNorm, cfg.normEps());
       if (logitsFrom > 0) h = h.reshape(b, t, cfg.hiddenSize()).get(new NDIndex(":, {}:, :", logitsFrom)).reshape(b * (t - logitsFrom), cfg.hiddenSize());
       NDArray logits = h.matMul(lmHeadT).reshape(b, t - logitsFrom, cfg.vocabSize());
+      if (guard != null) {
+        guard.after("lm_head", logits);
+        guard.check();
+      }
       if (logits.getDataType() != DataType.FLOAT32) logits = logits.toType(DataType.FLOAT32, false);
       NDScope.unregister(logits);
       return logits;

@@ -118,7 +118,8 @@ public final class Checkpoint implements AutoCloseable {
 
   /**
    * Hands the tensor to {@code use} as an NDArray of {@code target} type (F32, F16; BF16 is widened to F32 in Java first
-   * because DJL's PyTorch engine cannot hold it), then releases everything behind it. The tensor's bytes are
+   * because DJL's PyTorch engine cannot hold it; narrowing to F16 is range-checked by {@link Float16Range}), then
+   * releases everything behind it. The tensor's bytes are
    * memory-mapped for this one call: on the CPU the array is created over the mapping without a copy, and right after
    * {@code use} returns the array is closed and the mapping unmapped ({@link BufferRelease}), so the file's pages never
    * stay resident next to the copies the model keeps. {@code use} must copy what it needs (e.g. into a preallocated
@@ -135,6 +136,7 @@ public final class Checkpoint implements AutoCloseable {
         case F16 -> tmp.create(bytes, shape, DataType.FLOAT16);
         case BF16 -> tmp.create(widened = widenBf16(bytes), shape, DataType.FLOAT32);
       };
+      if (target == DataType.FLOAT16) Float16Range.check(e.file(), name, raw);
       use.accept(raw.getDataType() == target ? raw : raw.toType(target, false));
     } finally {
       BufferRelease.release(widened);
