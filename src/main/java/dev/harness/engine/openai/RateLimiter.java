@@ -3,6 +3,7 @@ package dev.harness.engine.openai;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -22,13 +23,25 @@ public final class RateLimiter {
   private final List<Policy> policies;
   private final LongSupplier nanoClock;
   private final Sleeper sleeper;
+  private final LongConsumer onGrant;
 
   private RateLimiter(List<Policy> policies, LongSupplier nanoClock, Sleeper sleeper) {
+    this(policies, nanoClock, sleeper, t -> {});
+  }
+
+  private RateLimiter(List<Policy> policies, LongSupplier nanoClock, Sleeper sleeper, LongConsumer onGrant) {
     if (policies.isEmpty()) throw new IllegalArgumentException("a rate limiter needs at least one limit");
     this.policies = List.copyOf(policies);
     this.nanoClock = nanoClock;
     this.sleeper = sleeper;
+    this.onGrant = onGrant;
   }
+
+  /**
+   * This limiter (the same limits, shared state) telling {@code onGrant} the clock reading of every permit it grants,
+   * inside the decision; for tests that compare grants with what a server saw.
+   */
+  RateLimiter observed(LongConsumer onGrant) { return new RateLimiter(policies, nanoClock, sleeper, onGrant); }
 
   /** At most {@code maxPerWindow} permits in any sliding {@code window}. */
   public RateLimiter(int maxPerWindow, Duration window, LongSupplier nanoClock, Sleeper sleeper) {
@@ -54,13 +67,16 @@ public final class RateLimiter {
   }
 
   /** Takes a permit now if every limit has room; otherwise returns how long to wait before trying again. */
-  public synchronized Duration tryAcquire() {
-    long now = nanoClock.getAsLong();
-    long wait = 0;
-    for (Policy p : policies) wait = Math.max(wait, p.nanosUntilFree(now));
-    if (wait > 0) return Duration.ofNanos(wait);
-    for (Policy p : policies) p.take(now);
-    return Duration.ZERO;
+  public Duration tryAcquire() {
+    synchronized (policies) { // the lock is the limits' own: an observed() view shares both
+      long now = nanoClock.getAsLong();
+      long wait = 0;
+      for (Policy p : policies) wait = Math.max(wait, p.nanosUntilFree(now));
+      if (wait > 0) return Duration.ofNanos(wait);
+      for (Policy p : policies) p.take(now);
+      onGrant.accept(now);
+      return Duration.ZERO;
+    }
   }
 
   /** Blocks (through the sleeper) until a permit is granted; returns the total time waited. */
