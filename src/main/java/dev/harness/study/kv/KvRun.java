@@ -23,7 +23,6 @@ import dev.harness.engine.local.kv.KvPolicies;
 import dev.harness.store.KvDataTables;
 import dev.harness.store.RunTables;
 import dev.harness.store.ScoreTables;
-import dev.harness.engine.ErrorKind;
 import dev.harness.metrics.Failure;
 import dev.harness.metrics.FailureClassifier;
 import dev.harness.study.RunEnvironment;
@@ -240,7 +239,7 @@ final class KvRun {
           new RunTables.TelemetryRow(ms, null, f.httpStatus(), f.attempts(), null, null, null, null, null, null, null,
               null, null));
       // the evidence is kept as the unit fails, not only when score runs (issue 12 item 5)
-      Failure failure = FailureClassifier.fromError(ErrorKind.valueOf(f.kind()), f.httpStatus(), f.message(), f.attempts());
+      Failure failure = FailureClassifier.fromError(f.kind(), f.httpStatus(), f.message(), f.attempts());
       new ScoreTables(ctx.store()).replaceUnitFailures(u.key(), List.of(new ScoreTables.FailureRow(u.key(),
           failure.type().name(), failure.type().isInfrastructure(), failure.evidence())));
       return false;
