@@ -5,8 +5,6 @@ import java.util.Set;
 
 /** Checks the meaning of a config once its shape is right: allowed values, ranges, required fields per study. */
 public final class ConfigValidator {
-  public static final Set<String> STUDIES = Set.of("kv_transition", "kl", "output_control", "mc_eval");
-  public static final Set<String> IMPLEMENTED_STUDIES = Set.of("kv_transition", "kl", "output_control", "mc_eval");
   public static final List<String> POLICIES = List.of("full", "snapkv", "streaming_llm", "h2o", "knorm", "random");
   public static final List<String> METRICS = List.of("em", "f1", "answer_loglik");
   public static final List<String> STRATEGIES = List.of("uniform", "pinned", "focus_transition");
@@ -14,22 +12,20 @@ public final class ConfigValidator {
   private ConfigValidator() {}
 
   public static void validate(ExperimentConfig c, String file) {
-    if (c.study() == null) fail(file, "study", "required; expected one of " + sorted(STUDIES));
-    if (!STUDIES.contains(c.study())) fail(file, "study", "expected one of " + sorted(STUDIES) + ", got '" + c.study() + "'");
-    if (!IMPLEMENTED_STUDIES.contains(c.study())) {
-      fail(file, "study", "'" + c.study() + "' is not available in this version (available: " + sorted(IMPLEMENTED_STUDIES) + ")");
-    }
+    if (c.study() == null) fail(file, "study", "required; expected one of " + StudyKind.ids());
+    StudyKind kind = StudyKind.byId(c.study()).orElse(null);
+    if (kind == null) fail(file, "study", "expected one of " + StudyKind.ids() + ", got '" + c.study() + "'");
     if (c.output() == null || c.output().expGroupId() == null || c.output().expGroupId().isBlank()) {
       fail(file, "output.exp_group_id", "required (the folder name under runs/)");
     }
     if (!c.output().expGroupId().matches("[A-Za-z0-9._-]+")) {
       fail(file, "output.exp_group_id", "expected letters, digits, '.', '_' or '-', got '" + c.output().expGroupId() + "'");
     }
-    if ("kv_transition".equals(c.study()) || c.engines().isEmpty()) {
+    if (kind == StudyKind.KV_TRANSITION || c.engines().isEmpty()) {
       validateEngine(c.engine(), "engine", file);
     }
     if (!c.engines().isEmpty()) {
-      if ("kv_transition".equals(c.study())) fail(file, "engines", "kv_transition takes one 'engine', not a list");
+      if (kind == StudyKind.KV_TRANSITION) fail(file, "engines", "kv_transition takes one 'engine', not a list");
       java.util.Set<String> names = new java.util.HashSet<>();
       for (int i = 0; i < c.engines().size(); i++) {
         EngineConfig e = c.engines().get(i);
@@ -41,13 +37,7 @@ public final class ConfigValidator {
         if (!names.add(e.name())) fail(file, "engines[" + i + "].name", "duplicate variant name '" + e.name() + "'");
       }
     }
-    switch (c.study()) {
-      case "kv_transition" -> validateKv(c, file);
-      case "kl" -> KlValidation.validate(c, file);
-      case "output_control" -> ControlValidation.validate(c, file);
-      case "mc_eval" -> McValidation.validate(c, file);
-      default -> { }
-    }
+    kind.validate(c, file);
     GenerationConfig g = c.generation();
     if (g.maxTokens() < 1) fail(file, "generation.max_tokens", "expected an integer >= 1, got " + g.maxTokens());
     if (g.temperature() < 0) fail(file, "generation.temperature", "expected >= 0, got " + g.temperature());
@@ -106,7 +96,7 @@ public final class ConfigValidator {
     }
   }
 
-  private static void validateKv(ExperimentConfig c, String file) {
+  static void validateKv(ExperimentConfig c, String file) {
     if (c.dataset() == null || c.dataset().source() == null || c.dataset().source().isBlank()) {
       fail(file, "dataset.source", "required: a local .jsonl/.json/.csv path or hf://THUDM/LongBench");
     }
@@ -157,8 +147,6 @@ public final class ConfigValidator {
       fail(file, "analysis.transition.metric", "'" + tm + "' is not among scoring.metrics " + c.scoring().metrics());
     }
   }
-
-  private static String sorted(Set<String> s) { return s.stream().sorted().toList().toString(); }
 
   private static void fail(String file, String path, String msg) { throw new ConfigException(file, path, msg); }
 }
