@@ -1,5 +1,6 @@
 package dev.harness.cli;
 
+import dev.harness.config.ConfigFiles;
 import dev.harness.config.ConfigLoader;
 import dev.harness.config.Env;
 import dev.harness.config.ExperimentConfig;
@@ -22,6 +23,7 @@ final class StudyLauncher {
   static int launch(StudyOptions o, List<Phase> phases, boolean skipDone, Set<Phase> force, CommandLine cl) {
     Env env = Env.system();
     ExperimentConfig cfg = ConfigLoader.load(o.config, o.sets, env);
+    ConfigFiles.check(cfg, o.config.toString()); // nothing is written before the whole config is checked
     Study study = StudyRegistry.forName(cfg.study(), o.config.toString());
     Path runDir = Path.of(cfg.output().root(), cfg.output().expGroupId());
     // Manifests go under <output.root>/data when output.root is set to something other than the default "runs".

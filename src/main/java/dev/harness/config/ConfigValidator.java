@@ -1,6 +1,7 @@
 package dev.harness.config;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Checks the meaning of a config once its shape is right: allowed values, ranges, required fields per study. */
@@ -64,6 +65,8 @@ public final class ConfigValidator {
     if ("openai".equals(e.kind()) && e.baseUrl() == null && e.baseUrls().isEmpty()) {
       fail(file, path + ".base_url", "required for kind openai (or BASE_URL in the environment / .env)");
     }
+    if (e.baseUrl() != null) checkUrl(e.baseUrl(), path + ".base_url", file);
+    for (int i = 0; i < e.baseUrls().size(); i++) checkUrl(e.baseUrls().get(i), path + ".base_urls[" + i + "]", file);
     if (!Set.of("none", "nf4", "nf4_dq").contains(e.quantization())) {
       fail(file, path + ".quantization", "expected none, nf4 or nf4_dq, got '" + e.quantization() + "'");
     }
@@ -94,6 +97,24 @@ public final class ConfigValidator {
     if (burst != null && rps == null && rpm == null) {
       fail(file, path + ".rate_limit.burst", "needs max_rps (or max_rpm) to set the token bucket's rate");
     }
+  }
+
+  /** An http(s) URL with a host, as the OpenAI client sends requests to it ({@code http://host:8000/v1}). */
+  static void checkUrl(String url, String path, String file) {
+    String what = "expected an http(s) URL such as http://127.0.0.1:8000/v1, got '" + url + "'";
+    if (url == null || url.isBlank()) fail(file, path, what);
+    java.net.URI u;
+    try {
+      u = new java.net.URI(url.strip());
+    } catch (java.net.URISyntaxException ex) {
+      fail(file, path, what + " (" + ex.getReason() + ")");
+      return;
+    }
+    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null || u.getHost().isEmpty()) {
+      fail(file, path, what);
+    }
+    if (u.getPort() > 65535) fail(file, path, what + " (port out of range)");
   }
 
   static void validateKv(ExperimentConfig c, String file) {
@@ -131,11 +152,34 @@ public final class ConfigValidator {
       if (v == null || !(v > 0 && v <= 1)) fail(file, "kv.budgets[" + i + "]", "expected a fraction in (0, 1], got " + v);
     }
     if (kv.budgets().stream().distinct().count() != kv.budgets().size()) fail(file, "kv.budgets", "duplicate budgets in " + kv.budgets());
-    for (String key : kv.baseUrls().keySet()) {
+    for (Map.Entry<String, String> en : kv.baseUrls().entrySet()) {
+      String key = en.getKey();
+      double budget = Double.NaN;
       try {
-        Double.parseDouble(key);
+        budget = Double.parseDouble(key);
       } catch (NumberFormatException e) {
         fail(file, "kv.base_urls." + key, "keys must be budgets (numbers)");
+      }
+      if (!(budget > 0 && budget <= 1)) fail(file, "kv.base_urls." + key, "keys must be budgets in (0, 1], got " + key);
+      checkUrl(en.getValue(), "kv.base_urls." + key, file);
+    }
+    if (c.engine().isLocal()) {
+      // the local engine's policies check their own parameters: ask them now, before anything is written
+      try {
+        dev.harness.engine.local.kv.KvPolicies.of(kv.policy(), kv.params());
+      } catch (IllegalArgumentException e) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("param (\\w+)").matcher(String.valueOf(e.getMessage()));
+        fail(file, m.find() ? "kv.params." + m.group(1) : "kv.params", e.getMessage());
+      }
+    } else {
+      if (c.scoring().metrics().contains("answer_loglik")) {
+        fail(file, "scoring.metrics", "answer_loglik needs engine.kind local (teacher forcing through the engine's own "
+            + "compressed KV cache)");
+      }
+      boolean compressed = kv.budgets().stream().anyMatch(x -> x != null && x < 1.0);
+      if (compressed && kv.serverFields().isEmpty() && kv.baseUrls().isEmpty()) {
+        fail(file, "kv", "budgets below 1.0 need kv.server_fields or kv.base_urls for an openai engine (otherwise the "
+            + "server ignores the budget)");
       }
     }
     for (int i = 0; i < c.scoring().metrics().size(); i++) {

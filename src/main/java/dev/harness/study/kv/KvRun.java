@@ -2,7 +2,6 @@ package dev.harness.study.kv;
 
 import dev.harness.study.UnitFailure;
 import dev.harness.study.Json;
-import dev.harness.config.ConfigException;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.data.Example;
@@ -19,7 +18,6 @@ import dev.harness.engine.Telemetry;
 import dev.harness.engine.Tokenizer;
 import dev.harness.engine.local.AnswerLoglik;
 import dev.harness.engine.local.LocalEngine;
-import dev.harness.engine.local.kv.KvPolicies;
 import dev.harness.store.KvDataTables;
 import dev.harness.store.RunTables;
 import dev.harness.store.ScoreTables;
@@ -94,8 +92,6 @@ final class KvRun {
       throw new PhaseException(Phase.RUN, ctx.configPath(), "no prepared items in " + ctx.store().file()
           + "; run 'harness prepare -c " + ctx.configPath() + "' first", null);
     }
-    checkBudgetsReachEngine(c);
-    checkPolicyParams(c);
     RunTables runs = new RunTables(ctx.store());
     Set<String> done = runs.completedUnitKeys();
     List<Unit> todo = units.stream().filter(u -> !done.contains(u.key())).toList();
@@ -137,35 +133,10 @@ final class KvRun {
     return Math.max(2, Integer.parseInt(window) - c.generation().maxTokens());
   }
 
-  /** The local engine's policies validate their parameters: report a bad one as a config error before any work. */
-  private void checkPolicyParams(ExperimentConfig c) {
-    if (!c.engine().isLocal()) {
-      if (wantsAnswerLoglik(c)) {
-        throw new ConfigException(ctx.configPath(), "scoring.metrics", "answer_loglik needs engine.kind local "
-            + "(teacher forcing through the engine's own compressed KV cache)");
-      }
-      return;
-    }
-    try {
-      KvPolicies.of(c.kv().policy(), c.kv().params());
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(ctx.configPath(), "kv.params", e.getMessage());
-    }
-  }
-
   static KvProtocol protocol(ExperimentConfig c) { return KvProtocol.byId(c.kv().protocol()); }
 
   static boolean wantsAnswerLoglik(ExperimentConfig c) {
     return c.scoring().metrics().contains("answer_loglik");
-  }
-
-  /** An OpenAI-compatible server ignores KV budgets unless told how to receive them. */
-  private void checkBudgetsReachEngine(ExperimentConfig c) {
-    boolean compressed = c.kv().budgets().stream().anyMatch(b -> b < 1.0);
-    if (compressed && !c.engine().isLocal() && c.kv().serverFields().isEmpty() && c.kv().baseUrls().isEmpty()) {
-      throw new ConfigException(ctx.configPath(), "kv", "budgets below 1.0 need kv.server_fields or kv.base_urls for an "
-          + "openai engine (otherwise the server ignores the budget)");
-    }
   }
 
   /** Runs one unit and stores its outcome; returns false when it failed at the infrastructure level. */
