@@ -97,6 +97,17 @@ class StudySectionsTest {
       ExperimentConfig c = ConfigLoader.load(f, List.of(), new Env(Map.of("BASE_URL", "http://127.0.0.1:9/v1",
           "MODEL_NAME", "m"), Map.of()));
       studies.add(c.study());
+      // the snapshot (report configuration section, runs.config_json) is the study's own, in snake_case keys
+      var tree = ConfigSnapshot.tree(c);
+      StudyKind kind = StudyKind.of(c);
+      tree.fieldNames().forEachRemaining(k -> assertTrue(kind.acceptedKeys().contains(k), f + ": " + k));
+      assertEquals(!c.engines().isEmpty(), tree.has("engines"), f.toString());
+      assertEquals(c.engines().isEmpty(), tree.has("engine"), f.toString());
+      for (String own : kind.sections()) {
+        if (!own.equals("engines") && !own.equals("limit")) assertTrue(tree.has(own), f + " lacks " + own);
+      }
+      assertFalse(ConfigSnapshot.json(c).matches("(?s).*\"[a-z]+[A-Z][A-Za-z]*\":.*"), f + " has a camelCase key: "
+          + ConfigSnapshot.json(c));
     }
     assertEquals(Set.copyOf(StudyKind.ids()), studies, "the examples cover every study");
   }

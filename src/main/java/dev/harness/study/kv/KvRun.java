@@ -99,7 +99,7 @@ final class KvRun {
 
     try (Engine engine = ctx.engines().open(c.engine(), c.kv(), ctx.configPath())) {
       EngineInfo info = engine.info();
-      String configJson = Json.write(c);
+      String configJson = dev.harness.config.ConfigSnapshot.json(c);
       String envJson = Json.write(RunEnvironment.capture());
       for (double b : c.kv().budgets()) {
         runs.upsertRun(new RunTables.RunRow(runId(c.engine(), b), KvTransitionStudy.NAME, variant(c.engine()), b,
