@@ -53,15 +53,19 @@ public final class ConfigFiles {
   }
 
   /**
-   * A model (or tokenizer) is a local directory or a Hugging Face id {@code org/name[@revision]}; a path that is
-   * neither (it does not exist and has not the shape of an id, e.g. {@code ../models/missing}) is an error.
+   * A model (or tokenizer) is a local directory or a Hugging Face id {@code org/name[@revision]}. A name written as a
+   * path (absolute, {@code ./} or {@code ../}, or with more than one {@code /}) must be an existing directory; other
+   * names are Hub ids, resolved (and reported) by the Hub client when the engine opens.
    */
   static void localModel(String model, String field, String file) {
     if (model == null) return;
     Path p = Path.of(model);
     if (Files.isDirectory(p)) return;
     if (Files.exists(p)) throw new ConfigException(file, field, "expected a model directory, got the file " + p.toAbsolutePath().normalize());
-    if (!model.matches("[A-Za-z0-9._-]+/[A-Za-z0-9._-]+(@[A-Za-z0-9._/-]+)?") || model.startsWith(".")) {
+    String id = model.contains("@") ? model.substring(0, model.indexOf('@')) : model;
+    boolean pathLike = model.startsWith("/") || model.startsWith("./") || model.startsWith("../") || model.startsWith("~")
+        || id.chars().filter(ch -> ch == '/').count() > 1 || id.endsWith("/");
+    if (pathLike) {
       throw new ConfigException(file, field, "directory not found: " + p.toAbsolutePath().normalize()
           + " (expected a model directory or a Hugging Face id org/name)");
     }
