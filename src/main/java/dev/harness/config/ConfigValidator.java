@@ -26,7 +26,6 @@ public final class ConfigValidator {
       validateEngine(c.engine(), "engine", file);
     }
     if (!c.engines().isEmpty()) {
-      if (kind == StudyKind.KV_TRANSITION) fail(file, "engines", "kv_transition takes one 'engine', not a list");
       java.util.Set<String> names = new java.util.HashSet<>();
       for (int i = 0; i < c.engines().size(); i++) {
         EngineConfig e = c.engines().get(i);
