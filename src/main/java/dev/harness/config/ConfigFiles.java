@@ -11,12 +11,17 @@ import java.util.Map;
  * created, so a config that exits 2 leaves nothing behind. Kept apart from {@link ConfigValidator} so a config can be
  * loaded and checked for meaning where its files are not (the example configs name adapters that {@code harness
  * finetune} writes). Relative paths resolve against the working directory, as the studies read them. Sources that
- * start with {@code hf://} are read from the Hub and are not checked here.
+ * start with {@code hf://} are read from the Hub and are not checked here. Adapters are checked only when the command
+ * opens engines (any phase after {@code prepare}): the output_control loop runs {@code prepare} (which writes the
+ * training split), then {@code harness finetune} (which writes the adapter), then the rest.
  */
 public final class ConfigFiles {
   private ConfigFiles() {}
 
-  public static void check(ExperimentConfig c, String file) {
+  public static void check(ExperimentConfig c, String file) { check(c, file, true); }
+
+  /** As {@link #check(ExperimentConfig, String)}; {@code opensEngines} false (prepare alone) skips the adapters. */
+  public static void check(ExperimentConfig c, String file, boolean opensEngines) {
     StudyKind kind = StudyKind.of(c);
     List<EngineConfig> engines = kind == StudyKind.KV_TRANSITION ? List.of(c.engine()) : c.variants();
     for (int i = 0; i < engines.size(); i++) {
@@ -24,7 +29,7 @@ public final class ConfigFiles {
       EngineConfig e = engines.get(i);
       if (e.isLocal()) {
         localModel(e.model(), path + ".model", file);
-        if (e.adapter() != null) adapter(e.adapter(), path + ".adapter", file);
+        if (e.adapter() != null && opensEngines) adapter(e.adapter(), path + ".adapter", file);
       }
       if (e.tokenizer() != null) localModel(e.tokenizer(), path + ".tokenizer", file);
     }

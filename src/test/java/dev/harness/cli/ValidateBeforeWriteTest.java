@@ -47,7 +47,11 @@ class ValidateBeforeWriteTest {
   private Path root() { return dir.resolve("out/runs"); }
 
   /** One case: the config, the extra CLI args, the field named, a fragment of what was expected. */
-  record Case(String name, String yaml, List<String> args, String field, String expected) {}
+  record Case(String name, String yaml, List<String> args, String field, String expected, List<String> commands) {
+    Case(String name, String yaml, List<String> args, String field, String expected) {
+      this(name, yaml, args, field, expected, List.of("prepare", "all"));
+    }
+  }
 
   private List<Case> cases() {
     String local = "{kind: local, model: " + LOCAL_MODEL + "}";
@@ -89,7 +93,7 @@ class ValidateBeforeWriteTest {
         + dir.resolve("arc.jsonl") + "}}"), List.of(), "mc.sources.arc_easy", "file not found"));
     c.add(new Case("missing adapter", multi("mc_eval", base + "  - {name: lora, kind: local, model: " + LOCAL_MODEL
         + ", adapter: " + dir.resolve("adapter") + "}", "tasks: [arc_easy]"), List.of(), "engines[1].adapter",
-        "is not a directory (expected a PEFT adapter folder)"));
+        "is not a directory (expected a PEFT adapter folder)", List.of("all", "run", "score")));
     c.add(new Case("missing word list", multi("output_control", two, "words: {source: " + dir.resolve("w.txt") + "}"),
         List.of(), "words.source", "file not found"));
     return c;
@@ -100,7 +104,7 @@ class ValidateBeforeWriteTest {
     for (Case k : cases()) {
       Path f = dir.resolve("c.yaml");
       Files.writeString(f, k.yaml());
-      for (String phase : List.of("prepare", "all")) {
+      for (String phase : k.commands()) {
         List<String> args = new ArrayList<>(List.of(phase, "-c", f.toString()));
         args.addAll(k.args());
         CliTest.Result r = CliTest.run(args.toArray(String[]::new));
@@ -111,6 +115,17 @@ class ValidateBeforeWriteTest {
         assertFalse(Files.exists(dir.resolve("out")), k.name() + ": nothing may be written, found " + dir.resolve("out"));
       }
     }
+  }
+
+  @Test
+  void prepareAloneNeedsNoAdapterYet() throws Exception {
+    // the output_control loop: prepare writes the training split, harness finetune the adapter, then the rest runs
+    Path f = dir.resolve("c.yaml");
+    Files.writeString(f, multi("mc_eval", "  - {name: base, kind: local, model: " + LOCAL_MODEL + "}\n"
+        + "  - {name: lora, kind: local, model: " + LOCAL_MODEL + ", adapter: " + dir.resolve("adapter") + "}",
+        "tasks: [arc_easy]\nmc: {sources: {arc_easy: " + dir.resolve("arc.jsonl") + "}}"));
+    CliTest.Result r = CliTest.run("prepare", "-c", f.toString());
+    assertTrue(r.err().contains("mc.sources.arc_easy: file not found"), "the adapter is not what stops prepare: " + r.err());
   }
 
   @Test

@@ -111,4 +111,22 @@ class StudySectionsTest {
     }
     assertEquals(Set.copyOf(StudyKind.ids()), studies, "the examples cover every study");
   }
+
+  @Test
+  void everyFinetuneExampleLoads() throws Exception {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(Path.of("config/finetune"))) {
+      files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+    assertTrue(files.size() >= 3, "found " + files);
+    for (Path f : files) {
+      try {
+        dev.harness.train.FinetuneConfigLoader.load(f);
+      } catch (ConfigException e) {
+        // the one thing an example may lack is training data another command writes under runs/
+        assertEquals("data.source", e.fieldPath(), f + ": " + e.getMessage());
+        assertTrue(e.getMessage().contains("file not found: runs/"), f + ": " + e.getMessage());
+      }
+    }
+  }
 }
