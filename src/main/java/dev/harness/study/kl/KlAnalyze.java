@@ -53,6 +53,11 @@ final class KlAnalyze {
   /** Characters of a prompt shown under its bar. */
   static final int BAR_EXCERPT_CHARS = 28;
 
+  /** A bar's label: the prompt's first words (its id when the text is missing) and the samples behind the bar. */
+  static String barLabel(String promptId, int nSamples, Map<String, String> texts) {
+    return Labels.excerpt(texts.getOrDefault(promptId, promptId), BAR_EXCERPT_CHARS) + " (n=" + nSamples + ")";
+  }
+
   private static void plots(Path runDir, KlTables.DivergenceRow first, List<PromptDivergence> ds, int topN,
       Map<String, String> texts) {
     String label = first.estimator() + " divergence (" + first.variantA() + " vs " + first.variantB() + ", "
@@ -70,8 +75,7 @@ final class KlAnalyze {
       hi[i] = top.get(i).ciHigh();
     }
     // bars are labelled by what the prompt says (its id when the text is missing), with the samples behind the bar
-    List<String> cats = top.stream().map(d -> Labels.excerpt(texts.getOrDefault(d.promptId(), d.promptId()),
-        BAR_EXCERPT_CHARS) + " (n=" + d.nSamples() + ")").toList();
+    List<String> cats = top.stream().map(d -> barLabel(d.promptId(), d.nSamples(), texts)).toList();
     Plots.bars(runDir.resolve(PLOTS.get(1)), "Top " + top.size() + " prompts by divergence (bootstrap CI over samples)",
         "prompt", label, cats, List.of(new PlotSeries(first.estimator(), y, lo, hi)));
   }
