@@ -1,5 +1,6 @@
 package dev.harness.cli;
 
+import dev.harness.config.ConfigFiles;
 import dev.harness.config.ConfigLoader;
 import dev.harness.config.Env;
 import dev.harness.config.ExperimentConfig;
@@ -43,6 +44,8 @@ final class StudyLauncher {
   static int launch(StudyOptions o, List<Phase> phases, boolean skipDone, Set<Phase> force, CommandLine cl) {
     Env env = Env.system();
     ExperimentConfig cfg = ConfigLoader.load(o.config, o.sets, env);
+    // nothing is written before the whole config is checked; prepare alone opens no engine, so needs no adapter yet
+    ConfigFiles.check(cfg, o.config.toString(), phases.stream().anyMatch(p -> p != Phase.PREPARE));
     Study study = StudyRegistry.forName(cfg.study(), o.config.toString());
     Path runDir = Path.of(cfg.output().root(), cfg.output().expGroupId());
     // Manifests go under <output.root>/data when output.root is set to something other than the default "runs".

@@ -45,10 +45,32 @@ public final class ConfigLoader {
     for (String o : overrides) {
       Overrides.apply(root, o, file.toString());
     }
+    checkSections(root, file.toString());
     ExperimentConfig cfg = convert(root, ExperimentConfig.class, file.toString());
     cfg = EnvDefaults.apply(cfg, env);
     ConfigValidator.validate(cfg, file.toString());
     return cfg;
+  }
+
+  /**
+   * Binds the study's sections once {@code study:} is read: a top-level key that is neither common nor the study's own
+   * (see {@link StudyKind}) is an unknown key, named with the study and, where another study owns it, that study. An
+   * absent or unknown {@code study:} is left to {@link ConfigValidator}, which names the choices.
+   */
+  static void checkSections(ObjectNode root, String file) {
+    JsonNode study = root.get("study");
+    if (study == null || !study.isTextual()) return;
+    StudyKind kind = StudyKind.byId(study.asText()).orElse(null);
+    if (kind == null) return;
+    java.util.Set<String> accepted = kind.acceptedKeys();
+    for (java.util.Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (accepted.contains(key)) continue;
+      List<String> owners = StudyKind.owners(key);
+      if (owners.isEmpty()) continue; // not a section of any study: Jackson names it with the full key list
+      throw new ConfigException(file, key, "unknown key '" + key + "' for study " + kind.id() + " (it is a section of "
+          + String.join(", ", owners) + "; " + kind.id() + " accepts: " + String.join(", ", accepted) + ")");
+    }
   }
 
   /**

@@ -1,12 +1,11 @@
 package dev.harness.config;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Checks the meaning of a config once its shape is right: allowed values, ranges, required fields per study. */
 public final class ConfigValidator {
-  public static final Set<String> STUDIES = Set.of("kv_transition", "kl", "output_control", "mc_eval");
-  public static final Set<String> IMPLEMENTED_STUDIES = Set.of("kv_transition", "kl", "output_control", "mc_eval");
   public static final List<String> POLICIES = List.of("full", "snapkv", "streaming_llm", "h2o", "knorm", "random");
   public static final List<String> METRICS = List.of("em", "f1", "answer_loglik");
   public static final List<String> STRATEGIES = List.of("uniform", "pinned", "focus_transition");
@@ -14,22 +13,19 @@ public final class ConfigValidator {
   private ConfigValidator() {}
 
   public static void validate(ExperimentConfig c, String file) {
-    if (c.study() == null) fail(file, "study", "required; expected one of " + sorted(STUDIES));
-    if (!STUDIES.contains(c.study())) fail(file, "study", "expected one of " + sorted(STUDIES) + ", got '" + c.study() + "'");
-    if (!IMPLEMENTED_STUDIES.contains(c.study())) {
-      fail(file, "study", "'" + c.study() + "' is not available in this version (available: " + sorted(IMPLEMENTED_STUDIES) + ")");
-    }
+    if (c.study() == null) fail(file, "study", "required; expected one of " + StudyKind.ids());
+    StudyKind kind = StudyKind.byId(c.study()).orElse(null);
+    if (kind == null) fail(file, "study", "expected one of " + StudyKind.ids() + ", got '" + c.study() + "'");
     if (c.output() == null || c.output().expGroupId() == null || c.output().expGroupId().isBlank()) {
       fail(file, "output.exp_group_id", "required (the folder name under runs/)");
     }
     if (!c.output().expGroupId().matches("[A-Za-z0-9._-]+")) {
       fail(file, "output.exp_group_id", "expected letters, digits, '.', '_' or '-', got '" + c.output().expGroupId() + "'");
     }
-    if ("kv_transition".equals(c.study()) || c.engines().isEmpty()) {
+    if (kind == StudyKind.KV_TRANSITION || c.engines().isEmpty()) {
       validateEngine(c.engine(), "engine", file);
     }
     if (!c.engines().isEmpty()) {
-      if ("kv_transition".equals(c.study())) fail(file, "engines", "kv_transition takes one 'engine', not a list");
       java.util.Set<String> names = new java.util.HashSet<>();
       for (int i = 0; i < c.engines().size(); i++) {
         EngineConfig e = c.engines().get(i);
@@ -41,13 +37,7 @@ public final class ConfigValidator {
         if (!names.add(e.name())) fail(file, "engines[" + i + "].name", "duplicate variant name '" + e.name() + "'");
       }
     }
-    switch (c.study()) {
-      case "kv_transition" -> validateKv(c, file);
-      case "kl" -> KlValidation.validate(c, file);
-      case "output_control" -> ControlValidation.validate(c, file);
-      case "mc_eval" -> McValidation.validate(c, file);
-      default -> { }
-    }
+    kind.validate(c, file);
     GenerationConfig g = c.generation();
     if (g.maxTokens() < 1) fail(file, "generation.max_tokens", "expected an integer >= 1, got " + g.maxTokens());
     if (g.temperature() < 0) fail(file, "generation.temperature", "expected >= 0, got " + g.temperature());
@@ -74,6 +64,8 @@ public final class ConfigValidator {
     if ("openai".equals(e.kind()) && e.baseUrl() == null && e.baseUrls().isEmpty()) {
       fail(file, path + ".base_url", "required for kind openai (or BASE_URL in the environment / .env)");
     }
+    if (e.baseUrl() != null) checkUrl(e.baseUrl(), path + ".base_url", file);
+    for (int i = 0; i < e.baseUrls().size(); i++) checkUrl(e.baseUrls().get(i), path + ".base_urls[" + i + "]", file);
     if (!Set.of("none", "nf4", "nf4_dq").contains(e.quantization())) {
       fail(file, path + ".quantization", "expected none, nf4 or nf4_dq, got '" + e.quantization() + "'");
     }
@@ -108,7 +100,25 @@ public final class ConfigValidator {
     }
   }
 
-  private static void validateKv(ExperimentConfig c, String file) {
+  /** An http(s) URL with a host, as the OpenAI client sends requests to it ({@code http://host:8000/v1}). */
+  static void checkUrl(String url, String path, String file) {
+    String what = "expected an http(s) URL such as http://127.0.0.1:8000/v1, got '" + url + "'";
+    if (url == null || url.isBlank()) fail(file, path, what);
+    java.net.URI u;
+    try {
+      u = new java.net.URI(url.strip());
+    } catch (java.net.URISyntaxException ex) {
+      fail(file, path, what + " (" + ex.getReason() + ")");
+      return;
+    }
+    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null || u.getHost().isEmpty()) {
+      fail(file, path, what);
+    }
+    if (u.getPort() > 65535) fail(file, path, what + " (port out of range)");
+  }
+
+  static void validateKv(ExperimentConfig c, String file) {
     if (c.dataset() == null || c.dataset().source() == null || c.dataset().source().isBlank()) {
       fail(file, "dataset.source", "required: a local .jsonl/.json/.csv path or hf://THUDM/LongBench");
     }
@@ -143,11 +153,34 @@ public final class ConfigValidator {
       if (v == null || !(v > 0 && v <= 1)) fail(file, "kv.budgets[" + i + "]", "expected a fraction in (0, 1], got " + v);
     }
     if (kv.budgets().stream().distinct().count() != kv.budgets().size()) fail(file, "kv.budgets", "duplicate budgets in " + kv.budgets());
-    for (String key : kv.baseUrls().keySet()) {
+    for (Map.Entry<String, String> en : kv.baseUrls().entrySet()) {
+      String key = en.getKey();
+      double budget = Double.NaN;
       try {
-        Double.parseDouble(key);
+        budget = Double.parseDouble(key);
       } catch (NumberFormatException e) {
         fail(file, "kv.base_urls." + key, "keys must be budgets (numbers)");
+      }
+      if (!(budget > 0 && budget <= 1)) fail(file, "kv.base_urls." + key, "keys must be budgets in (0, 1], got " + key);
+      checkUrl(en.getValue(), "kv.base_urls." + key, file);
+    }
+    if (c.engine().isLocal()) {
+      // the local engine's policies check their own parameters: ask them now, before anything is written
+      try {
+        dev.harness.engine.local.kv.KvPolicies.of(kv.policy(), kv.params());
+      } catch (IllegalArgumentException e) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("param (\\w+)").matcher(String.valueOf(e.getMessage()));
+        fail(file, m.find() ? "kv.params." + m.group(1) : "kv.params", e.getMessage());
+      }
+    } else {
+      if (c.scoring().metrics().contains("answer_loglik")) {
+        fail(file, "scoring.metrics", "answer_loglik needs engine.kind local (teacher forcing through the engine's own "
+            + "compressed KV cache)");
+      }
+      boolean compressed = kv.budgets().stream().anyMatch(x -> x != null && x < 1.0);
+      if (compressed && kv.serverFields().isEmpty() && kv.baseUrls().isEmpty()) {
+        fail(file, "kv", "budgets below 1.0 need kv.server_fields or kv.base_urls for an openai engine (otherwise the "
+            + "server ignores the budget)");
       }
     }
     for (int i = 0; i < c.scoring().metrics().size(); i++) {
@@ -159,8 +192,6 @@ public final class ConfigValidator {
       fail(file, "analysis.transition.metric", "'" + tm + "' is not among scoring.metrics " + c.scoring().metrics());
     }
   }
-
-  private static String sorted(Set<String> s) { return s.stream().sorted().toList().toString(); }
 
   private static void fail(String file, String path, String msg) { throw new ConfigException(file, path, msg); }
 }

@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * A whole study configuration (YAML, snake_case keys; unknown keys are errors). The kv study uses {@code engine};
  * the kl, output_control and mc_eval studies compare several named engine variants ({@code engines:}; when that list
- * is empty, {@code engine} is the only variant). Study sections: kv — dataset, bins, sampling, kv, scoring; kl —
- * prompts, kl; output_control — grid, words, control; mc_eval — tasks, seeds, limit, mc.
+ * is empty, {@code engine} is the only variant). Which top-level sections a study accepts is {@link StudyKind}'s: a
+ * section of another study is rejected by {@link ConfigLoader} before binding, so the other studies' components here
+ * hold their defaults only.
  */
 public record ExperimentConfig(
     String study,

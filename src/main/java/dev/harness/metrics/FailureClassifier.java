@@ -1,6 +1,5 @@
 package dev.harness.metrics;
 
-import dev.harness.engine.ErrorKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -52,17 +51,19 @@ public final class FailureClassifier {
 
   /**
    * An infrastructure failure from an engine error. Evidence: {@code "status=429 attempts=6: <message>"}; the status
-   * part is left out when there is none (local engines, connection errors).
+   * part is left out when there is none (local engines, connection errors). {@code kind} is the engine's error kind
+   * name as stored ({@link FailureType#ofErrorKind}).
    */
-  public static Failure fromError(ErrorKind kind, Integer httpStatus, String message, int attempts) {
+  public static Failure fromError(String kind, Integer httpStatus, String message, int attempts) {
     Objects.requireNonNull(kind, "kind");
+    FailureType type = FailureType.ofErrorKind(kind);
     StringBuilder ev = new StringBuilder();
     if (httpStatus != null) {
       ev.append("status=").append(httpStatus).append(' ');
     }
     ev.append("attempts=").append(attempts).append(": ");
     ev.append(message == null || message.isBlank() ? "(no message)" : message.strip());
-    return new Failure(FailureType.of(kind), ev.toString());
+    return new Failure(type, ev.toString());
   }
 
   /**

@@ -1,7 +1,5 @@
 package dev.harness.metrics;
 
-import dev.harness.engine.ErrorKind;
-
 /** The closed failure taxonomy of DESIGN §6. */
 public enum FailureType {
   /** HTTP 429 or a rate-limit message, still failing after retries. */
@@ -24,12 +22,20 @@ public enum FailureType {
     return this == RATE_LIMITED || this == TIMEOUT || this == ENGINE_ERROR;
   }
 
-  /** The failure type of an engine error kind. */
-  public static FailureType of(ErrorKind kind) {
-    return switch (kind) {
-      case RATE_LIMITED -> RATE_LIMITED;
-      case TIMEOUT -> TIMEOUT;
-      case ENGINE_ERROR -> ENGINE_ERROR;
-    };
+  /**
+   * The infrastructure failure type of an engine error kind, by its name as the store records it
+   * ({@code responses.error_kind}: {@code RATE_LIMITED}, {@code TIMEOUT}, {@code ENGINE_ERROR}). Taking the name keeps
+   * {@code metrics} free of {@code engine} (the architecture test checks it); {@code ErrorKindMappingTest} checks that
+   * every {@code engine.ErrorKind} maps here.
+   */
+  public static FailureType ofErrorKind(String kind) {
+    FailureType t;
+    try {
+      t = valueOf(kind);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new IllegalArgumentException("not an engine error kind: " + kind);
+    }
+    if (!t.isInfrastructure()) throw new IllegalArgumentException("not an engine error kind: " + kind);
+    return t;
   }
 }

@@ -85,6 +85,11 @@ final class ChartKit {
 
   /** Adds a line/marker series, splitting it at NaN y values; the legend shows it once. */
   void lineSegments(String name, double[] x, double[] y, Color color, boolean line) {
+    lineSegments(name, x, y, color, line, false);
+  }
+
+  /** As above; {@code dashed}: a dashed line without markers (a reference line). */
+  void lineSegments(String name, double[] x, double[] y, Color color, boolean line, boolean dashed) {
     String legendName = unique(name);
     boolean first = true;
     int i = 0;
@@ -103,9 +108,9 @@ final class ChartKit {
       s.setXYSeriesRenderStyle(line ? XYSeriesRenderStyle.Line : XYSeriesRenderStyle.Scatter);
       s.setLineColor(color);
       s.setMarkerColor(color);
-      s.setMarker(SeriesMarkers.CIRCLE);
-      s.setLineWidth(2.5f);
-      s.setLineStyle(SeriesLines.SOLID);
+      s.setMarker(dashed ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+      s.setLineWidth(dashed ? 2f : 2.5f);
+      s.setLineStyle(dashed ? SeriesLines.DASH_DASH : SeriesLines.SOLID);
       s.setShowInLegend(first);
       first = false;
       i = j;
@@ -199,6 +204,32 @@ final class ChartKit {
     chart.setCustomXAxisTickLabelsFormatter(v -> {
       long r = Math.round(v);
       return Math.abs(v - r) < 1e-9 && r >= 0 && r < k ? labels.get((int) r) : invisible(v);
+    });
+  }
+
+  /** Y tick labels with the decimals an axis from {@code lo} to {@code hi} needs ({@link TickFormat#label}). */
+  void formatY(double lo, double hi) {
+    chart.setCustomYAxisTickLabelsFormatter(v -> TickFormat.label(v, lo, hi));
+  }
+
+  /** X tick labels for a numeric axis from {@code lo} to {@code hi}. */
+  void formatX(double lo, double hi) {
+    chart.setCustomXAxisTickLabelsFormatter(v -> TickFormat.label(v, lo, hi));
+  }
+
+  /** A count y axis: integer ticks labelled, ticks between integers left blank. */
+  void countY() {
+    chart.setCustomYAxisTickLabelsFormatter(v -> {
+      String s = TickFormat.count(v);
+      return s == null ? invisible(v) : s;
+    });
+  }
+
+  /** A count x axis (steps, epochs): integer ticks labelled, ticks between integers left blank. */
+  void countX() {
+    chart.setCustomXAxisTickLabelsFormatter(v -> {
+      String s = TickFormat.count(v);
+      return s == null ? invisible(v) : s;
     });
   }
 

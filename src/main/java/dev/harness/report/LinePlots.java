@@ -27,9 +27,24 @@ public final class LinePlots {
         }
       }
     }
+    double xLo = Double.POSITIVE_INFINITY, xHi = Double.NEGATIVE_INFINITY;
+    double yLo = Double.POSITIVE_INFINITY, yHi = Double.NEGATIVE_INFINITY;
+    boolean integerX = true;
     for (int i = 0; i < series.size(); i++) {
       Series s = series.get(i);
       kit.lineSegments(s.name(), s.x(), s.y(), ChartKit.color(i), true);
+      for (int j = 0; j < s.x().length; j++) {
+        if (!Double.isFinite(s.x()[j]) || !Double.isFinite(s.y()[j])) continue;
+        xLo = Math.min(xLo, s.x()[j]);
+        xHi = Math.max(xHi, s.x()[j]);
+        yLo = Math.min(yLo, s.y()[j]);
+        yHi = Math.max(yHi, s.y()[j]);
+        integerX &= s.x()[j] == Math.rint(s.x()[j]);
+      }
+    }
+    if (any) {
+      if (integerX) kit.countX(); else kit.formatX(xLo, xHi);
+      kit.formatY(yLo, yHi);
     }
     if (!any) {
       kit.styler().setYAxisMin(0.0);

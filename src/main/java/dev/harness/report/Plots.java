@@ -22,34 +22,58 @@ public final class Plots {
 
   private Plots() {}
 
-  /** One line per series over the categories, with its interval as error bars (series are dodged slightly). */
+  /**
+   * One line per series over the categories, with its interval as error bars (series are dodged slightly so their
+   * bars do not overlap; a {@link PlotSeries#reference} line is not dodged: it sits on the categories' x positions).
+   * A series with an n per category prints {@code n=…} under each point.
+   */
   public static void lineWithErrorBars(Path png, String title, String xLabel, String yLabel, List<String> categories,
       List<PlotSeries> series) {
     checkLengths(categories, series);
     ChartKit kit = new ChartKit(title, xLabel, yLabel);
     kit.categoricalX(categories);
     int k = categories.size();
-    int s = series.size();
-    double dodge = s > 1 ? Math.min(0.2, 0.5 / s) : 0;
+    double[] offsets = dodgeOffsets(series);
     kit.anchor(0, anchorY(series));
+    double[] yr = TickFormat.niceBounds(yRange(series, false)[0], yRange(series, false)[1]);
+    kit.styler().setYAxisMin(yr[0]);
+    kit.styler().setYAxisMax(yr[1]);
+    kit.formatY(yr[0], yr[1]);
     boolean any = false;
-    for (int i = 0; i < s; i++) {
+    for (int i = 0; i < series.size(); i++) {
       PlotSeries ps = series.get(i);
-      Color c = ChartKit.color(i);
+      Color c = ps.reference() ? ChartKit.ERROR_BAR : ChartKit.color(i);
+      double offset = offsets[i];
       double[] x = new double[k];
       for (int j = 0; j < k; j++) {
-        x[j] = j + (i - (s - 1) / 2.0) * dodge;
+        x[j] = j + offset;
       }
-      kit.lineSegments(ps.name(), x, ps.y(), c, true);
+      kit.lineSegments(ps.name(), x, ps.y(), c, true, ps.reference());
       any |= Arrays.stream(ps.y()).anyMatch(Double::isFinite);
       if (ps.hasErrorBars()) {
         for (int j = 0; j < k; j++) {
           kit.verticalBar(x[j], ps.lo()[j], ps.hi()[j], CAP, c);
         }
       }
+      nLabels(kit, ps, x, yr);
     }
     finish(kit, any, (k - 1) / 2.0);
     save(kit, png);
+  }
+
+  /**
+   * The x offset of each series from its categories' positions: the data series are spread symmetrically (at most 0.2
+   * apart, 0.5 in all) so their error bars do not overlap; a reference series stays at 0.
+   */
+  static double[] dodgeOffsets(List<PlotSeries> series) {
+    int s = (int) series.stream().filter(p -> !p.reference()).count();
+    double dodge = s > 1 ? Math.min(0.2, 0.5 / s) : 0;
+    double[] out = new double[series.size()];
+    int dodged = 0;
+    for (int i = 0; i < series.size(); i++) {
+      out[i] = series.get(i).reference() ? 0 : (dodged++ - (s - 1) / 2.0) * dodge;
+    }
+    return out;
   }
 
   /** Grouped bars (one colour per series, one group per category) with error bars. */
@@ -62,6 +86,10 @@ public final class Plots {
     int s = Math.max(1, series.size());
     double width = 0.8 / s;
     kit.anchor(0, anchorY(series));
+    double[] yr = TickFormat.niceBounds(yRange(series, true)[0], yRange(series, true)[1]);
+    kit.styler().setYAxisMin(yr[0]);
+    kit.styler().setYAxisMax(yr[1]);
+    kit.formatY(yr[0], yr[1]);
     boolean any = false;
     double min = 0;
     double max = 0;
@@ -81,6 +109,9 @@ public final class Plots {
         min = Math.min(min, y);
         max = Math.max(max, y);
       }
+      double[] centres = new double[k];
+      for (int j = 0; j < k; j++) centres[j] = j - 0.4 + width * (i + 0.5);
+      nLabels(kit, ps, centres, yr);
       if (!drawn) {
         kit.legendOnly(ps.name() + " (no data)", c);
       }
@@ -141,6 +172,8 @@ public final class Plots {
     py[2 * bins + 1] = 0;
     kit.polygon(name, true, px, py, ChartKit.color(0));
     kit.styler().setYAxisMin(0.0);
+    kit.formatX(lo, hi);
+    kit.countY();
     save(kit, png);
   }
 
@@ -173,6 +206,8 @@ public final class Plots {
     kit.styler().setXAxisMax(xr[1] + xPad);
     kit.styler().setYAxisMin(yr[0] - yPad);
     kit.styler().setYAxisMax(yr[1] + yPad);
+    kit.formatX(xr[0] - xPad, xr[1] + xPad);
+    kit.formatY(yr[0] - yPad, yr[1] + yPad);
     for (int i = 0; i < ok.size(); i++) {
       Point p = ok.get(i);
       Color c = ChartKit.color(i);
@@ -182,6 +217,40 @@ public final class Plots {
       kit.text(ChartKit.nz(p.label()), p.x(), p.y() + 0.045 * (yr[1] - yr[0]));
     }
     save(kit, png);
+  }
+
+  /** [min, max] of the finite y values and bounds of the series (and 0 for bars), widened when degenerate. */
+  static double[] yRange(List<PlotSeries> series, boolean withZero) {
+    double min = withZero ? 0 : Double.POSITIVE_INFINITY;
+    double max = withZero ? 0 : Double.NEGATIVE_INFINITY;
+    for (PlotSeries ps : series) {
+      for (double[] a : ps.hasErrorBars() ? new double[][] {ps.y(), ps.lo(), ps.hi()} : new double[][] {ps.y()}) {
+        for (double v : a) {
+          if (Double.isFinite(v)) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+          }
+        }
+      }
+    }
+    if (!Double.isFinite(min)) return new double[] {0, 1};
+    if (max - min < 1e-12) {
+      double d = Math.max(Math.abs(min) * 0.1, 0.5);
+      return new double[] {min - d, max + d};
+    }
+    return new double[] {min, max};
+  }
+
+  /** {@code n=…} under each finite point of a series that carries its n per category. */
+  private static void nLabels(ChartKit kit, PlotSeries ps, double[] x, double[] yr) {
+    if (ps.n() == null) return;
+    double below = 0.04 * (yr[1] - yr[0]);
+    for (int j = 0; j < x.length; j++) {
+      double y = ps.y()[j];
+      if (!Double.isFinite(y)) continue;
+      double base = ps.hasErrorBars() && Double.isFinite(ps.lo()[j]) ? Math.min(y, ps.lo()[j]) : y;
+      kit.text("n=" + ps.n()[j], x[j], base - below);
+    }
   }
 
   /** [min, max] over values and finite bounds on one axis, widened when degenerate. */

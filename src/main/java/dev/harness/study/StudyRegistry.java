@@ -1,19 +1,27 @@
 package dev.harness.study;
 
 import dev.harness.config.ConfigException;
+import dev.harness.config.StudyKind;
+import dev.harness.study.control.OutputControlStudy;
+import dev.harness.study.kl.KlStudy;
 import dev.harness.study.kv.KvTransitionStudy;
+import dev.harness.study.mc.McEvalStudy;
 
-/** Study name (the config's {@code study:}) → implementation. */
+/**
+ * Study kind → implementation. The names and sections live in {@link StudyKind} (the one registry); this switch is
+ * exhaustive over it, so the compiler asks for an implementation when a kind is added.
+ */
 public final class StudyRegistry {
   private StudyRegistry() {}
 
   public static Study forName(String name, String configPath) {
-    return switch (name) {
-      case "kv_transition" -> new KvTransitionStudy();
-      case "kl" -> new dev.harness.study.kl.KlStudy();
-      case "output_control" -> new dev.harness.study.control.OutputControlStudy();
-      case "mc_eval" -> new dev.harness.study.mc.McEvalStudy();
-      default -> throw new ConfigException(configPath, "study", "'" + name + "' is not available in this version");
+    StudyKind kind = StudyKind.byId(name).orElseThrow(() -> new ConfigException(configPath, "study",
+        "expected one of " + StudyKind.ids() + ", got '" + name + "'"));
+    return switch (kind) {
+      case KV_TRANSITION -> new KvTransitionStudy();
+      case KL -> new KlStudy();
+      case OUTPUT_CONTROL -> new OutputControlStudy();
+      case MC_EVAL -> new McEvalStudy();
     };
   }
 }

@@ -66,14 +66,14 @@ class ConfigLoaderTest {
           - {name: base, model: m1}
           - {name: lora, model: m1, adapter: a1}
         tasks: [arc_easy]
-        kv: {budgets: [1.0, 0.5]}
+        seeds: [0, 1]
         """;
     ExperimentConfig c = ConfigLoader.load(write(yaml),
-        List.of("engines[1].adapter=other/dir", "engines[0].concurrency=3", "kv.budgets[1]=0.2"), NO_ENV);
+        List.of("engines[1].adapter=other/dir", "engines[0].concurrency=3", "seeds[1]=7"), NO_ENV);
     assertEquals("other/dir", c.engines().get(1).adapter());
     assertEquals(3, c.engines().get(0).concurrency());
     assertEquals("m1", c.engines().get(1).model());
-    assertEquals(List.of(1.0, 0.2), c.kv().budgets());
+    assertEquals(List.of(0, 7), c.seeds());
     ConfigException out = assertThrows(ConfigException.class,
         () -> ConfigLoader.load(write(yaml), List.of("engines[2].adapter=x"), NO_ENV));
     assertEquals("--set engines[2].adapter", out.fieldPath());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.harness.engine.ErrorKind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,20 +19,20 @@ class FailureClassifierTest {
         FailureType.FORMAT_ERROR)) {
       assertFalse(t.isInfrastructure(), t.name());
     }
-    assertEquals(FailureType.RATE_LIMITED, FailureType.of(ErrorKind.RATE_LIMITED));
-    assertEquals(FailureType.TIMEOUT, FailureType.of(ErrorKind.TIMEOUT));
-    assertEquals(FailureType.ENGINE_ERROR, FailureType.of(ErrorKind.ENGINE_ERROR));
+    assertEquals(FailureType.RATE_LIMITED, FailureType.ofErrorKind("RATE_LIMITED"));
+    assertEquals(FailureType.TIMEOUT, FailureType.ofErrorKind("TIMEOUT"));
+    assertEquals(FailureType.ENGINE_ERROR, FailureType.ofErrorKind("ENGINE_ERROR"));
   }
 
   @Test
   void fromErrorEvidence() {
-    Failure f = FailureClassifier.fromError(ErrorKind.RATE_LIMITED, 429, "Too Many Requests", 6);
+    Failure f = FailureClassifier.fromError("RATE_LIMITED", 429, "Too Many Requests", 6);
     assertEquals(new Failure(FailureType.RATE_LIMITED, "status=429 attempts=6: Too Many Requests"), f);
-    Failure g = FailureClassifier.fromError(ErrorKind.ENGINE_ERROR, null, "connection refused", 3);
+    Failure g = FailureClassifier.fromError("ENGINE_ERROR", null, "connection refused", 3);
     assertEquals("attempts=3: connection refused", g.evidence());
     assertEquals(FailureType.ENGINE_ERROR, g.type());
     assertEquals("status=504 attempts=1: (no message)",
-        FailureClassifier.fromError(ErrorKind.TIMEOUT, 504, null, 1).evidence());
+        FailureClassifier.fromError("TIMEOUT", 504, null, 1).evidence());
   }
 
   @Test

@@ -113,4 +113,36 @@ class PlotsTest {
         BINS, List.of(PlotSeries.of("s", new double[] {1, 2}))));
     assertThrows(IllegalArgumentException.class, () -> new PlotSeries("s", new double[] {1}, new double[] {1}, null));
   }
+
+  @Test
+  void aReferenceLineSitsOnItsCategoriesAndDataSeriesAreDodgedAroundIt() {
+    // target + 2 data series: dodge = min(0.2, 0.5/2) = 0.2 → data at ∓0.1, the target at 0 (issue 15: calibration)
+    double[] off = Plots.dodgeOffsets(List.of(PlotSeries.reference("target", new double[] {0.1, 0.5}),
+        PlotSeries.of("a", new double[] {0.2, 0.4}), PlotSeries.of("b", new double[] {0.3, 0.6})));
+    assertEquals(0.0, off[0], 1e-12);
+    assertEquals(-0.1, off[1], 1e-12);
+    assertEquals(0.1, off[2], 1e-12);
+    // 5 data series: dodge = 0.5/5 = 0.1 → -0.2, -0.1, 0, 0.1, 0.2
+    double[] five = Plots.dodgeOffsets(java.util.stream.IntStream.range(0, 5)
+        .mapToObj(i -> PlotSeries.of("s" + i, new double[] {1})).toList());
+    assertArrayEquals(new double[] {-0.2, -0.1, 0, 0.1, 0.2}, five, 1e-12);
+  }
+
+  @Test
+  void yRangeCoversBoundsAndZeroForBars() {
+    PlotSeries s = new PlotSeries("a", new double[] {0.4, Double.NaN}, new double[] {0.3, Double.NaN},
+        new double[] {0.55, Double.NaN});
+    assertArrayEquals(new double[] {0.3, 0.55}, Plots.yRange(List.of(s), false), 1e-12);
+    assertArrayEquals(new double[] {0, 0.55}, Plots.yRange(List.of(s), true), 1e-12);
+  }
+
+  @Test
+  void seriesWithNAndReferenceDraw() throws Exception {
+    Path png = dir.resolve("cal.png");
+    Plots.lineWithErrorBars(png, "calibration", "target p (%)", "P(w1)", List.of("10", "50", "90"), List.of(
+        PlotSeries.reference("target p/100", new double[] {0.1, 0.5, 0.9}),
+        new PlotSeries("model", new double[] {0.2, 0.45, 0.7}, new double[] {0.1, 0.4, 0.6},
+            new double[] {0.3, 0.5, 0.8}).withN(new int[] {12, 12, 11})));
+    assertPng(png);
+  }
 }

@@ -94,20 +94,22 @@ final class ControlAnalyze {
     List<String> pLabels = ps.stream().map(p -> "p=" + p).toList();
     List<PlotSeries> cal = new ArrayList<>();
     double[] target = ps.stream().mapToDouble(p -> p / 100.0).toArray();
-    cal.add(PlotSeries.of("target p/100", target));
+    cal.add(PlotSeries.reference("target p/100", target)); // on the x positions of the targets, not dodged
     for (String e : engines) {
       double[] y = new double[ps.size()];
       double[] lo = new double[ps.size()];
       double[] hi = new double[ps.size()];
+      int[] nAt = new int[ps.size()];
       for (int i = 0; i < ps.size(); i++) {
         ControlTables.SummaryRow row = find(rows, e, "p", ControlItem.GIVEN, ALL, ps.get(i), null);
+        nAt[i] = row == null ? 0 : row.n();
         y[i] = row == null ? Double.NaN : row.meanP1();
         lo[i] = row == null ? Double.NaN : row.p1Lo();
         hi[i] = row == null ? Double.NaN : row.p1Hi();
       }
       int n = rows.stream().filter(r -> r.engineVariant().equals(e) && "p".equals(r.grouping())
           && ControlItem.GIVEN.equals(r.caseName())).mapToInt(ControlTables.SummaryRow::n).sum();
-      cal.add(new PlotSeries(e + " (n=" + n + ")", y, lo, hi));
+      cal.add(new PlotSeries(e + " (n=" + n + ")", y, lo, hi).withN(nAt));
     }
     Plots.lineWithErrorBars(ctx.runDir().resolve(PLOTS.get(0)), "Calibration on given words: achieved P(w1) vs target",
         "target p (%)", "achieved P(w1), mean with " + pct(ctx.config().analysis().ci()) + " bootstrap CI", pLabels, cal);

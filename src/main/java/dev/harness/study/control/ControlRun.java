@@ -128,7 +128,7 @@ final class ControlRun {
       try (Engine engine = ctx.openVariant(e)) {
         EngineInfo info = engine.info();
         new RunTables(ctx.store()).upsertRun(new RunTables.RunRow(OutputControlStudy.NAME + ":" + e.label(),
-            OutputControlStudy.NAME, e.label(), null, null, info.kind(), e.model(), Json.write(info), Json.write(c),
+            OutputControlStudy.NAME, e.label(), null, null, info.kind(), e.model(), Json.write(info), dev.harness.config.ConfigSnapshot.json(c),
             Json.write(RunEnvironment.capture())));
         AtomicReference<String> err = new AtomicReference<>();
         int threads = engine instanceof LocalEngine ? 1 : e.concurrency();

@@ -16,7 +16,7 @@ import java.util.Map;
 
 /** output_control: can a model make its next-token distribution match a stated target (TVD). */
 public final class OutputControlStudy implements Study {
-  public static final String NAME = "output_control";
+  public static final String NAME = dev.harness.config.StudyKind.OUTPUT_CONTROL.id();
 
   @Override
   public String name() { return NAME; }

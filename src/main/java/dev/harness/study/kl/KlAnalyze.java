@@ -2,6 +2,7 @@ package dev.harness.study.kl;
 
 import dev.harness.config.ExperimentConfig;
 import dev.harness.metrics.kl.PromptDivergence;
+import dev.harness.report.Labels;
 import dev.harness.report.PlotSeries;
 import dev.harness.report.Plots;
 import dev.harness.stats.Bootstrap;
@@ -11,7 +12,9 @@ import dev.harness.study.Phase;
 import dev.harness.study.PhaseException;
 import dev.harness.study.StudyContext;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * analyze: the summary of the prompts' divergences (mean with a bootstrap CI over prompts, median, min, max over the
@@ -40,12 +43,23 @@ final class KlAnalyze {
     tables.replaceSummary(new KlTables.SummaryRow(first.variantA(), first.variantB(), first.estimator(), s.nPrompts(),
         s.nFinite(), s.nInfinite(), s.nNan(), s.mean(), mean.lo(), mean.hi(), s.median(), s.min(), s.max(),
         c.analysis().ci()));
-    plots(ctx.runDir(), first, ds, c.kl().topN());
+    Map<String, String> texts = new HashMap<>();
+    for (KlTables.PromptRow p : tables.prompts()) texts.put(p.promptId(), p.text());
+    plots(ctx.runDir(), first, ds, c.kl().topN(), texts);
     return s.nPrompts() + " prompts: mean " + mean.format(4) + ", median " + KlOutputs.num(s.median()) + ", "
         + s.nInfinite() + " infinite, " + s.nNan() + " not comparable";
   }
 
-  private static void plots(Path runDir, KlTables.DivergenceRow first, List<PromptDivergence> ds, int topN) {
+  /** Characters of a prompt shown under its bar. */
+  static final int BAR_EXCERPT_CHARS = 28;
+
+  /** A bar's label: the prompt's first words (its id when the text is missing) and the samples behind the bar. */
+  static String barLabel(String promptId, int nSamples, Map<String, String> texts) {
+    return Labels.excerpt(texts.getOrDefault(promptId, promptId), BAR_EXCERPT_CHARS) + " (n=" + nSamples + ")";
+  }
+
+  private static void plots(Path runDir, KlTables.DivergenceRow first, List<PromptDivergence> ds, int topN,
+      Map<String, String> texts) {
     String label = first.estimator() + " divergence (" + first.variantA() + " vs " + first.variantB() + ", "
         + dev.harness.metrics.kl.Estimator.parse(first.estimator()).unit() + ")";
     double[] values = ds.stream().mapToDouble(PromptDivergence::value).toArray();
@@ -60,7 +74,8 @@ final class KlAnalyze {
       lo[i] = top.get(i).ciLow();
       hi[i] = top.get(i).ciHigh();
     }
-    List<String> cats = top.stream().map(d -> d.promptId() + " (n=" + d.nSamples() + ")").toList();
+    // bars are labelled by what the prompt says (its id when the text is missing), with the samples behind the bar
+    List<String> cats = top.stream().map(d -> barLabel(d.promptId(), d.nSamples(), texts)).toList();
     Plots.bars(runDir.resolve(PLOTS.get(1)), "Top " + top.size() + " prompts by divergence (bootstrap CI over samples)",
         "prompt", label, cats, List.of(new PlotSeries(first.estimator(), y, lo, hi)));
   }

@@ -215,11 +215,7 @@ final class KlReport {
       }
     }
     md.heading(2, "Effective configuration");
-    try {
-      md.code(KlResponses.JSON.writeValueAsString(c)); // one line: the report stays short
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    md.code(dev.harness.config.ConfigSnapshot.yaml(c)); // the kl study's own sections, in the keys a user writes
     return md;
   }
 

@@ -206,7 +206,7 @@ final class KlSampling {
     if (fp != null) infoJson.put("tokenizer_fingerprint", fp);
     new RunTables(ctx.store()).upsertRun(new RunTables.RunRow(KlUnits.runId(variant.name()), KlStudy.NAME,
         variant.name(), null, ctx.config().generation().seed(), info.kind(), variant.model(), infoJson.toString(),
-        Json.write(ctx.config()), Json.write(RunEnvironment.capture())));
+        dev.harness.config.ConfigSnapshot.json(ctx.config()), Json.write(RunEnvironment.capture())));
   }
 
   /** Stored tokenizer fingerprints by variant (variants without one are absent). */

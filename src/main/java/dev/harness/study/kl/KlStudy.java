@@ -17,7 +17,7 @@ import java.util.Map;
  * kl_ranking.csv.
  */
 public final class KlStudy implements Study {
-  public static final String NAME = "kl";
+  public static final String NAME = dev.harness.config.StudyKind.KL.id();
 
   @Override
   public String name() { return NAME; }

@@ -30,12 +30,12 @@ final class KvPlots {
       default -> "Answer log-likelihood per token (mean with bootstrap CI)";
     };
     Plots.lineWithErrorBars(dir.resolve("acc_by_bin.png"), accMetric.toUpperCase() + " by prompt length, per KV budget",
-        "prompt length bin (tokens)", accLabel, cats, series(rows, bins, budgets, acc));
+        "prompt length bin (tokens)", accLabel, cats, series(rows, bins, budgets, acc, BinStatRow::nScored));
     Plots.lineWithErrorBars(dir.resolve("fail_by_bin.png"), "Failure rate by prompt length, per KV budget",
-        "prompt length bin (tokens)", "failure rate (Wilson 95% CI)", cats, series(rows, bins, budgets, BinStatRow::failRate));
+        "prompt length bin (tokens)", "failure rate (Wilson 95% CI)", cats, series(rows, bins, budgets, BinStatRow::failRate, BinStatRow::nUnits));
     Plots.lineWithErrorBars(dir.resolve("latency_p50_by_bin.png"), "Median latency by prompt length, per KV budget",
         "prompt length bin (tokens)", "latency p50 (ms)", cats,
-        series(rows, bins, budgets, r -> new Ci(r.latencyP50Ms(), null, null)));
+        series(rows, bins, budgets, r -> new Ci(r.latencyP50Ms(), null, null), r -> r.nUnits() - r.nInfraFailed()));
     if (rows.stream().anyMatch(r -> r.kvKeptBytesMean() != null)) {
       List<String> budgetCats = budgets.stream().sorted((a, b) -> Double.compare(b, a)).map(b -> "budget " + b).toList();
       List<PlotSeries> mem = new ArrayList<>();
@@ -55,22 +55,25 @@ final class KvPlots {
   }
 
   private static List<PlotSeries> series(List<BinStatRow> rows, List<KvDataTables.BinRow> bins, List<Double> budgets,
-      Function<BinStatRow, Ci> f) {
+      Function<BinStatRow, Ci> f, java.util.function.ToIntFunction<BinStatRow> count) {
     List<PlotSeries> out = new ArrayList<>();
     for (double b : budgets.stream().sorted((x, y) -> Double.compare(y, x)).toList()) {
       double[] y = new double[bins.size()];
       double[] lo = new double[bins.size()];
       double[] hi = new double[bins.size()];
+      int[] n = new int[bins.size()];
       boolean anyCi = false;
       for (int i = 0; i < bins.size(); i++) {
         int idx = bins.get(i).binIndex();
-        Ci ci = rows.stream().filter(r -> r.budget() == b && r.binIndex() == idx).map(f).findFirst().orElse(Ci.none());
+        BinStatRow row = rows.stream().filter(r -> r.budget() == b && r.binIndex() == idx).findFirst().orElse(null);
+        Ci ci = row == null ? Ci.none() : f.apply(row);
+        n[i] = row == null ? 0 : count.applyAsInt(row);
         y[i] = ci.mean() == null ? Double.NaN : ci.mean();
         lo[i] = ci.lo() == null ? Double.NaN : ci.lo();
         hi[i] = ci.hi() == null ? Double.NaN : ci.hi();
         anyCi |= ci.lo() != null;
       }
-      out.add(new PlotSeries("budget " + b, y, anyCi ? lo : null, anyCi ? hi : null));
+      out.add(new PlotSeries("budget " + b, y, anyCi ? lo : null, anyCi ? hi : null).withN(n));
     }
     return out;
   }

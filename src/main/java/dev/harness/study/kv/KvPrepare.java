@@ -44,9 +44,7 @@ final class KvPrepare {
   String execute() {
     ExperimentConfig c = ctx.config();
     String source = c.dataset().source();
-    if (!source.startsWith("hf://") && !Files.exists(Path.of(source))) {
-      throw new ConfigException(ctx.configPath(), "dataset.source", "file not found: " + Path.of(source).toAbsolutePath());
-    }
+    // a local source's existence is checked before anything is written (config.ConfigFiles)
     List<Example> examples = LongBenchReader.read(source, c.dataset().task(), c.dataset().split(),
         source.startsWith("hf://") ? new HubClient(HubSettings.fromEnv()) : null);
     Optional<Tokenizer> tok = ctx.engines().tokenizer(c.engine(), ctx.configPath());

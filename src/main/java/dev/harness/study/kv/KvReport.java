@@ -3,7 +3,6 @@ package dev.harness.study.kv;
 import dev.harness.report.TextFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.harness.config.ConfigLoader;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.report.Csv;
 import dev.harness.report.Markdown;
@@ -268,12 +267,7 @@ final class KvReport {
     return one.length() <= max ? one : one.substring(0, max) + "…";
   }
 
-  private static String yaml(ExperimentConfig c) {
-    try {
-      return ConfigLoader.mapper().writeValueAsString(c).replaceFirst("^---\\s*\\n", "");
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      return "unavailable: " + e.getMessage();
-    }
-  }
+  /** The kv study's own configuration, in the keys a user writes. */
+  private static String yaml(ExperimentConfig c) { return dev.harness.config.ConfigSnapshot.yaml(c); }
 
 }

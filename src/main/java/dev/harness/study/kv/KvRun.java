@@ -2,7 +2,6 @@ package dev.harness.study.kv;
 
 import dev.harness.study.UnitFailure;
 import dev.harness.study.Json;
-import dev.harness.config.ConfigException;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.data.Example;
@@ -19,11 +18,9 @@ import dev.harness.engine.Telemetry;
 import dev.harness.engine.Tokenizer;
 import dev.harness.engine.local.AnswerLoglik;
 import dev.harness.engine.local.LocalEngine;
-import dev.harness.engine.local.kv.KvPolicies;
 import dev.harness.store.KvDataTables;
 import dev.harness.store.RunTables;
 import dev.harness.store.ScoreTables;
-import dev.harness.engine.ErrorKind;
 import dev.harness.metrics.Failure;
 import dev.harness.metrics.FailureClassifier;
 import dev.harness.study.RunEnvironment;
@@ -95,8 +92,6 @@ final class KvRun {
       throw new PhaseException(Phase.RUN, ctx.configPath(), "no prepared items in " + ctx.store().file()
           + "; run 'harness prepare -c " + ctx.configPath() + "' first", null);
     }
-    checkBudgetsReachEngine(c);
-    checkPolicyParams(c);
     RunTables runs = new RunTables(ctx.store());
     Set<String> done = ctx.forced(Phase.RUN) ? Set.of() : runs.completedUnitKeys(); // --force run: every current unit
     List<Unit> todo = units.stream().filter(u -> !done.contains(u.key())).toList();
@@ -104,7 +99,7 @@ final class KvRun {
 
     try (Engine engine = ctx.engines().open(c.engine(), c.kv(), ctx.configPath())) {
       EngineInfo info = engine.info();
-      String configJson = Json.write(c);
+      String configJson = dev.harness.config.ConfigSnapshot.json(c);
       String envJson = Json.write(RunEnvironment.capture());
       for (double b : c.kv().budgets()) {
         runs.upsertRun(new RunTables.RunRow(runId(c.engine(), b), KvTransitionStudy.NAME, variant(c.engine()), b,
@@ -138,35 +133,10 @@ final class KvRun {
     return Math.max(2, Integer.parseInt(window) - c.generation().maxTokens());
   }
 
-  /** The local engine's policies validate their parameters: report a bad one as a config error before any work. */
-  private void checkPolicyParams(ExperimentConfig c) {
-    if (!c.engine().isLocal()) {
-      if (wantsAnswerLoglik(c)) {
-        throw new ConfigException(ctx.configPath(), "scoring.metrics", "answer_loglik needs engine.kind local "
-            + "(teacher forcing through the engine's own compressed KV cache)");
-      }
-      return;
-    }
-    try {
-      KvPolicies.of(c.kv().policy(), c.kv().params());
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(ctx.configPath(), "kv.params", e.getMessage());
-    }
-  }
-
   static KvProtocol protocol(ExperimentConfig c) { return KvProtocol.byId(c.kv().protocol()); }
 
   static boolean wantsAnswerLoglik(ExperimentConfig c) {
     return c.scoring().metrics().contains("answer_loglik");
-  }
-
-  /** An OpenAI-compatible server ignores KV budgets unless told how to receive them. */
-  private void checkBudgetsReachEngine(ExperimentConfig c) {
-    boolean compressed = c.kv().budgets().stream().anyMatch(b -> b < 1.0);
-    if (compressed && !c.engine().isLocal() && c.kv().serverFields().isEmpty() && c.kv().baseUrls().isEmpty()) {
-      throw new ConfigException(ctx.configPath(), "kv", "budgets below 1.0 need kv.server_fields or kv.base_urls for an "
-          + "openai engine (otherwise the server ignores the budget)");
-    }
   }
 
   /** Runs one unit and stores its outcome; returns false when it failed at the infrastructure level. */
@@ -240,7 +210,7 @@ final class KvRun {
           new RunTables.TelemetryRow(ms, null, f.httpStatus(), f.attempts(), null, null, null, null, null, null, null,
               null, null));
       // the evidence is kept as the unit fails, not only when score runs (issue 12 item 5)
-      Failure failure = FailureClassifier.fromError(ErrorKind.valueOf(f.kind()), f.httpStatus(), f.message(), f.attempts());
+      Failure failure = FailureClassifier.fromError(f.kind(), f.httpStatus(), f.message(), f.attempts());
       new ScoreTables(ctx.store()).replaceUnitFailures(u.key(), List.of(new ScoreTables.FailureRow(u.key(),
           failure.type().name(), failure.type().isInfrastructure(), failure.evidence())));
       return false;

@@ -2,7 +2,6 @@ package dev.harness.study.kv;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.harness.engine.ErrorKind;
 import dev.harness.metrics.Failure;
 import dev.harness.metrics.FailureClassifier;
 import dev.harness.metrics.QaMetrics;
@@ -47,7 +46,7 @@ final class KvScore {
       List<Failure> found = new ArrayList<>();
       RunTables.ResponseRow r = u.response();
       if (!r.ok()) {
-        found.add(FailureClassifier.fromError(ErrorKind.valueOf(r.errorKind()), r.httpStatus(), r.errorMessage(), r.attempts()));
+        found.add(FailureClassifier.fromError(r.errorKind(), r.httpStatus(), r.errorMessage(), r.attempts()));
       } else {
         found.addAll(FailureClassifier.classifyOutput(r.text(), r.finishReason(), u.truncated()));
         String text = r.text() == null ? "" : r.text();

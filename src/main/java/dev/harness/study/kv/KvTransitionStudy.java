@@ -10,7 +10,7 @@ import java.util.Map;
 
 /** kv_transition: where a KV-cache compression policy breaks as context grows and the budget shrinks. */
 public final class KvTransitionStudy implements Study {
-  public static final String NAME = "kv_transition";
+  public static final String NAME = dev.harness.config.StudyKind.KV_TRANSITION.id();
 
   @Override
   public String name() { return NAME; }

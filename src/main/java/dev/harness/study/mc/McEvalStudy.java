@@ -12,7 +12,7 @@ import java.util.Map;
 
 /** mc_eval: lm-eval-style multiple choice for a base model and its adapters, with paired statistics. */
 public final class McEvalStudy implements Study {
-  public static final String NAME = "mc_eval";
+  public static final String NAME = dev.harness.config.StudyKind.MC_EVAL.id();
 
   @Override
   public String name() { return NAME; }

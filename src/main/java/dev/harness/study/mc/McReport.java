@@ -94,6 +94,8 @@ final class McReport {
     }
     md.image("trade-off", "plots/tradeoff_scatter.png");
     md.paragraph("Tables: `summary.csv` (variant × task × metric × seed, with CI and stderr), `comparisons.csv`.");
+    md.heading(2, "Effective configuration");
+    md.code(dev.harness.config.ConfigSnapshot.yaml(c));
     TextFiles.writeAtomically(ctx.runDir().resolve("report.md"), md.toString());
     return "report.md and lm-eval files in " + folders.size() + " folder(s)";
   }

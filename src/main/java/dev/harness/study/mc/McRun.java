@@ -139,7 +139,7 @@ final class McRun {
     String hash = McVariants.hash(v);
     EngineInfo info = engine.info();
     RunTables runs = new RunTables(ctx.store());
-    String configJson = Json.write(c);
+    String configJson = dev.harness.config.ConfigSnapshot.json(c);
     String envJson = Json.write(RunEnvironment.capture());
     for (int s : seeds) {
       runs.upsertRun(new RunTables.RunRow(McVariants.runId(v, s), McEvalStudy.NAME, v.label(), null, (long) s,

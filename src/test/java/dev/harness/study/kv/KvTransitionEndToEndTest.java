@@ -1,6 +1,7 @@
 package dev.harness.study.kv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.harness.cli.Main;
@@ -121,11 +122,26 @@ class KvTransitionEndToEndTest {
     assertTrue(report.contains("at least 6 discordant / non-zero pairs"), report);
     assertTrue(report.contains("(n="), "figures carry their n");
     assertTrue(Files.readString(runDir.resolve("bin_stats.csv")).startsWith("budget,bin_index"));
+    // the configuration section is the kv study's own, in the keys a user writes (issue 15)
+    String effective = report.substring(report.indexOf("## Effective configuration"));
+    for (String key : List.of("max_tokens:", "query_aware:", "n_per_bin:", "exp_group_id:", "bootstrap_iters:")) {
+      assertTrue(effective.contains(key), key + " in " + effective);
+    }
+    for (String foreign : List.of("\nmc:", "\nkl:", "\ncontrol:", "\ngrid:", "\nwords:", "\nprompts:", "\ntasks:",
+        "\nengines:", "maxTokens", "queryAware")) {
+      assertFalse(effective.contains(foreign), foreign + " in " + effective);
+    }
 
     try (Store store = Store.open(runDir.resolve("kv_transition.sqlite"))) {
       List<RunTables.UnitResult> units = new RunTables(store).units();
       assertEquals(16, units.size(), "8 items x 2 budgets");
       assertEquals(2, new RunTables(store).runs().size());
+      for (RunTables.RunRow run : new RunTables(store).runs()) {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.configJson());
+        assertEquals(List.of("study", "output", "engine", "generation", "analysis", "dataset", "bins", "sampling", "kv",
+            "scoring"), fieldNames(json), run.configJson());
+        assertTrue(json.get("kv").has("query_aware") && json.get("generation").has("max_tokens"), run.configJson());
+      }
       Map<String, Set<String>> typesByTag = new ScoreTables(store).failures().stream().collect(Collectors.groupingBy(
           f -> tagOf(units, f.unitKey()), Collectors.mapping(ScoreTables.FailureRow::failureType, Collectors.toSet())));
       assertEquals(Set.of("RATE_LIMITED"), typesByTag.get("[429]"));
@@ -171,5 +187,11 @@ class KvTransitionEndToEndTest {
   static String tagOf(List<RunTables.UnitResult> units, String unitKey) {
     String item = units.stream().filter(u -> u.unitKey().equals(unitKey)).findFirst().orElseThrow().itemId();
     return TAGS.get(Integer.parseInt(item.substring(1)));
+  }
+
+  private static List<String> fieldNames(com.fasterxml.jackson.databind.JsonNode n) {
+    List<String> out = new java.util.ArrayList<>();
+    n.fieldNames().forEachRemaining(out::add);
+    return out;
   }
 }
