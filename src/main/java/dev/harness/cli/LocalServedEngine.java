@@ -101,29 +101,21 @@ public final class LocalServedEngine implements dev.harness.engine.Engine, Promp
   }
 
   /**
-   * One entry per prompt token (a BOS the tokenizer adds is context, not an entry); entry 0 is NaN when there is no
-   * BOS to predict it from.
+   * One entry per prompt token as vLLM echoes a text prompt (tokenized with the tokenizer's special tokens, as vLLM does
+   * for completions): a BOS the tokenizer adds is entry 0, its text as decoding its id gives it (e.g. {@code "<s>"}),
+   * log-prob NaN (null) and no alternatives; the text tokens follow with their log-probs after the BOS. Without a BOS,
+   * entry 0 is the first text token, NaN. See {@code EchoScoring} for vLLM's source.
    */
   @Override
   public List<TokenLogprob> promptTopLogprobs(String prompt, int topK) {
     HfTokenizer tok = engine.hfTokenizer();
     int[] plain = tok.encodeIds(prompt, false);
+    if (plain.length == 0) return new ArrayList<>();
     int[] special = tok.encodeIds(prompt, true);
     Integer bos = tok.specialTokens().bosId();
     boolean withBos = bos != null && special.length == plain.length + 1 && special[0] == bos
         && Arrays.equals(Arrays.copyOfRange(special, 1, special.length), plain);
-    int[] ids = withBos ? special : plain;
-    int offset = withBos ? 1 : 0;
-    List<TokenLogprob> out = new ArrayList<>();
-    if (plain.length == 0) return out;
-    double[][] lp = engine.logSoftmaxAll(ids);
-    int prev = withBos ? bos : -1;
-    for (int j = 0; j < plain.length; j++) {
-      int p = j + offset;
-      out.add(entry(tok, lp, ids, p, prev, topK));
-      prev = ids[p];
-    }
-    return out;
+    return idsTopLogprobs(withBos ? special : plain, topK);
   }
 
   @Override

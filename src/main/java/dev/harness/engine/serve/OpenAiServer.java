@@ -61,8 +61,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       scored and continued exactly as sent; see {@link CompletionRunner}),
  *       {@code logprobs} (int = alternatives per position), {@code echo} (the prompt is returned before the
  *       completion; with {@code logprobs}, its tokens too, the first one's log-prob null — via {@link PromptScorer} when
- *       the engine implements it, else {@code engine.score(firstToken, rest)}). {@code text_offset}s count code points
- *       from the start of the returned text.
+ *       the engine implements it, else {@code engine.score(firstToken, rest)}; a BOS the tokenizer adds to a text
+ *       prompt is echoed as entry 0, {@code "<s>"} with log-prob null, as vLLM does). {@code text_offset}s count code
+ *       points from the start of the returned text, plus the BOS entry's length after it (vLLM's running sums).
  * </ul>
  *
  * <p>KV-cache compression fields (extensions; any of them present → a {@code KvSpec} on the engine request):
