@@ -115,7 +115,14 @@ public final class LocalServedEngine implements dev.harness.engine.Engine, Promp
     Integer bos = tok.specialTokens().bosId();
     boolean withBos = bos != null && special.length == plain.length + 1 && special[0] == bos
         && Arrays.equals(Arrays.copyOfRange(special, 1, special.length), plain);
-    return idsTopLogprobs(withBos ? special : plain, topK);
+    if (!withBos) return idsTopLogprobs(plain, topK);
+    List<TokenLogprob> out = new ArrayList<>();
+    double[][] lp = engine.logSoftmaxAll(special);
+    for (int p = 0; p < special.length; p++) {
+      // the first text token reads as at the start (vLLM's detokenizer skips the special BOS): "The", not " The"
+      out.add(entry(tok, lp, special, p, p <= 1 ? -1 : special[p - 1], topK));
+    }
+    return out;
   }
 
   @Override
@@ -156,7 +163,7 @@ public final class LocalServedEngine implements dev.harness.engine.Engine, Promp
   @Override
   public int contextWindow() { return engine.maxLength(); }
 
-  /** The entry of position {@code p}: its text after {@code prev}, NaN at 0 (nothing predicts it), else its log-prob and top-k. */
+  /** The entry of position {@code p}: its text (and its alternatives') after {@code prev}, NaN at 0 (nothing predicts it), else its log-prob and top-k. */
   private static TokenLogprob entry(HfTokenizer tok, double[][] lp, int[] ids, int p, int prev, int topK) {
     String text = tok.piece(prev, ids[p]);
     if (p == 0) return new TokenLogprob(text, ids[p], Double.NaN, null, List.of());
@@ -164,7 +171,7 @@ public final class LocalServedEngine implements dev.harness.engine.Engine, Promp
     List<TopLogprob> top = new ArrayList<>();
     if (topK > 0) {
       for (int id : LogProbs.topK(dist, Math.min(topK, dist.length))) {
-        top.add(new TopLogprob(tok.piece(ids[p - 1], id), id, dist[id]));
+        top.add(new TopLogprob(tok.piece(prev, id), id, dist[id]));
       }
     }
     return new TokenLogprob(text, ids[p], dist[ids[p]], null, top);
