@@ -184,6 +184,11 @@ final class CompletionRunner {
     return echoes.get(r.model() == null ? defaultModel : r.model()).offsets(r.text(), promptToks);
   }
 
+  /** The length of an echoed BOS entry in front of the prompt's tokens ({@link EchoScoring#leadLength}), else 0. */
+  int promptLead(ServeRequest r, List<TokenLogprob> promptToks) {
+    return echoes.get(r.model() == null ? defaultModel : r.model()).leadLength(r.text(), promptToks);
+  }
+
   Choice choice(int index, ServeRequest r, List<TokenLogprob> promptToks, Completion c, int[] ids) {
     String prompt = r.text();
     String gen = c == null ? "" : c.text();

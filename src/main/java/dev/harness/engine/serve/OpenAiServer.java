@@ -450,7 +450,8 @@ public final class OpenAiServer implements AutoCloseable {
       promptToks = runner.echoed(List.of(r), runner.engine(r.model())).get(0);
       promptOffsets = runner.promptOffsets(r, promptToks);
     }
-    StreamWriter.Incremental inc = w.incremental(0, r.echo() ? r.text() : null, promptToks, promptOffsets);
+    int lead = r.echo() && !promptToks.isEmpty() ? runner.promptLead(r, promptToks) : 0;
+    StreamWriter.Incremental inc = w.incremental(0, r.echo() ? r.text() : null, promptToks, promptOffsets, lead);
     Completion c;
     try {
       c = ps.completeStreaming(r.hasIds() ? r.promptIds() : null, r.toEngine(), inc);

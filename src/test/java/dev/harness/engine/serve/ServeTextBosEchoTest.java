@@ -90,6 +90,26 @@ class ServeTextBosEchoTest {
         }
         assertEquals(3 + PROMPT.length(), offs.get(toks.size() - 1).asInt(), "the generated token after '<s>' + the prompt");
 
+        // streamed (incrementally via PromptScorer, else the finished choice): the same tokens and offsets
+        HttpRequest sreq = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/completions"))
+            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"prompt\":\""
+                + PROMPT + "\",\"echo\":true,\"logprobs\":2,\"max_tokens\":1,\"temperature\":0,\"stream\":true}")).build();
+        List<String> streamedToks = new java.util.ArrayList<>();
+        List<Integer> streamedOffs = new java.util.ArrayList<>();
+        for (String line : http.send(sreq, HttpResponse.BodyHandlers.ofString()).body().split("\n")) {
+          if (!line.startsWith("data: {")) continue;
+          JsonNode sl = new ObjectMapper().readTree(line.substring(6)).at("/choices/0/logprobs");
+          if (!sl.isObject()) continue;
+          sl.get("tokens").forEach(x -> streamedToks.add(x.asText()));
+          sl.get("text_offset").forEach(x -> streamedOffs.add(x.asInt()));
+        }
+        List<String> wholeToks = new java.util.ArrayList<>();
+        List<Integer> wholeOffs = new java.util.ArrayList<>();
+        toks.forEach(x -> wholeToks.add(x.asText()));
+        offs.forEach(x -> wholeOffs.add(x.asInt()));
+        assertEquals(wholeToks, streamedToks);
+        assertEquals(wholeOffs, streamedOffs);
+
         // the harness's own client skips the BOS entry and takes the continuation by offset, as against vLLM
         try (OpenAiEngine client = new OpenAiEngine(OpenAiSettings.of(server.baseUrl().toString(), "m", null)
             .withEndpoint("completions").withMaxRetries(0))) {
