@@ -101,27 +101,26 @@ public final class LocalServedEngine implements dev.harness.engine.Engine, Promp
   }
 
   /**
-   * One entry per prompt token (a BOS the tokenizer adds is context, not an entry); entry 0 is NaN when there is no
-   * BOS to predict it from.
+   * One entry per prompt token as vLLM echoes a text prompt (tokenized with the tokenizer's special tokens, as vLLM does
+   * for completions): a BOS the tokenizer adds is entry 0, its text as decoding its id gives it (e.g. {@code "<s>"}),
+   * log-prob NaN (null) and no alternatives; the text tokens follow with their log-probs after the BOS. Without a BOS,
+   * entry 0 is the first text token, NaN. See {@code EchoScoring} for vLLM's source.
    */
   @Override
   public List<TokenLogprob> promptTopLogprobs(String prompt, int topK) {
     HfTokenizer tok = engine.hfTokenizer();
     int[] plain = tok.encodeIds(prompt, false);
+    if (plain.length == 0) return new ArrayList<>();
     int[] special = tok.encodeIds(prompt, true);
     Integer bos = tok.specialTokens().bosId();
     boolean withBos = bos != null && special.length == plain.length + 1 && special[0] == bos
         && Arrays.equals(Arrays.copyOfRange(special, 1, special.length), plain);
-    int[] ids = withBos ? special : plain;
-    int offset = withBos ? 1 : 0;
+    if (!withBos) return idsTopLogprobs(plain, topK);
     List<TokenLogprob> out = new ArrayList<>();
-    if (plain.length == 0) return out;
-    double[][] lp = engine.logSoftmaxAll(ids);
-    int prev = withBos ? bos : -1;
-    for (int j = 0; j < plain.length; j++) {
-      int p = j + offset;
-      out.add(entry(tok, lp, ids, p, prev, topK));
-      prev = ids[p];
+    double[][] lp = engine.logSoftmaxAll(special);
+    for (int p = 0; p < special.length; p++) {
+      // the first text token reads as at the start (vLLM's detokenizer skips the special BOS): "The", not " The"
+      out.add(entry(tok, lp, special, p, p <= 1 ? -1 : special[p - 1], topK));
     }
     return out;
   }
@@ -164,7 +163,7 @@ public final class LocalServedEngine implements dev.harness.engine.Engine, Promp
   @Override
   public int contextWindow() { return engine.maxLength(); }
 
-  /** The entry of position {@code p}: its text after {@code prev}, NaN at 0 (nothing predicts it), else its log-prob and top-k. */
+  /** The entry of position {@code p}: its text (and its alternatives') after {@code prev}, NaN at 0 (nothing predicts it), else its log-prob and top-k. */
   private static TokenLogprob entry(HfTokenizer tok, double[][] lp, int[] ids, int p, int prev, int topK) {
     String text = tok.piece(prev, ids[p]);
     if (p == 0) return new TokenLogprob(text, ids[p], Double.NaN, null, List.of());
@@ -172,7 +171,7 @@ public final class LocalServedEngine implements dev.harness.engine.Engine, Promp
     List<TopLogprob> top = new ArrayList<>();
     if (topK > 0) {
       for (int id : LogProbs.topK(dist, Math.min(topK, dist.length))) {
-        top.add(new TopLogprob(tok.piece(ids[p - 1], id), id, dist[id]));
+        top.add(new TopLogprob(tok.piece(prev, id), id, dist[id]));
       }
     }
     return new TokenLogprob(text, ids[p], dist[ids[p]], null, top);

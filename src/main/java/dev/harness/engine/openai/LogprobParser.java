@@ -98,6 +98,24 @@ public final class LogprobParser {
   }
 
   /**
+   * The code-point length of an echoed entry 0 that is not part of {@code prompt} (a BOS the server's tokenizer added:
+   * vLLM echoes it as {@code "<s>"} with log-prob null, and its {@code text_offset}s are running sums of the token
+   * texts from 0, so every later offset includes its length), else 0. Detected by the texts alone: entry 0 has no
+   * log-prob, the entries do not spell the prompt from entry 0, and they do from entry 1 (a trailing generated token
+   * may follow the prompt).
+   */
+  public static int leadingSpecialLength(List<PositionedToken> tokens, String prompt) {
+    if (tokens.size() < 2 || !Double.isNaN(tokens.get(0).token().logprob())) return 0;
+    String t0 = tokens.get(0).token().token();
+    if (t0.isEmpty()) return 0;
+    StringBuilder rest = new StringBuilder();
+    for (int i = 1; i < tokens.size(); i++) rest.append(tokens.get(i).token().token());
+    String all = t0 + rest;
+    if (all.startsWith(prompt) || !rest.toString().startsWith(prompt)) return 0;
+    return t0.codePointCount(0, t0.length());
+  }
+
+  /**
    * vLLM's {@code prompt_logprobs} of a response ({@code choices[0].prompt_logprobs}, else top-level
    * {@code prompt_logprobs}); empty when absent. Entry 0 (null: the first prompt token has no context) becomes a token
    * with an empty text, id from {@code prompt_token_ids} when present, and NaN log-prob.

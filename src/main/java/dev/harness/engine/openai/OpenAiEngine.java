@@ -114,7 +114,9 @@ public final class OpenAiEngine implements Engine {
    * Teacher-forced log-probs of {@code continuation}: {@code /completions} with {@code prompt = context + continuation,
    * echo: true, logprobs: 1, max_tokens: 0} (once a server rejects 0 with a 4xx, this engine uses 1). The continuation
    * is the tokens whose {@code text_offset} (code points) lies in [len(context), len(prompt)) — lm-eval's approach for
-   * API models; a token straddling the boundary counts as context. Without legacy log-probs, vLLM's
+   * API models; a token straddling the boundary counts as context. A leading BOS entry that is not part of the prompt
+   * (vLLM echoes {@code "<s>"} with log-prob null, and counts its length into every later offset) is skipped and its
+   * length taken off the offsets ({@link LogprobParser#leadingSpecialLength}). Without legacy log-probs, vLLM's
    * {@code prompt_logprobs} are used, split by the lengths of the decoded tokens counted from the end. {@code greedy}
    * = the token equals the most probable entry of its top list (false when there is none).
    */
@@ -131,8 +133,11 @@ public final class OpenAiEngine implements Engine {
     List<TokenLogprob> cont = new ArrayList<>();
     JsonNode lp = resp.path("choices").path(0).path("logprobs");
     if (lp.isObject() && lp.path("text_offset").isArray() && lp.path("text_offset").size() > 0) {
-      for (LogprobParser.PositionedToken pt : LogprobParser.legacy(lp)) {
-        if (pt.textOffset() >= ctxLen && pt.textOffset() < promptLen) cont.add(pt.token());
+      List<LogprobParser.PositionedToken> pts = LogprobParser.legacy(lp);
+      int shift = LogprobParser.leadingSpecialLength(pts, prompt);
+      for (int i = shift > 0 ? 1 : 0; i < pts.size(); i++) {
+        int off = pts.get(i).textOffset() - shift;
+        if (off >= ctxLen && off < promptLen) cont.add(pts.get(i).token());
       }
     } else {
       List<TokenLogprob> pl = LogprobParser.promptLogprobs(resp);

@@ -184,6 +184,11 @@ final class CompletionRunner {
     return echoes.get(r.model() == null ? defaultModel : r.model()).offsets(r.text(), promptToks);
   }
 
+  /** The length of an echoed BOS entry in front of the prompt's tokens ({@link EchoScoring#leadLength}), else 0. */
+  int promptLead(ServeRequest r, List<TokenLogprob> promptToks) {
+    return echoes.get(r.model() == null ? defaultModel : r.model()).leadLength(r.text(), promptToks);
+  }
+
   Choice choice(int index, ServeRequest r, List<TokenLogprob> promptToks, Completion c, int[] ids) {
     String prompt = r.text();
     String gen = c == null ? "" : c.text();
@@ -194,8 +199,11 @@ final class CompletionRunner {
       toks.addAll(promptToks);
       List<TokenLogprob> genToks = c == null ? List.of() : c.tokens();
       toks.addAll(genToks);
-      int[] po = echoes.get(r.model() == null ? defaultModel : r.model()).offsets(prompt, promptToks);
-      int[] go = EchoScoring.runningOffsets(genToks, r.echo() ? prompt.codePointCount(0, prompt.length()) : 0);
+      EchoScoring echo = echoes.get(r.model() == null ? defaultModel : r.model());
+      int[] po = echo.offsets(prompt, promptToks);
+      // vLLM's running sums: after an echoed BOS entry the generated tokens' offsets are shifted by its text too
+      int base = r.echo() ? prompt.codePointCount(0, prompt.length()) + echo.leadLength(prompt, promptToks) : 0;
+      int[] go = EchoScoring.runningOffsets(genToks, base);
       offsets = new int[po.length + go.length];
       System.arraycopy(po, 0, offsets, 0, po.length);
       System.arraycopy(go, 0, offsets, po.length, go.length);

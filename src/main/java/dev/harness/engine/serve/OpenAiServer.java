@@ -61,8 +61,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       scored and continued exactly as sent; see {@link CompletionRunner}),
  *       {@code logprobs} (int = alternatives per position), {@code echo} (the prompt is returned before the
  *       completion; with {@code logprobs}, its tokens too, the first one's log-prob null — via {@link PromptScorer} when
- *       the engine implements it, else {@code engine.score(firstToken, rest)}). {@code text_offset}s count code points
- *       from the start of the returned text.
+ *       the engine implements it, else {@code engine.score(firstToken, rest)}; a BOS the tokenizer adds to a text
+ *       prompt is echoed as entry 0, {@code "<s>"} with log-prob null, as vLLM does). {@code text_offset}s count code
+ *       points from the start of the returned text, plus the BOS entry's length after it (vLLM's running sums).
  * </ul>
  *
  * <p>KV-cache compression fields (extensions; any of them present → a {@code KvSpec} on the engine request):
@@ -449,7 +450,8 @@ public final class OpenAiServer implements AutoCloseable {
       promptToks = runner.echoed(List.of(r), runner.engine(r.model())).get(0);
       promptOffsets = runner.promptOffsets(r, promptToks);
     }
-    StreamWriter.Incremental inc = w.incremental(0, r.echo() ? r.text() : null, promptToks, promptOffsets);
+    int lead = r.echo() && !promptToks.isEmpty() ? runner.promptLead(r, promptToks) : 0;
+    StreamWriter.Incremental inc = w.incremental(0, r.echo() ? r.text() : null, promptToks, promptOffsets, lead);
     Completion c;
     try {
       c = ps.completeStreaming(r.hasIds() ? r.promptIds() : null, r.toEngine(), inc);

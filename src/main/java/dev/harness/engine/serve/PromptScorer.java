@@ -13,11 +13,13 @@ import java.util.Map;
  * Optional engine capability used by {@link OpenAiServer} for {@code /v1/completions} with {@code echo: true} and
  * {@code logprobs}: the teacher-forced log-probability of every token of a prompt, in one forward pass.
  *
- * <p>Contract of {@link #promptLogprobs}: one entry per token of {@code prompt} as the engine tokenises it for
- * scoring, in order; the token texts should concatenate to {@code prompt} (the server derives the legacy
- * {@code text_offset}s from them, falling back to the tokenizer's decoding); entry 0 has logprob {@code NaN} when the
- * model had no context for it (no BOS), which is sent as JSON {@code null}, as OpenAI's legacy API did.
- * Special tokens the engine adds (BOS) are not entries.
+ * <p>Contract of {@link #promptLogprobs}: one entry per token of {@code prompt} as vLLM tokenises a completions prompt
+ * (with the tokenizer's special tokens), in order. A BOS the tokenizer adds is entry 0, as in vLLM's echo: its text as
+ * the tokenizer decodes its id (e.g. {@code "<s>"}), log-prob {@code NaN} (sent as JSON {@code null}) and no
+ * alternatives (top_logprobs {@code null}); the text tokens follow, each with its log-prob given what precedes it
+ * (the BOS included). Without a BOS, entry 0 is the first text token, {@code NaN}. The text tokens' texts should
+ * concatenate to {@code prompt} (the server derives the legacy {@code text_offset}s from them, falling back to the
+ * tokenizer's decoding; the BOS entry shifts them by its length, vLLM's running sums: see {@code EchoScoring}).
  *
  * <p>An engine that does not implement this is served through {@code Engine.score(firstToken, rest)}, which needs the
  * server's {@code Tokenizer}.

@@ -116,6 +116,7 @@ final class StreamWriter {
       List<TokenLogprob> gen = r.logprobs() ? res.tokens().subList(promptN, res.tokens().size()) : List.of();
       String genText = res.echoedPrompt() == null ? res.text() : res.text().substring(res.echoedPrompt().length());
       int base = res.echoedPrompt() == null ? 0 : res.echoedPrompt().codePointCount(0, res.echoedPrompt().length());
+      if (!gen.isEmpty() && res.offsets().length > promptN) base = res.offsets()[promptN]; // after a BOS entry: shifted
       if (!gen.isEmpty() && gen.stream().map(TokenLogprob::token).collect(Collectors.joining()).equals(genText)) {
         int[] offs = EchoScoring.runningOffsets(gen, base);
         for (int i = 0; i < gen.size(); i++) content(index, gen.get(i).token(), List.of(gen.get(i)), new int[] {offs[i]});
@@ -128,8 +129,9 @@ final class StreamWriter {
   }
 
   /** A listener that streams choice {@code index} as it is generated; {@code base}: code points before it (echo). */
-  Incremental incremental(int index, String echoedPrompt, List<TokenLogprob> promptTokens, int[] promptOffsets) {
-    return new Incremental(index, echoedPrompt, promptTokens, promptOffsets);
+  /** @param lead the length of an echoed BOS entry, which shifts the generated tokens' offsets too ({@link EchoScoring#leadLength}) */
+  Incremental incremental(int index, String echoedPrompt, List<TokenLogprob> promptTokens, int[] promptOffsets, int lead) {
+    return new Incremental(index, echoedPrompt, promptTokens, promptOffsets, lead);
   }
 
   final class Incremental implements PromptScorer.TokenListener {
@@ -145,12 +147,12 @@ final class StreamWriter {
     private final int[] promptOffsets;
     private boolean begun;
 
-    private Incremental(int index, String echoedPrompt, List<TokenLogprob> promptTokens, int[] promptOffsets) {
+    private Incremental(int index, String echoedPrompt, List<TokenLogprob> promptTokens, int[] promptOffsets, int lead) {
       this.index = index;
       this.echoedPrompt = echoedPrompt;
       this.promptTokens = promptTokens;
       this.promptOffsets = promptOffsets;
-      this.offset = echoedPrompt == null ? 0 : echoedPrompt.codePointCount(0, echoedPrompt.length());
+      this.offset = echoedPrompt == null ? 0 : echoedPrompt.codePointCount(0, echoedPrompt.length()) + lead;
       int longest = 0;
       for (String s : r.stop()) longest = Math.max(longest, s.length());
       this.holdback = Math.max(0, longest - 1);

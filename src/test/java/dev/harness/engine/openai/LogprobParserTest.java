@@ -87,4 +87,17 @@ class LogprobParserTest {
     assertEquals(List.of(), LogprobParser.tokens(json("{'choices':[{'message':{'content':'a'},'logprobs':null}]}")));
     assertEquals(List.of(), LogprobParser.promptLogprobs(json("{'choices':[{'text':'a'}]}")));
   }
+
+  /** vLLM echoes a text prompt's BOS as entry 0 ("<s>", null) and counts it into the running text_offsets. */
+  @Test
+  void aLeadingBosEntryIsDetectedByTheTexts() throws Exception {
+    JsonNode vllm = json("{'tokens':['<s>','The',' cat','!'],'token_logprobs':[null,-1.0,-2.0,-0.5],"
+        + "'top_logprobs':[null,{'The':-1.0},{' cat':-2.0},{'!':-0.5}],'text_offset':[0,3,6,10]}");
+    assertEquals(3, LogprobParser.leadingSpecialLength(LogprobParser.legacy(vllm), "The cat"), "with a generated token after the prompt");
+    JsonNode plain = json("{'tokens':['The',' cat'],'token_logprobs':[null,-2.0],'top_logprobs':[null,{' cat':-2.0}],'text_offset':[0,3]}");
+    assertEquals(0, LogprobParser.leadingSpecialLength(LogprobParser.legacy(plain), "The cat"));
+    JsonNode literal = json("{'tokens':['<','s','>',' cat'],'token_logprobs':[null,-1,-1,-1],'top_logprobs':[null,null,null,null],"
+        + "'text_offset':[0,1,2,3]}");
+    assertEquals(0, LogprobParser.leadingSpecialLength(LogprobParser.legacy(literal), "<s> cat"), "a prompt that spells <s> itself");
+  }
 }
