@@ -22,7 +22,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Reads a YAML config into {@link ExperimentConfig}: applies {@code --set key.path=value} overrides, rejects unknown
+ * Reads a YAML config into {@link ExperimentConfig}: applies {@code --set key.path=value} overrides, then
+ * {@code ${output.root}} references ({@link OutputRootRefs}), rejects unknown
  * keys and wrong types with the field path, then runs {@link ConfigValidator}.
  */
 public final class ConfigLoader {
@@ -46,6 +47,7 @@ public final class ConfigLoader {
       Overrides.apply(root, o, file.toString());
     }
     checkSections(root, file.toString());
+    OutputRootRefs.resolve(root, file.toString());
     ExperimentConfig cfg = convert(root, ExperimentConfig.class, file.toString());
     cfg = EnvDefaults.apply(cfg, env);
     ConfigValidator.validate(cfg, file.toString());

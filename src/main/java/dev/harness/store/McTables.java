@@ -218,9 +218,65 @@ public final class McTables {
     });
   }
 
-  /** Records a batch of results in one transaction (replacing rows with the same unit key). */
+  /** One failed mc_eval unit with the engine's evidence (table {@code mc_failures}). */
+  public record FailureRow(String unitKey, String variant, String task, int docId, int choiceIndex, int seed,
+      String failureType, String message, Integer httpStatus, int attempts) {}
+
+  /** Records failed units in one transaction, as they fail (replacing an earlier failure row of the same unit). */
+  public void recordFailures(List<FailureRow> rows) {
+    store.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO mc_failures(unit_key, variant, task, doc_id, "
+          + "choice_index, seed, failure_type, message, http_status, attempts, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+        String now = Store.now();
+        for (FailureRow r : rows) {
+          ps.setString(1, r.unitKey());
+          ps.setString(2, r.variant());
+          ps.setString(3, r.task());
+          ps.setInt(4, r.docId());
+          ps.setInt(5, r.choiceIndex());
+          ps.setInt(6, r.seed());
+          ps.setString(7, r.failureType());
+          ps.setString(8, r.message() == null ? "" : r.message());
+          if (r.httpStatus() == null) ps.setNull(9, java.sql.Types.INTEGER);
+          else ps.setInt(9, r.httpStatus());
+          ps.setInt(10, r.attempts());
+          ps.setString(11, now);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    });
+  }
+
+  /** Every stored failure row (current or of other configurations), in unit-key order. */
+  public List<FailureRow> failures() {
+    return store.query(c -> {
+      List<FailureRow> out = new ArrayList<>();
+      try (var s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT unit_key, variant, task, doc_id, "
+          + "choice_index, seed, failure_type, message, http_status, attempts FROM mc_failures ORDER BY unit_key")) {
+        while (rs.next()) {
+          int http = rs.getInt(9);
+          out.add(new FailureRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5),
+              rs.getInt(6), rs.getString(7), rs.getString(8), rs.wasNull() ? null : http, rs.getInt(10)));
+        }
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Records a batch of results in one transaction (replacing rows with the same unit key); a failure row of the same
+   * unit goes (the unit is answered now).
+   */
   public void recordResults(List<ResultRow> rows) {
     store.transaction(c -> {
+      try (PreparedStatement del = c.prepareStatement("DELETE FROM mc_failures WHERE unit_key = ?")) {
+        for (ResultRow r : rows) {
+          del.setString(1, r.unitKey());
+          del.addBatch();
+        }
+        del.executeBatch();
+      }
       try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO mc_results(unit_key, run_id, variant, "
           + "variant_hash, task, doc_id, choice_index, seed, loglik, is_greedy, n_tokens, scored_with_seed, batch_size, "
           + "created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {

@@ -21,7 +21,7 @@ public final class Store implements AutoCloseable {
   /** Migrations in order; index i holds the script that brings the schema to version i + 1. */
   static final List<String> MIGRATIONS = List.of("V1__base.sql", "V2__answer_logliks.sql",
       "V3__kl.sql", "V4__output_control.sql", "V5__mc_eval.sql", "V6__finetune.sql",
-      "V7__run_identity.sql");
+      "V7__run_identity.sql", "V8__mc_failures.sql");
 
   private final Path file;
   private final Connection connection;

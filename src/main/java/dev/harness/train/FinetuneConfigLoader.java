@@ -24,11 +24,15 @@ public final class FinetuneConfigLoader {
 
   public static FinetuneConfig load(Path file) { return load(file, List.of()); }
 
-  /** {@link #load(Path)} with {@code --set KEY.PATH=VALUE} overrides applied to the tree first, as for every study. */
+  /**
+   * {@link #load(Path)} with {@code --set KEY.PATH=VALUE} overrides applied to the tree first, then {@code ${output.root}}
+   * references, as for every study.
+   */
   public static FinetuneConfig load(Path file, List<String> sets) {
     String name = file.toString();
     JsonNode tree = ConfigLoader.readTree(file, "'model', 'output', 'train' and 'data'");
     for (String s : sets) dev.harness.config.Overrides.apply((com.fasterxml.jackson.databind.node.ObjectNode) tree, s, name);
+    dev.harness.config.OutputRootRefs.resolve((com.fasterxml.jackson.databind.node.ObjectNode) tree, name);
     FinetuneConfig cfg = ConfigLoader.convert(tree, FinetuneConfig.class, name);
     validate(cfg, name);
     return cfg;
@@ -39,7 +43,7 @@ public final class FinetuneConfigLoader {
     oneOf(file, "quantization", c.quantization(), Set.of("none", "nf4", "nf4_dq"));
     oneOf(file, "dtype", c.dtype(), Set.of("float32", "float16"));
     oneOf(file, "device", c.device(), Set.of("auto", "cpu", "gpu"));
-    if (c.output().resolve() == null) fail(file, "output", "set output.dir, or output.exp_group_id (under output.root)");
+    if (c.output().resolve() == null) fail(file, "output", "set output.dir, or output.exp_group_id (under <output.root>/adapters/)");
     LoraSettings l = c.lora();
     if (l.r() < 1) fail(file, "lora.r", "expected an integer >= 1, got " + l.r());
     if (!(l.alpha() > 0)) fail(file, "lora.alpha", "expected a number > 0, got " + l.alpha());

@@ -71,17 +71,20 @@ final class KlUnits {
         new java.util.TreeSet<>(currentScorers(c))));
   }
 
-  /** Units of the current configuration, how many have stored rows, and stored rows of other configurations. */
+  /**
+   * Sample units of the current configuration, how many are stored, and stored samples of other configurations (the
+   * same kind of row on both sides); cross scores of other configurations (or other scorers) are counted apart.
+   */
   static RunProvenance provenance(ExperimentConfig c, KlTables t) {
     Set<String> keys = currentSampleKeys(c, t.prompts());
     Set<String> scorers = currentScorers(c);
-    long stored = 0, other = 0;
+    long stored = 0, other = 0, otherScores = 0;
     for (String k : t.sampleKeys()) {
       if (keys.contains(k)) stored++;
       else other++;
     }
-    for (KlTables.CrossRow r : t.crossScores()) if (!keys.contains(r.unitKey()) || !scorers.contains(r.scorer())) other++;
-    return RunProvenance.of(c, keys.size(), stored, other);
+    for (KlTables.CrossRow r : t.crossScores()) if (!keys.contains(r.unitKey()) || !scorers.contains(r.scorer())) otherScores++;
+    return RunProvenance.ofSamples(c, keys.size(), stored, other, otherScores);
   }
 
   /** The samples of the current configuration by outcome, from the store alone (for {@code harness status}). */

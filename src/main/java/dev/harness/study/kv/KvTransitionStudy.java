@@ -34,6 +34,8 @@ public final class KvTransitionStudy implements Study {
         in.put("kv", c.kv());
         in.put("generation", c.generation());
         in.put("metrics", c.scoring().metrics().contains("answer_loglik"));
+        // checkpoint / adapter content and prompt text: an in-place edit re-runs run and status names it
+        in.put("unit_identity", dev.harness.study.UnitIdentity.hash(new java.util.TreeSet<>(KvRun.currentKeys(ctx))));
       }
       case SCORE -> in.put("scoring", c.scoring());
       case ANALYZE -> in.put("analysis", c.analysis());

@@ -6,7 +6,9 @@ import dev.harness.config.ExperimentConfig;
 import dev.harness.report.Markdown;
 import dev.harness.stats.Interval;
 import dev.harness.store.McTables;
+import dev.harness.study.FailuresOnlyReport;
 import dev.harness.study.StudyContext;
+import dev.harness.study.UnitStatus;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,9 +21,26 @@ final class McReport {
 
   McReport(StudyContext ctx) { this.ctx = ctx; }
 
+  /** report.md when no unit of the current configuration has a result: failures by type with the stored evidence. */
+  static String failuresOnly(StudyContext ctx) {
+    ExperimentConfig c = ctx.config();
+    McTables tables = new McTables(ctx.store());
+    java.util.Set<String> current = McVariants.currentKeys(c, tables);
+    List<FailuresOnlyReport.Failed> failed = new ArrayList<>();
+    for (McTables.FailureRow f : tables.failures()) {
+      if (!current.contains(f.unitKey())) continue;
+      failed.add(new FailuresOnlyReport.Failed(f.unitKey(), f.failureType(),
+          (f.httpStatus() == null ? "" : "HTTP " + f.httpStatus() + ": ") + f.message()));
+    }
+    return FailuresOnlyReport.write(ctx, McEvalStudy.NAME, McVariants.provenance(c, tables), failed,
+        "the mc_failures table");
+  }
+
   String execute() {
     ExperimentConfig c = ctx.config();
     McTables tables = new McTables(ctx.store());
+    UnitStatus units = McVariants.status(c, tables);
+    if (units.done() == 0 && units.failed() > 0) return failuresOnly(ctx);
     List<Path> folders = LmEvalFiles.write(ctx.runDir(), c, tables, Instant.now());
     List<McTables.SummaryRow> summary = tables.summary();
     List<McTables.ComparisonRow> comps = tables.comparisons();

@@ -17,6 +17,7 @@ import dev.harness.study.PhaseException;
 import dev.harness.study.Progress;
 import dev.harness.study.RunEnvironment;
 import dev.harness.study.StudyContext;
+import dev.harness.study.UnitFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +39,14 @@ import java.util.Map;
  */
 final class McRun {
   private final StudyContext ctx;
+  /** Requests that failed in this run, and the first one's evidence ({@code KIND: message}). */
+  private long failedRequests;
+  private String firstError;
 
   McRun(StudyContext ctx) { this.ctx = ctx; }
+
+  /** A request's scores, or the failure that stopped it (stored as the unit's failure row). */
+  record Outcome(List<TokenScore> scores, RuntimeException error) {}
 
   /** One (context, continuation) request: a choice of an item. */
   record Request(String task, int docId, int choice, String context, String continuation, String identity) {}
@@ -129,6 +136,14 @@ final class McRun {
     } finally {
       if (held != null) held.close();
     }
+    if (failedRequests > 0) {
+      boolean none = McVariants.status(c, tables).done() == 0;
+      if (none) McReport.failuresOnly(ctx);
+      throw new PhaseException(Phase.RUN, ctx.configPath(), (failedRequests == total ? "every request failed ("
+          + failedRequests + "/" + total + ")" : failedRequests + " of " + total + " requests failed") + "; first error: "
+          + firstError + " (one row per failed unit in mc_failures" + (none ? ", a failures-only report.md" : "")
+          + "; results so far are kept; 'harness run' retries the failed requests)", null);
+    }
     return total + " requests scored (" + String.join("; ", parts) + "); seeds " + seeds
         + " share each request's score (zero-shot log-likelihoods do not depend on a seed)";
   }
@@ -150,11 +165,23 @@ final class McRun {
         : java.util.concurrent.Executors.newFixedThreadPool(v.concurrency());
     try (Progress progress = new Progress("run " + v.label(), todo.size(), ctx.err())) {
       for (List<Request> batch : batches(todo, batchSize)) {
-        List<List<TokenScore>> scores = score(engine, batch, v, pool);
+        List<Outcome> scores = score(engine, batch, v, pool);
         List<McTables.ResultRow> rows = new ArrayList<>();
+        List<McTables.FailureRow> failures = new ArrayList<>();
         for (int k = 0; k < batch.size(); k++) {
           Request r = batch.get(k);
-          List<TokenScore> ts = scores.get(k);
+          if (scores.get(k).error() != null) {
+            UnitFailure f = UnitFailure.of(scores.get(k).error());
+            failedRequests++;
+            if (firstError == null) firstError = v.label() + ", task " + r.task() + ", doc " + r.docId() + ": " + f.line();
+            for (int s : seeds) {
+              failures.add(new McTables.FailureRow(McVariants.unitKey(v, r.task(), r.docId(), r.choice(), s, r.identity()),
+                  v.label(), r.task(), r.docId(), r.choice(), s, f.kind(), f.message(), f.httpStatus(), f.attempts()));
+            }
+            progress.step(v.label());
+            continue;
+          }
+          List<TokenScore> ts = scores.get(k).scores();
           double ll = 0;
           boolean greedy = true;
           for (TokenScore t : ts) {
@@ -168,7 +195,8 @@ final class McRun {
           }
           progress.step(v.label());
         }
-        tables.recordResults(rows);
+        if (!rows.isEmpty()) tables.recordResults(rows);
+        if (!failures.isEmpty()) tables.recordFailures(failures); // as the units fail: the evidence survives an abort
       }
     } finally {
       if (pool != null) pool.shutdownNow();
@@ -177,36 +205,53 @@ final class McRun {
 
   /**
    * Scores a batch: one left-padded forward pass on the local engine ({@code scoreBatch}); otherwise one
-   * {@code score} call per request, up to the variant's {@code concurrency} in flight (results in request order).
+   * {@code score} call per request, up to the variant's {@code concurrency} in flight (results in request order). An
+   * engine failure is that request's outcome (on the local engine, every request of the failed forward pass).
    */
-  private List<List<TokenScore>> score(Engine engine, List<Request> batch, EngineConfig v,
+  private List<Outcome> score(Engine engine, List<Request> batch, EngineConfig v,
       java.util.concurrent.ExecutorService pool) {
-    try {
-      if (engine instanceof LocalEngine local && ctx.config().mc().sharedPrefix()) return shared(local, batch);
-      if (engine instanceof LocalEngine local && batch.size() > 1) {
-        return local.scoreBatch(batch.stream().map(Request::context).toList(),
-            batch.stream().map(Request::continuation).toList());
+    if (engine instanceof LocalEngine local) {
+      try {
+        List<List<TokenScore>> all = ctx.config().mc().sharedPrefix() ? shared(local, batch)
+            : batch.size() > 1 ? local.scoreBatch(batch.stream().map(Request::context).toList(),
+                batch.stream().map(Request::continuation).toList())
+            : List.of(local.score(batch.get(0).context(), batch.get(0).continuation()));
+        return all.stream().map(ts -> new Outcome(ts, null)).toList();
+      } catch (EngineException | IllegalArgumentException e) {
+        return batch.stream().map(r -> new Outcome(null, e)).toList();
       }
-      if (pool == null || batch.size() == 1) {
-        List<List<TokenScore>> out = new ArrayList<>();
-        for (Request r : batch) out.add(engine.score(r.context(), r.continuation()));
-        return out;
+    }
+    List<Outcome> out = new ArrayList<>();
+    if (pool == null || batch.size() == 1) {
+      for (Request r : batch) {
+        try {
+          out.add(new Outcome(engine.score(r.context(), r.continuation()), null));
+        } catch (EngineException | IllegalArgumentException e) {
+          out.add(new Outcome(null, e));
+        }
       }
-      List<java.util.concurrent.Future<List<TokenScore>>> futures = new ArrayList<>();
-      for (Request r : batch) futures.add(pool.submit(() -> engine.score(r.context(), r.continuation())));
-      List<List<TokenScore>> out = new ArrayList<>();
-      for (var f : futures) out.add(f.get());
       return out;
-    } catch (java.util.concurrent.ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof EngineException || cause instanceof IllegalArgumentException) throw failed(batch, v, (RuntimeException) cause);
-      throw new PhaseException(Phase.RUN, ctx.configPath(), "variant " + v.label() + ": worker failed: " + cause, cause);
+    }
+    List<java.util.concurrent.Future<List<TokenScore>>> futures = new ArrayList<>();
+    for (Request r : batch) futures.add(pool.submit(() -> engine.score(r.context(), r.continuation())));
+    try {
+      for (var f : futures) {
+        try {
+          out.add(new Outcome(f.get(), null));
+        } catch (java.util.concurrent.ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof EngineException || cause instanceof IllegalArgumentException) {
+            out.add(new Outcome(null, (RuntimeException) cause));
+          } else {
+            throw new PhaseException(Phase.RUN, ctx.configPath(), "variant " + v.label() + ": worker failed: " + cause, cause);
+          }
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PhaseException(Phase.RUN, ctx.configPath(), "interrupted", e);
-    } catch (EngineException | IllegalArgumentException e) {
-      throw failed(batch, v, e);
     }
+    return out;
   }
 
   /** The requests of each document of a batch on one cached context ({@link LocalEngine#scoreShared}), in order. */
@@ -222,9 +267,5 @@ final class McRun {
     return out;
   }
 
-  private PhaseException failed(List<Request> batch, EngineConfig v, RuntimeException e) {
-    Request r = batch.get(0);
-    return new PhaseException(Phase.RUN, ctx.configPath(), "variant " + v.label() + ", task " + r.task() + ", doc "
-        + r.docId() + ": scoring failed: " + e.getMessage() + " (results so far are kept; 'harness run' resumes)", e);
-  }
+
 }

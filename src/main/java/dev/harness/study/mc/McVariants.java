@@ -58,20 +58,42 @@ final class McVariants {
     return keys;
   }
 
-  /** Current units by outcome over every variant and task, and stored rows of other configurations. */
+  /** The unit keys of the current configuration over every variant and task. */
+  static Set<String> currentKeys(ExperimentConfig c, McTables tables) {
+    Set<String> keys = new HashSet<>();
+    for (EngineConfig v : c.variants()) for (String task : c.tasks()) keys.addAll(currentKeys(c, tables, v, task));
+    return keys;
+  }
+
+  /**
+   * Current units by outcome over every variant and task (failed: a failure row and no result, by failure type), and
+   * stored results of other configurations.
+   */
   static UnitStatus status(ExperimentConfig c, McTables tables) {
     long current = 0, done = 0, other = 0;
+    Set<String> answered = new HashSet<>();
+    Set<String> currentAll = new HashSet<>();
     for (EngineConfig v : c.variants()) {
       Set<String> stored = tables.resultHashes(v.label()).keySet();
       Set<String> all = new HashSet<>();
       for (String task : c.tasks()) all.addAll(currentKeys(c, tables, v, task));
       current += all.size();
+      currentAll.addAll(all);
       for (String k : stored) {
-        if (all.contains(k)) done++;
-        else other++;
+        if (all.contains(k)) {
+          done++;
+          answered.add(k);
+        } else {
+          other++;
+        }
       }
     }
-    return new UnitStatus(current, done, java.util.Map.of(), current - done, other + otherVariants(c, tables));
+    java.util.Map<String, Long> failed = new java.util.HashMap<>();
+    for (McTables.FailureRow f : tables.failures()) {
+      if (currentAll.contains(f.unitKey()) && !answered.contains(f.unitKey())) failed.merge(f.failureType(), 1L, Long::sum);
+    }
+    long nFailed = failed.values().stream().mapToLong(Long::longValue).sum();
+    return new UnitStatus(current, done, failed, current - done - nFailed, other + otherVariants(c, tables));
   }
 
   /** Stored results of variants the config no longer names. */

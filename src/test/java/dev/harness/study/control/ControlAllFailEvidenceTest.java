@@ -6,14 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Every request failing: all exits 1 naming the first error, and report.md is a failures-only report (12 units). */
-class ControlAllFailEvidenceTest extends ControlOpenAiTest {
+class ControlAllFailEvidenceTest {
+  @TempDir Path dir;
+  ControlMockApi api;
+
+  @BeforeEach
+  void start() throws Exception { api = new ControlMockApi(); }
+
+  @AfterEach
+  void stop() { api.close(); }
+
   @Test
   void everyUnitFailingWritesAFailuresOnlyReport() throws Exception {
-    Path cfg = config();
-    failWhen = "";
+    Path cfg = api.config(dir);
+    api.failWhen = "";
     StringWriter err = new StringWriter();
     assertEquals(1, ControlEndToEndTest.run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
     assertTrue(err.toString().contains("every request failed (12/12); first error:"), err.toString());

@@ -8,12 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,61 +21,22 @@ import org.junit.jupiter.api.io.TempDir;
 class ControlOpenAiTest {
   static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path dir;
-  MockWebServer server;
-  final List<String> bodies = new CopyOnWriteArrayList<>();
-  /** Requests whose body contains this text get a 500 (null: none). */
-  volatile String failWhen;
+  ControlMockApi api;
 
   @BeforeEach
-  void start() throws Exception {
-    server = new MockWebServer();
-    server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        String text = request.getBody() == null ? "" : request.getBody().utf8();
-        bodies.add(text);
-        String f = failWhen;
-        if (f != null && text.contains(f)) {
-          return new MockResponse.Builder().code(500).body("{\"error\":{\"message\":\"upstream down\"}}").build();
-        }
-        double red = Math.log(0.7);
-        double blue = Math.log(0.3);
-        String body = "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
-            + "\"message\":{\"role\":\"assistant\",\"content\":\" red\"},\"finish_reason\":\"length\",\"logprobs\":{\"content\":"
-            + "[{\"token\":\" red\",\"logprob\":" + red + ",\"top_logprobs\":[{\"token\":\" red\",\"logprob\":" + red + "},"
-            + "{\"token\":\" blue\",\"logprob\":" + blue + "}]}]}}],\"usage\":{\"prompt_tokens\":50,\"completion_tokens\":1,"
-            + "\"total_tokens\":51}}";
-        return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json").body(body).build();
-      }
-    });
-    server.start();
-  }
+  void start() throws Exception { api = new ControlMockApi(); }
 
   @AfterEach
-  void stop() { server.close(); }
-
-  Path config() throws Exception {
-    Path cfg = dir.resolve("api.yaml");
-    Files.writeString(cfg, """
-        study: output_control
-        output: {exp_group_id: api, root: %s}
-        engines:
-          - {name: api, kind: openai, model: m, base_url: %s, concurrency: 2, max_retries: 0}
-        grid: {cases: [random_words], ps: [30, 50, 70], rs: [10, 20], n_seeds: 2, variants: [plain], n_pairs: 1}
-        control: {prompt_format: chat, top_logprobs: 5}
-        analysis: {bootstrap_iters: 200}
-        """.formatted(dir.resolve("runs"), server.url("/v1/")));
-    return cfg;
-  }
+  void stop() { api.close(); }
 
   @Test
   void topLogprobsFromTheServerAreScored() throws Exception {
-    Path cfg = config();
+    Path cfg = api.config(dir);
     StringWriter err = new StringWriter();
     assertEquals(0, ControlEndToEndTest.run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
-    assertEquals(12, bodies.size());
-    JsonNode req = JSON.readTree(bodies.get(0));
-    assertEquals(5, req.path("top_logprobs").asInt(), bodies.get(0));
+    assertEquals(12, api.bodies.size());
+    JsonNode req = JSON.readTree(api.bodies.get(0));
+    assertEquals(5, req.path("top_logprobs").asInt(), api.bodies.get(0));
     JsonNode msgs = req.path("messages");
     JsonNode last = msgs.get(msgs.size() - 1);
     assertEquals("assistant", last.path("role").asText());
@@ -98,11 +53,11 @@ class ControlOpenAiTest {
 
   @Test
   void failedUnitsAreDataAndTheNextRunRetriesOnlyThem() throws Exception {
-    Path cfg = config();
+    Path cfg = api.config(dir);
     StringWriter err = new StringWriter();
     assertEquals(0, ControlEndToEndTest.run(new StringWriter(), err, "prepare", "-c", cfg.toString()), err.toString());
     // every request fails: run exits 1, the failures are stored
-    failWhen = "";
+    api.failWhen = "";
     StringWriter err1 = new StringWriter();
     assertEquals(1, ControlEndToEndTest.run(new StringWriter(), err1, "run", "-c", cfg.toString()));
     assertTrue(err1.toString().contains("every request failed"), err1.toString());
@@ -114,20 +69,20 @@ class ControlOpenAiTest {
       Long seed = t.items().get(0).seed();
       seedText = "it's " + seed + ".";
     }
-    failWhen = seedText;
-    bodies.clear();
+    api.failWhen = seedText;
+    api.bodies.clear();
     StringWriter err2 = new StringWriter();
     assertEquals(0, ControlEndToEndTest.run(new StringWriter(), err2, "all", "-c", cfg.toString()), err2.toString());
-    assertEquals(12, bodies.size(), "failed units are retried: " + err2);
+    assertEquals(12, api.bodies.size(), "failed units are retried: " + err2);
     String report = Files.readString(dir.resolve("runs/api/report.md"));
     // the 6 answered items of the other seed: 5 pass (p 50 fails r 10), mean TVD (0.2 + 0.2) / 6; 6 failed units
     assertTrue(report.contains("| api | openai m | 0.833 [0.436, 0.970] (n=6) | 0.067 [0.000, 0.133] (n=6) | 6 |"), report);
     // the server recovers: run sends only the 6 failed units
-    failWhen = null;
-    bodies.clear();
+    api.failWhen = null;
+    api.bodies.clear();
     StringWriter err3 = new StringWriter();
     assertEquals(0, ControlEndToEndTest.run(new StringWriter(), err3, "run", "-c", cfg.toString()), err3.toString());
-    assertEquals(6, bodies.size(), err3.toString());
+    assertEquals(6, api.bodies.size(), err3.toString());
     assertTrue(err3.toString().contains("6 units sent (6 ok, 0 failed), 6 skipped"), err3.toString());
   }
 }

@@ -14,21 +14,33 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * output_control run identity against {@link ControlOpenAiTest}'s server (12 items, one HTTP variant): each
+ * output_control run identity against {@link ControlMockApi}'s server (12 items, one HTTP variant): each
  * identity component, changed, re-sends the 12 units carrying the new value; nothing changed sends nothing;
  * {@code --force run} re-sends all; old rows are kept and the summary counts only current units (n=12).
  */
-class ControlUnitIdentityTest extends ControlOpenAiTest {
+class ControlUnitIdentityTest {
+  @TempDir Path dir;
+  ControlMockApi api;
+
+  @BeforeEach
+  void start() throws Exception { api = new ControlMockApi(); }
+
+  @AfterEach
+  void stop() { api.close(); }
+
 
   int all(Path cfg, String... extra) {
     List<String> args = new ArrayList<>(List.of("all", "-c", cfg.toString()));
     args.addAll(List.of(extra));
     StringWriter err = new StringWriter();
     assertEquals(0, ControlEndToEndTest.run(new StringWriter(), err, args.toArray(String[]::new)), err.toString());
-    return bodies.size();
+    return api.bodies.size();
   }
 
   static Stream<Arguments> components() {
@@ -42,12 +54,12 @@ class ControlUnitIdentityTest extends ControlOpenAiTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("components")
   void aChangedComponentResendsEveryUnitWithTheNewValue(String set, String carried) throws Exception {
-    Path cfg = config();
+    Path cfg = api.config(dir);
     assertEquals(12, all(cfg));
     assertEquals(12, all(cfg), "nothing changed: nothing sent");
-    String s = set.replace("BASE", server.url("").toString().replaceAll("/$", ""));
+    String s = set.replace("BASE", api.server.url("").toString().replaceAll("/$", ""));
     assertEquals(24, all(cfg, "--set", s), set);
-    for (String b : bodies.subList(12, 24)) assertTrue(b.contains(carried), set + ": " + b);
+    for (String b : api.bodies.subList(12, 24)) assertTrue(b.contains(carried), set + ": " + b);
     assertEquals(24, all(cfg, "--set", s), "rerun of the changed config: nothing sent");
     try (Store st = Store.open(dir.resolve("runs/api/output_control.sqlite"))) {
       assertEquals(24, new ControlTables(st).responses().size(), "old rows kept");
@@ -60,7 +72,7 @@ class ControlUnitIdentityTest extends ControlOpenAiTest {
 
   @Test
   void forceRunResendsEveryCurrentUnit() throws Exception {
-    Path cfg = config();
+    Path cfg = api.config(dir);
     assertEquals(12, all(cfg));
     assertEquals(24, all(cfg, "--force", "run"));
     try (Store st = Store.open(dir.resolve("runs/api/output_control.sqlite"))) {

@@ -114,8 +114,8 @@ class KlUnitIdentityTest {
       for (KlTables.DivergenceRow d : t.divergences()) assertEquals(2, d.nSamples(), "current units only: " + d);
     }
     String report = Files.readString(dir.resolve("runs/ident/report.md"));
-    assertTrue(report.contains("8 units of the current configuration (8 with stored rows); " + resent
-        + " stored rows from other configurations are kept and not used"), report);
+    assertTrue(report.contains("8 samples of the current configuration (8 with stored rows); " + resent
+        + " stored samples from other configurations are kept and not used"), report);
   }
 
   @Test
@@ -145,7 +145,7 @@ class KlUnitIdentityTest {
       assertEquals(2, t.divergences().size());
     }
     String report = Files.readString(dir.resolve("runs/ident/report.md"));
-    assertTrue(report.contains("8 units of the current configuration (8 with stored rows); 4 stored rows from other"
+    assertTrue(report.contains("8 samples of the current configuration (8 with stored rows); 4 stored samples from other"
         + " configurations are kept and not used"), report);
   }
 

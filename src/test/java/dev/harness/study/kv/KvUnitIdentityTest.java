@@ -81,7 +81,7 @@ class KvUnitIdentityTest {
       all(cfg, "--set", "kv.policy=streaming_llm", "--set", "generation.max_tokens=8", "--force", "run");
       assertEquals(forcedFrom + 12, script.total.get(), "--force run re-sends every unit of the current configuration");
       String report = Files.readString(dir.resolve("runs/identity/report.md"));
-      // 24 = 6 (policy change) + 6 (protocol change) + 12 (max_tokens change) superseded rows
+      // 36 stored rows (12 first + 6 policy + 6 protocol + 12 max_tokens) less the 12 current ones
       assertTrue(report.contains("12 units of the current configuration (12 with stored rows); 24 stored rows from"
           + " other configurations are kept and not used"), report);
     }

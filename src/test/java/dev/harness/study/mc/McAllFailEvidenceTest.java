@@ -1,0 +1,82 @@
+package dev.harness.study.mc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.harness.store.McTables;
+import dev.harness.store.Store;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * mc_eval against a server that always answers 503 (issue 12 item 5, as KlAllFailEvidenceTest / ControlAllFailEvidenceTest):
+ * every request is tried, one mc_failures row per failed unit (choice x seed) is stored with its evidence as it fails,
+ * report.md is a failures-only report, {@code all} exits 1 naming the first error, {@code report} renders it again and
+ * {@code status} counts the failed units by type.
+ */
+class McAllFailEvidenceTest {
+  @TempDir Path dir;
+
+  @Test
+  void everyUnitFailingKeepsTheEvidenceAndAFailuresOnlyReport() throws Exception {
+    Assumptions.assumeTrue(Files.isDirectory(McEvalEndToEndTest.GQA) && Files.isRegularFile(McEvalEndToEndTest.ARC),
+        "SKIPPED: ../shared models or data are absent");
+    try (MockWebServer server = new MockWebServer()) {
+      server.setDispatcher(new Dispatcher() {
+        @Override
+        public MockResponse dispatch(RecordedRequest r) {
+          return new MockResponse.Builder().code(503).body("{\"error\":{\"message\":\"overloaded\"}}").build();
+        }
+      });
+      server.start();
+      Path cfg = dir.resolve("mc.yaml");
+      Files.writeString(cfg, """
+          study: mc_eval
+          output: {exp_group_id: fail, root: %s}
+          engines:
+            - {name: api, kind: openai, model: m, base_url: '%s', endpoint: completions, tokenizer: %s, max_retries: 0, concurrency: 1}
+          tasks: [arc_easy]
+          seeds: [0, 1]
+          limit: 2
+          mc:
+            sources: {arc_easy: %s}
+          analysis: {bootstrap_iters: 100}
+          """.formatted(dir.resolve("runs"), server.url("/v1"), McEvalEndToEndTest.GQA, McEvalEndToEndTest.ARC));
+      StringWriter err = new StringWriter();
+      assertEquals(1, McEvalEndToEndTest.run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
+      int choices;
+      Path db = dir.resolve("runs/fail/mc_eval.sqlite");
+      try (Store s = Store.open(db)) {
+        McTables t = new McTables(s);
+        choices = t.items("arc_easy").stream().mapToInt(i -> i.choices().size()).sum();
+        assertTrue(choices >= 6, "2 ARC documents of 3-5 choices: " + choices);
+        assertEquals(choices, server.getRequestCount(), "every request is tried, none is skipped after the first failure");
+        assertEquals(2 * choices, t.failures().size(), "one row per failed unit: choices x 2 seeds");
+        assertTrue(t.failures().stream().allMatch(f -> f.httpStatus() != null && f.httpStatus() == 503
+            && f.message().contains("overloaded")), t.failures().toString());
+      }
+      assertTrue(err.toString().contains("every request failed (" + choices + "/" + choices + "); first error: api, task"
+          + " arc_easy, doc "), err.toString());
+      Path report = dir.resolve("runs/fail/report.md");
+      String md = Files.readString(report);
+      int units = 2 * choices;
+      assertTrue(md.contains("(failures only)") && md.contains(units + " failed units among " + units + " (n=" + units + ")"), md);
+      Files.delete(report);
+      err = new StringWriter();
+      assertEquals(0, McEvalEndToEndTest.run(new StringWriter(), err, "report", "-c", cfg.toString()), err.toString());
+      md = Files.readString(report);
+      assertTrue(md.contains("| " + units + " (n=" + units + ") | 100.0% |") && md.contains("HTTP 503"), md);
+      StringWriter out = new StringWriter();
+      assertEquals(0, McEvalEndToEndTest.run(out, new StringWriter(), "status", "-c", cfg.toString()));
+      assertTrue(out.toString().contains("units: 0 of " + units + " done, " + units + " failed ("), out.toString());
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package dev.harness.study.mc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.harness.engine.local.LocalEngine;
+import dev.harness.engine.local.LocalOptions;
+import dev.harness.engine.serve.OpenAiServer;
+import dev.harness.engine.serve.ServerOptions;
+import dev.harness.store.McTables;
+import dev.harness.store.Store;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Some mc_eval requests failing: a proxy in front of {@code harness serve} (the real scorer on tiny-llama-gqa) answers
+ * 500 for one document's requests. run stores those units' failure rows and the other document's results, exits 1
+ * naming the first error and the count; status counts done and failed units. The proxy recovers: the next {@code all}
+ * scores only the failed requests, the failure rows go, and the report is the normal one.
+ */
+class McFailureRecoveryTest {
+  @TempDir Path dir;
+  volatile String failWhen;
+
+  @Test
+  void failedRequestsAreStoredRetriedAndClearedOnSuccess() throws Exception {
+    Assumptions.assumeTrue(Files.isDirectory(McEvalEndToEndTest.GQA) && Files.isRegularFile(McEvalEndToEndTest.ARC),
+        "SKIPPED: ../shared models or data are absent");
+    OkHttpClient http = new OkHttpClient();
+    try (LocalEngine local = LocalEngine.open(McEvalEndToEndTest.GQA, LocalOptions.cpu());
+        OpenAiServer real = new OpenAiServer(local, "gqa", local.tokenizer(), ServerOptions.ephemeral()).start();
+        MockWebServer proxy = new MockWebServer()) {
+      String target = real.baseUrl().toString().replaceAll("/v1/?$", "");
+      proxy.setDispatcher(new Dispatcher() {
+        @Override
+        public MockResponse dispatch(RecordedRequest r) {
+          String body = r.getBody() == null ? "" : r.getBody().utf8();
+          String f = failWhen;
+          if (f != null && body.contains(f)) {
+            return new MockResponse.Builder().code(500).body("{\"error\":{\"message\":\"shard down\"}}").build();
+          }
+          try (Response resp = http.newCall(new Request.Builder().url(target + r.getUrl().encodedPath())
+              .post(RequestBody.create(body, MediaType.get("application/json"))).build()).execute()) {
+            return new MockResponse.Builder().code(resp.code()).addHeader("Content-Type", "application/json")
+                .body(resp.body().string()).build();
+          } catch (java.io.IOException e) {
+            return new MockResponse.Builder().code(502).body(e.toString()).build();
+          }
+        }
+      });
+      proxy.start();
+      Path cfg = dir.resolve("mc.yaml");
+      Files.writeString(cfg, """
+          study: mc_eval
+          output: {exp_group_id: rec, root: %s}
+          engines:
+            - {name: api, kind: openai, model: gqa, base_url: '%s', endpoint: completions, tokenizer: %s, max_retries: 0, concurrency: 1}
+          tasks: [arc_easy]
+          seeds: [0, 1]
+          limit: 2
+          mc:
+            sources: {arc_easy: %s}
+          analysis: {bootstrap_iters: 100}
+          """.formatted(dir.resolve("runs"), proxy.url("/v1"), McEvalEndToEndTest.GQA, McEvalEndToEndTest.ARC));
+      assertEquals(0, McEvalEndToEndTest.run(new StringWriter(), new StringWriter(), "prepare", "-c", cfg.toString()));
+      Path db = dir.resolve("runs/rec/mc_eval.sqlite");
+      int first, total;
+      try (Store s = Store.open(db)) {
+        var items = new McTables(s).items("arc_easy");
+        first = items.get(0).choices().size();
+        total = first + items.get(1).choices().size();
+        failWhen = items.get(0).question().substring(0, Math.min(30, items.get(0).question().length()));
+        assertTrue(!items.get(1).context().contains(failWhen), "the marker names the first document only");
+      }
+      StringWriter err = new StringWriter();
+      assertEquals(1, McEvalEndToEndTest.run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
+      assertTrue(err.toString().contains(first + " of " + total + " requests failed; first error: api, task arc_easy, doc "),
+          err.toString());
+      try (Store s = Store.open(db)) {
+        McTables t = new McTables(s);
+        assertEquals(2 * first, t.failures().size(), "the first document's choices x 2 seeds");
+        assertTrue(t.failures().stream().allMatch(f -> f.httpStatus() == 500 && f.message().contains("shard down")));
+        assertEquals(2 * (total - first), t.results("api", "arc_easy").size(), "the other document is stored");
+      }
+      StringWriter out = new StringWriter();
+      assertEquals(0, McEvalEndToEndTest.run(out, new StringWriter(), "status", "-c", cfg.toString()));
+      assertTrue(out.toString().contains("units: " + 2 * (total - first) + " of " + 2 * total + " done, " + 2 * first
+          + " failed ("), out.toString());
+
+      failWhen = null;
+      int before = proxy.getRequestCount();
+      err = new StringWriter();
+      assertEquals(0, McEvalEndToEndTest.run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
+      assertEquals(first, proxy.getRequestCount() - before, "only the failed requests are sent again");
+      try (Store s = Store.open(db)) {
+        McTables t = new McTables(s);
+        assertEquals(0, t.failures().size(), "answered units have no failure row");
+        assertEquals(2 * total, t.results("api", "arc_easy").size());
+      }
+      String md = Files.readString(dir.resolve("runs/rec/report.md"));
+      assertTrue(!md.contains("(failures only)") && md.contains(2 * total + " units of the current configuration ("
+          + 2 * total + " with stored rows)"), md);
+    }
+  }
+}
