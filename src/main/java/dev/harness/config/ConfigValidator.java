@@ -48,6 +48,7 @@ public final class ConfigValidator {
       case "mc_eval" -> McValidation.validate(c, file);
       default -> { }
     }
+    CapabilityValidation.validate(c, file);
     GenerationConfig g = c.generation();
     if (g.maxTokens() < 1) fail(file, "generation.max_tokens", "expected an integer >= 1, got " + g.maxTokens());
     if (g.temperature() < 0) fail(file, "generation.temperature", "expected >= 0, got " + g.temperature());

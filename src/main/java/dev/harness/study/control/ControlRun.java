@@ -12,7 +12,9 @@ import dev.harness.engine.Engine;
 import dev.harness.engine.EngineInfo;
 import dev.harness.engine.NextToken;
 import dev.harness.engine.Prompt;
-import dev.harness.engine.local.LocalEngine;
+import dev.harness.engine.FullNextToken;
+import dev.harness.engine.InProcess;
+import dev.harness.engine.TokenIds;
 import dev.harness.metrics.control.Distribution;
 import dev.harness.store.ControlTables;
 import dev.harness.store.RunTables;
@@ -131,8 +133,8 @@ final class ControlRun {
             OutputControlStudy.NAME, e.label(), null, null, info.kind(), e.model(), Json.write(info), Json.write(c),
             Json.write(RunEnvironment.capture())));
         AtomicReference<String> err = new AtomicReference<>();
-        int threads = engine instanceof LocalEngine ? 1 : e.concurrency();
-        int maxLength = engine instanceof LocalEngine l ? l.maxLength() : Integer.MAX_VALUE;
+        int threads = engine.can(InProcess.class) ? 1 : e.concurrency();
+        int maxLength = engine.as(TokenIds.class).map(TokenIds::contextWindow).orElse(Integer.MAX_VALUE);
         UnitPool.Tally n = UnitPool.each(ctx, "run " + e.label(), threads, todo,
             u -> runUnit(engine, u, tables, err, maxLength, cut));
         sent += n.sent();
@@ -160,10 +162,11 @@ final class ControlRun {
     Prompt prompt = ControlPrompts.prompt(u.item(), c.control().promptFormat());
     long t0 = System.nanoTime();
     try {
-      boolean local = engine instanceof LocalEngine;
-      Integer promptTokens = local ? ((LocalEngine) engine).promptIds(prompt).length : null;
+      Integer promptTokens = engine.as(TokenIds.class).map(t -> t.promptIds(prompt).length).orElse(null);
       if (promptTokens != null && promptTokens > maxLength) cut.incrementAndGet();
-      NextToken nt = engine.nextToken(prompt, local ? 0 : c.control().topLogprobs());
+      // the whole vocabulary where the engine has it, else the API's top entries
+      NextToken nt = engine.as(FullNextToken.class).map(f -> f.fullNextToken(prompt))
+          .orElseGet(() -> engine.nextToken(prompt, c.control().topLogprobs()));
       List<String> extra = new ArrayList<>(c.control().blocklist());
       if (u.item().givenWords()) {
         extra.add(u.item().word1());

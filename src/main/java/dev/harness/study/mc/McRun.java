@@ -9,7 +9,9 @@ import dev.harness.engine.Engine;
 import dev.harness.engine.EngineException;
 import dev.harness.engine.EngineInfo;
 import dev.harness.engine.TokenScore;
-import dev.harness.engine.local.LocalEngine;
+import dev.harness.engine.BatchScoring;
+import dev.harness.engine.InProcess;
+import dev.harness.engine.SharedPrefixScoring;
 import dev.harness.store.McTables;
 import dev.harness.store.RunTables;
 import dev.harness.study.Phase;
@@ -146,7 +148,7 @@ final class McRun {
           info.kind(), v.model(), Json.write(info), configJson, envJson));
     }
     int batchSize = c.mc().batchSize();
-    java.util.concurrent.ExecutorService pool = engine instanceof LocalEngine || v.concurrency() <= 1 ? null
+    java.util.concurrent.ExecutorService pool = engine.can(InProcess.class) || v.concurrency() <= 1 ? null
         : java.util.concurrent.Executors.newFixedThreadPool(v.concurrency());
     try (Progress progress = new Progress("run " + v.label(), todo.size(), ctx.err())) {
       for (List<Request> batch : batches(todo, batchSize)) {
@@ -182,9 +184,11 @@ final class McRun {
   private List<List<TokenScore>> score(Engine engine, List<Request> batch, EngineConfig v,
       java.util.concurrent.ExecutorService pool) {
     try {
-      if (engine instanceof LocalEngine local && ctx.config().mc().sharedPrefix()) return shared(local, batch);
-      if (engine instanceof LocalEngine local && batch.size() > 1) {
-        return local.scoreBatch(batch.stream().map(Request::context).toList(),
+      var shared = engine.as(SharedPrefixScoring.class);
+      if (shared.isPresent() && ctx.config().mc().sharedPrefix()) return shared(shared.get(), batch);
+      var batched = engine.as(BatchScoring.class);
+      if (batched.isPresent() && batch.size() > 1) {
+        return batched.get().scoreBatch(batch.stream().map(Request::context).toList(),
             batch.stream().map(Request::continuation).toList());
       }
       if (pool == null || batch.size() == 1) {
@@ -209,8 +213,8 @@ final class McRun {
     }
   }
 
-  /** The requests of each document of a batch on one cached context ({@link LocalEngine#scoreShared}), in order. */
-  private static List<List<TokenScore>> shared(LocalEngine local, List<Request> batch) {
+  /** The requests of each document of a batch on one cached context ({@link SharedPrefixScoring}), in order. */
+  private static List<List<TokenScore>> shared(SharedPrefixScoring local, List<Request> batch) {
     List<List<TokenScore>> out = new ArrayList<>();
     int i = 0;
     while (i < batch.size()) {
