@@ -133,10 +133,14 @@ final class ControlRun {
             OutputControlStudy.NAME, e.label(), null, null, info.kind(), e.model(), Json.write(info), Json.write(c),
             Json.write(RunEnvironment.capture())));
         AtomicReference<String> err = new AtomicReference<>();
-        int threads = engine.can(InProcess.class) ? 1 : e.concurrency();
-        int maxLength = engine.as(TokenIds.class).map(TokenIds::contextWindow).orElse(Integer.MAX_VALUE);
+        boolean inProcess = engine.can(InProcess.class);
+        int threads = inProcess ? 1 : e.concurrency();
+        // prompt tokens are counted where the engine cuts an over-long prompt to its window itself (in process); a
+        // server refuses such a prompt with an error instead, and a /tokenize call per unit would double the requests
+        TokenIds ids = inProcess ? engine.as(TokenIds.class).orElse(null) : null;
+        int maxLength = ids == null ? Integer.MAX_VALUE : ids.contextWindow();
         UnitPool.Tally n = UnitPool.each(ctx, "run " + e.label(), threads, todo,
-            u -> runUnit(engine, u, tables, err, maxLength, cut));
+            u -> runUnit(engine, ids, u, tables, err, maxLength, cut));
         sent += n.sent();
         okTotal += n.ok();
         failedTotal += n.failed();
@@ -156,13 +160,13 @@ final class ControlRun {
         + (cut.get() > 0 ? "; " + cut.get() + " prompts cut to the context window" : "");
   }
 
-  private boolean runUnit(Engine engine, Unit u, ControlTables tables, AtomicReference<String> firstError,
+  private boolean runUnit(Engine engine, TokenIds ids, Unit u, ControlTables tables, AtomicReference<String> firstError,
       int maxLength, AtomicInteger cut) {
     ExperimentConfig c = ctx.config();
     Prompt prompt = ControlPrompts.prompt(u.item(), c.control().promptFormat());
     long t0 = System.nanoTime();
     try {
-      Integer promptTokens = engine.as(TokenIds.class).map(t -> t.promptIds(prompt).length).orElse(null);
+      Integer promptTokens = ids == null ? null : ids.promptIds(prompt).length;
       if (promptTokens != null && promptTokens > maxLength) cut.incrementAndGet();
       // the whole vocabulary where the engine has it, else the API's top entries
       NextToken nt = engine.as(FullNextToken.class).map(f -> f.fullNextToken(prompt))
