@@ -38,6 +38,7 @@ public final class ConfigValidator {
       }
     }
     kind.validate(c, file);
+    CapabilityValidation.validate(c, file);
     GenerationConfig g = c.generation();
     if (g.maxTokens() < 1) fail(file, "generation.max_tokens", "expected an integer >= 1, got " + g.maxTokens());
     if (g.temperature() < 0) fail(file, "generation.temperature", "expected >= 0, got " + g.temperature());

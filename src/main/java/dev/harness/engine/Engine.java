@@ -1,6 +1,7 @@
 package dev.harness.engine;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One model behind one interface, whatever serves it (an OpenAI-compatible server or the in-process engine).
@@ -18,6 +19,20 @@ public interface Engine extends AutoCloseable {
   NextToken nextToken(Prompt prompt, int topK);
 
   EngineInfo info();
+
+  /**
+   * This engine's view as capability {@code type} ({@link TokenIds}, {@link BatchGeneration}, {@link IdGeneration},
+   * {@link BatchScoring}, {@link IdScoring}, {@link SharedPrefixScoring}, {@link CompressedLoglik},
+   * {@link FullNextToken}, {@link InProcess}), or empty when it cannot do that. Studies ask this instead of testing
+   * for a concrete engine class. The default answers by {@code instanceof}; an engine whose abilities depend on its
+   * server (an HTTP engine that probes {@code /tokenize}) overrides it.
+   */
+  default <T> Optional<T> as(Class<T> type) {
+    return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
+  }
+
+  /** Whether {@link #as} gives {@code type}. */
+  default boolean can(Class<?> type) { return as(type).isPresent(); }
 
   @Override
   void close();

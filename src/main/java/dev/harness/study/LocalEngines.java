@@ -3,7 +3,6 @@ package dev.harness.study;
 import dev.harness.HarnessException;
 import dev.harness.config.ConfigException;
 import dev.harness.config.EngineConfig;
-import dev.harness.engine.Engine;
 import dev.harness.engine.Tokenizer;
 import dev.harness.engine.local.LocalEngine;
 import dev.harness.engine.local.LocalOptions;
@@ -20,7 +19,7 @@ import java.util.List;
 public final class LocalEngines {
   private LocalEngines() {}
 
-  public static Engine open(EngineConfig e, String configPath) {
+  public static LocalEngine open(EngineConfig e, String configPath) {
     return openLocal(e.model(), e.adapter(), e.quantization(), e.dtype(), e.device(), e.loraMerge(), configPath, "engine.");
   }
 

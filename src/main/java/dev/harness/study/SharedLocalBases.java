@@ -19,7 +19,7 @@ final class SharedLocalBases {
   private final Map<Key, LocalEngine> anchors = new HashMap<>();
 
   synchronized LocalEngine open(EngineConfig e, String configPath) {
-    if (e.loraMerge()) return (LocalEngine) LocalEngines.open(e, configPath);
+    if (e.loraMerge()) return LocalEngines.open(e, configPath);
     Path adapter = e.adapter() == null ? null : LocalEngines.adapterDir(e.adapter(), configPath, "engine.adapter");
     Path model = LocalEngines.modelDir(e.model(), configPath, "engine.model");
     Key key = new Key(model, e.quantization(), e.dtype(), e.device());

@@ -6,7 +6,17 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harness.engine.AnswerLoglik;
+import dev.harness.engine.BatchGeneration;
+import dev.harness.engine.BatchScoring;
 import dev.harness.engine.Capability;
+import dev.harness.engine.CompressedLoglik;
+import dev.harness.engine.FullNextToken;
+import dev.harness.engine.IdGeneration;
+import dev.harness.engine.IdScoring;
+import dev.harness.engine.InProcess;
+import dev.harness.engine.SharedPrefixScoring;
+import dev.harness.engine.TokenIds;
 import dev.harness.engine.Completion;
 import dev.harness.engine.CompletionRequest;
 import dev.harness.engine.EngineException;
@@ -56,7 +66,8 @@ import java.util.function.Supplier;
  * The in-process engine: a Hugging Face model directory run by DJL's PyTorch engine. Forward passes are serialised
  * by one lock (one model, few cores); tokenization runs outside it.
  */
-public final class LocalEngine implements dev.harness.engine.Engine {
+public final class LocalEngine implements dev.harness.engine.Engine, TokenIds, BatchGeneration, IdGeneration,
+    BatchScoring, IdScoring, SharedPrefixScoring, CompressedLoglik, FullNextToken, InProcess {
   /** Prefill runs in chunks of this many tokens so attention scores stay [heads, CHUNK, len]. */
   static final int PREFILL_CHUNK = 512;
   private static final Set<Capability> CAPABILITIES = Set.of(Capability.COMPLETE, Capability.TOKEN_LOGPROBS,
@@ -985,4 +996,17 @@ public final class LocalEngine implements dev.harness.engine.Engine {
       throw new EngineException(ErrorKind.ENGINE_ERROR, null, 1, "local engine: " + e, e);
     }
   }
+
+  // capability adapters (dev.harness.engine): the work is done by the methods above
+
+  @Override
+  public int contextWindow() { return maxLength(); }
+
+  @Override
+  public List<Completion> completeIds(List<int[]> promptIds, List<CompletionRequest> requests) {
+    return completeBatch(promptIds, requests);
+  }
+
+  @Override
+  public NextToken fullNextToken(Prompt prompt) { return nextToken(prompt, 0); }
 }

@@ -2,7 +2,10 @@ package dev.harness.engine.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.harness.engine.BatchGeneration;
+import dev.harness.engine.BatchScoring;
 import dev.harness.engine.Capability;
 import dev.harness.engine.Completion;
 import dev.harness.engine.CompletionRequest;
@@ -15,6 +18,7 @@ import dev.harness.engine.Message;
 import dev.harness.engine.NextToken;
 import dev.harness.engine.Prompt;
 import dev.harness.engine.Telemetry;
+import dev.harness.engine.TokenIds;
 import dev.harness.engine.TokenLogprob;
 import dev.harness.engine.TokenScore;
 import dev.harness.engine.Tokenizer;
@@ -27,6 +31,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -50,8 +55,14 @@ import okhttp3.Response;
  *
  * <p>{@code score} always uses {@code /completions} (chat cannot echo the prompt), and {@code nextToken} the configured
  * endpoint. The API key goes only into the Authorization header.
+ *
+ * <p>Capabilities ({@link #as}): {@link BatchScoring} (one echo request with a list prompt; a server that refuses a
+ * list with a 4xx is then asked one prompt at a time), {@link BatchGeneration} on the completions endpoint (a list
+ * prompt per run of requests that differ only in their prompt), {@link TokenIds} when the server offers vLLM's
+ * {@code /tokenize} (probed once, see {@link VllmTokenIds}). It lacks id-level generation and scoring, shared-prefix
+ * scoring, compressed-cache log-likelihoods and full-vocabulary distributions.
  */
-public final class OpenAiEngine implements Engine {
+public final class OpenAiEngine implements Engine, BatchScoring, BatchGeneration {
   /** OpenAI's (and vLLM's default) cap on top log-probs per position. */
   public static final int MAX_TOP_LOGPROBS = 20;
 
@@ -63,6 +74,8 @@ public final class OpenAiEngine implements Engine {
   private final KvRouter kvRouter;
   private final Tokenizer promptTokenizer;
   private final AtomicBoolean echoNeedsOneToken = new AtomicBoolean(false);
+  private final AtomicBoolean listPromptsRefused = new AtomicBoolean(false);
+  private volatile Optional<TokenIds> tokenIds;
 
   public OpenAiEngine(OpenAiSettings settings) { this(settings, Sleeper.REAL, Clock.systemUTC(), System::nanoTime, null); }
 
@@ -126,8 +139,12 @@ public final class OpenAiEngine implements Engine {
       throw new IllegalArgumentException("score needs a non-empty context: the first prompt token has no log-probability over an API");
     }
     if (continuation == null || continuation.isEmpty()) return List.of();
+    return continuationScores(context, continuation, echo(context + continuation));
+  }
+
+  /** The continuation's scores in one echoed response (its {@code choices[0]}); see {@link #score}. */
+  private static List<TokenScore> continuationScores(String context, String continuation, JsonNode resp) {
     String prompt = context + continuation;
-    JsonNode resp = echo(prompt);
     int ctxLen = context.codePointCount(0, context.length());
     int promptLen = prompt.codePointCount(0, prompt.length());
     List<TokenLogprob> cont = new ArrayList<>();
@@ -163,6 +180,182 @@ public final class OpenAiEngine implements Engine {
       out.add(new TokenScore(t.token(), t.id(), t.logprob(), greedy));
     }
     return out;
+  }
+
+  /**
+   * One {@code /completions} echo request whose {@code prompt} is the list of {@code context + continuation}; the
+   * choices, ordered by their {@code index}, are split as {@link #score} splits one. Empty continuations score as
+   * empty without being sent. Once a server refuses a list prompt (a 4xx), every later batch is sent one prompt at a
+   * time.
+   */
+  @Override
+  public List<List<TokenScore>> scoreBatch(List<String> contexts, List<String> continuations) {
+    if (contexts.size() != continuations.size()) {
+      throw new IllegalArgumentException("scoreBatch: " + contexts.size() + " contexts but " + continuations.size() + " continuations");
+    }
+    List<Integer> sent = new ArrayList<>();
+    List<String> prompts = new ArrayList<>();
+    for (int i = 0; i < contexts.size(); i++) {
+      if (contexts.get(i) == null || contexts.get(i).isEmpty()) {
+        throw new IllegalArgumentException("score needs a non-empty context: the first prompt token has no log-probability over an API");
+      }
+      if (continuations.get(i) != null && !continuations.get(i).isEmpty()) {
+        sent.add(i);
+        prompts.add(contexts.get(i) + continuations.get(i));
+      }
+    }
+    List<List<TokenScore>> out = new ArrayList<>();
+    for (int i = 0; i < contexts.size(); i++) out.add(List.of());
+    if (sent.isEmpty()) return out;
+    if (sent.size() == 1 || listPromptsRefused.get()) {
+      for (int i : sent) out.set(i, score(contexts.get(i), continuations.get(i)));
+      return out;
+    }
+    JsonNode resp;
+    try {
+      resp = echoList(prompts);
+    } catch (EngineException e) {
+      Integer s = e.httpStatus();
+      if (e.kind() != ErrorKind.ENGINE_ERROR || s == null || s < 400 || s >= 500) throw e;
+      listPromptsRefused.set(true);
+      return scoreBatch(contexts, continuations);
+    }
+    List<JsonNode> choices = byIndex(resp, prompts.size());
+    for (int k = 0; k < sent.size(); k++) {
+      int i = sent.get(k);
+      ObjectNode one = json.createObjectNode();
+      one.putArray("choices").add(choices.get(k));
+      out.set(i, continuationScores(contexts.get(i), continuations.get(i), one));
+    }
+    return out;
+  }
+
+  /** The response's choices in prompt order (by {@code index}); exactly one per prompt, else ENGINE_ERROR. */
+  private static List<JsonNode> byIndex(JsonNode resp, int n) {
+    JsonNode[] at = new JsonNode[n];
+    for (JsonNode c : resp.path("choices")) {
+      int i = c.path("index").asInt(-1);
+      if (i < 0 || i >= n || at[i] != null) {
+        throw new EngineException(ErrorKind.ENGINE_ERROR, 200, 1, "batched request: choice index " + c.path("index")
+            + " does not name one of the " + n + " prompts", null);
+      }
+      at[i] = c;
+    }
+    for (int i = 0; i < n; i++) {
+      if (at[i] == null) throw new EngineException(ErrorKind.ENGINE_ERROR, 200, 1, "batched request: no choice for prompt " + i + " of " + n, null);
+    }
+    return List.of(at);
+  }
+
+  private JsonNode echoList(List<String> prompts) {
+    ObjectNode body = bodies.echoScore("", echoNeedsOneToken.get() ? 1 : 0);
+    ArrayNode list = body.putArray("prompt");
+    prompts.forEach(list::add);
+    try {
+      return parseJson(caller.post("/completions", body, null, false));
+    } catch (EngineException e) {
+      if (echoNeedsOneToken.get()) throw e;
+      Integer s = e.httpStatus();
+      if (e.kind() != ErrorKind.ENGINE_ERROR || s == null || s < 400 || s >= 500) throw e;
+      // max_tokens 0 or the list itself was refused: try once with one token before calling the list refused
+      body.put("max_tokens", 1);
+      JsonNode r = parseJson(caller.post("/completions", body, null, false));
+      echoNeedsOneToken.set(true);
+      return r;
+    }
+  }
+
+  /**
+   * Completions endpoint: each run of consecutive requests that differ only in their (text) prompt is one request
+   * with a list {@code prompt} (choices matched by {@code index}; the response's usage is the run's total, so each
+   * completion's usage is unknown); a run of one, a streamed engine or a refused list goes through {@link #complete}.
+   */
+  @Override
+  public List<Completion> completeBatch(List<CompletionRequest> requests) {
+    List<Completion> out = new ArrayList<>();
+    int i = 0;
+    while (i < requests.size()) {
+      int j = i + 1;
+      while (j < requests.size() && samePrompting(requests.get(i), requests.get(j))) j++;
+      List<CompletionRequest> run = requests.subList(i, j);
+      if (run.size() == 1 || settings.stream() || listPromptsRefused.get()
+          || !settings.endpoint().equals(OpenAiSettings.COMPLETIONS)) {
+        for (CompletionRequest r : run) out.add(complete(r));
+      } else {
+        out.addAll(completeList(run));
+      }
+      i = j;
+    }
+    return out;
+  }
+
+  private static boolean samePrompting(CompletionRequest a, CompletionRequest b) {
+    return a.kv() == null && b.kv() == null && a.maxTokens() == b.maxTokens() && a.temperature() == b.temperature()
+        && a.topP() == b.topP() && java.util.Objects.equals(a.seed(), b.seed()) && a.stop().equals(b.stop())
+        && a.logprobs() == b.logprobs() && a.topLogprobs() == b.topLogprobs();
+  }
+
+  private List<Completion> completeList(List<CompletionRequest> run) {
+    ObjectNode body = bodies.completions(run.get(0), false, Map.of());
+    ArrayNode list = body.putArray("prompt");
+    for (CompletionRequest r : run) {
+      Prompt p = r.prompt();
+      if (p.isChat()) bodies.completions(r, false, Map.of()); // refuses a chat prompt with its usual message
+      list.add(p.prefill() == null ? p.text() : p.text() + p.prefill());
+    }
+    HttpCaller.Exchange ex;
+    try {
+      ex = caller.post("/completions", body, null, false);
+    } catch (EngineException e) {
+      Integer s = e.httpStatus();
+      if (e.kind() != ErrorKind.ENGINE_ERROR || s == null || s < 400 || s >= 500) throw e;
+      listPromptsRefused.set(true);
+      return completeBatch(run);
+    }
+    List<JsonNode> choices = byIndex(ex.last().json(), run.size());
+    List<Completion> out = new ArrayList<>();
+    for (int k = 0; k < run.size(); k++) {
+      ObjectNode one = json.createObjectNode();
+      one.putArray("choices").add(choices.get(k));
+      if (ex.last().json().has("id")) one.set("id", ex.last().json().get("id"));
+      ParsedResponse p;
+      try {
+        p = ResponseParser.parse(one);
+      } catch (RuntimeException e) {
+        throw new EngineException(ErrorKind.ENGINE_ERROR, ex.last().status(), ex.attempts(), "malformed response: " + e.getMessage(), e);
+      }
+      if (run.get(k).logprobs() && p.tokens() == null && !p.text().isEmpty()) {
+        throw new EngineException(ErrorKind.ENGINE_ERROR, ex.last().status(), ex.attempts(), "log-probs were requested but the server"
+            + " returned none for prompt " + k + " of the batch", null);
+      }
+      Map<String, Object> extra = extra(ex, "completions");
+      extra.put("batch_size", run.size());
+      if (p.id() != null) extra.put("response_id", p.id());
+      Telemetry t = new Telemetry(ex.last().latencyMs(), null, ex.last().status(), ex.attempts(), null, null, null, null, null, extra);
+      out.add(new Completion(p.text(), p.finishReason(), p.tokens() == null ? List.of() : p.tokens(),
+          dev.harness.engine.Usage.unknown(), t, false));
+    }
+    return out;
+  }
+
+  /**
+   * {@link BatchScoring} always; {@link BatchGeneration} on the completions endpoint; {@link TokenIds} when the server
+   * offers {@code /tokenize} (asked once, on the first request for it); nothing else beyond {@code instanceof}.
+   */
+  @Override
+  public <T> Optional<T> as(Class<T> type) {
+    if (type == BatchGeneration.class && !settings.endpoint().equals(OpenAiSettings.COMPLETIONS)) return Optional.empty();
+    if (type == TokenIds.class) {
+      Optional<TokenIds> t = tokenIds;
+      if (t == null) {
+        synchronized (this) {
+          if (tokenIds == null) tokenIds = VllmTokenIds.probe(http, json, settings);
+          t = tokenIds;
+        }
+      }
+      return t.map(type::cast);
+    }
+    return Engine.super.as(type);
   }
 
   private JsonNode echo(String prompt) {

@@ -12,7 +12,9 @@ import dev.harness.engine.Engine;
 import dev.harness.engine.EngineInfo;
 import dev.harness.engine.NextToken;
 import dev.harness.engine.Prompt;
-import dev.harness.engine.local.LocalEngine;
+import dev.harness.engine.FullNextToken;
+import dev.harness.engine.InProcess;
+import dev.harness.engine.TokenIds;
 import dev.harness.metrics.control.Distribution;
 import dev.harness.store.ControlTables;
 import dev.harness.store.RunTables;
@@ -131,10 +133,14 @@ final class ControlRun {
             OutputControlStudy.NAME, e.label(), null, null, info.kind(), e.model(), Json.write(info), dev.harness.config.ConfigSnapshot.json(c),
             Json.write(RunEnvironment.capture())));
         AtomicReference<String> err = new AtomicReference<>();
-        int threads = engine instanceof LocalEngine ? 1 : e.concurrency();
-        int maxLength = engine instanceof LocalEngine l ? l.maxLength() : Integer.MAX_VALUE;
+        boolean inProcess = engine.can(InProcess.class);
+        int threads = inProcess ? 1 : e.concurrency();
+        // prompt tokens are counted where the engine cuts an over-long prompt to its window itself (in process); a
+        // server refuses such a prompt with an error instead, and a /tokenize call per unit would double the requests
+        TokenIds ids = inProcess ? engine.as(TokenIds.class).orElse(null) : null;
+        int maxLength = ids == null ? Integer.MAX_VALUE : ids.contextWindow();
         UnitPool.Tally n = UnitPool.each(ctx, "run " + e.label(), threads, todo,
-            u -> runUnit(engine, u, tables, err, maxLength, cut));
+            u -> runUnit(engine, ids, u, tables, err, maxLength, cut));
         sent += n.sent();
         okTotal += n.ok();
         failedTotal += n.failed();
@@ -154,16 +160,17 @@ final class ControlRun {
         + (cut.get() > 0 ? "; " + cut.get() + " prompts cut to the context window" : "");
   }
 
-  private boolean runUnit(Engine engine, Unit u, ControlTables tables, AtomicReference<String> firstError,
+  private boolean runUnit(Engine engine, TokenIds ids, Unit u, ControlTables tables, AtomicReference<String> firstError,
       int maxLength, AtomicInteger cut) {
     ExperimentConfig c = ctx.config();
     Prompt prompt = ControlPrompts.prompt(u.item(), c.control().promptFormat());
     long t0 = System.nanoTime();
     try {
-      boolean local = engine instanceof LocalEngine;
-      Integer promptTokens = local ? ((LocalEngine) engine).promptIds(prompt).length : null;
+      Integer promptTokens = ids == null ? null : ids.promptIds(prompt).length;
       if (promptTokens != null && promptTokens > maxLength) cut.incrementAndGet();
-      NextToken nt = engine.nextToken(prompt, local ? 0 : c.control().topLogprobs());
+      // the whole vocabulary where the engine has it, else the API's top entries
+      NextToken nt = engine.as(FullNextToken.class).map(f -> f.fullNextToken(prompt))
+          .orElseGet(() -> engine.nextToken(prompt, c.control().topLogprobs()));
       List<String> extra = new ArrayList<>(c.control().blocklist());
       if (u.item().givenWords()) {
         extra.add(u.item().word1());

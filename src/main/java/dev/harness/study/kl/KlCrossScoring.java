@@ -7,7 +7,8 @@ import dev.harness.config.ExperimentConfig;
 import dev.harness.engine.Engine;
 import dev.harness.engine.TokenLogprob;
 import dev.harness.engine.TokenScore;
-import dev.harness.engine.local.LocalEngine;
+import dev.harness.engine.IdScoring;
+import dev.harness.engine.TokenIds;
 import dev.harness.store.KlTables;
 import dev.harness.study.Progress;
 import dev.harness.study.StudyContext;
@@ -17,7 +18,8 @@ import java.util.Map;
 
 /**
  * run, second part (teacher forcing): every ok sample of A is scored under B and every ok sample of B under A, on
- * exactly the sampled tokens. Local scorer: {@link LocalEngine#scoreIdsTop} on the prompt's ids plus the sampled ids
+ * exactly the sampled tokens. A scorer with {@link TokenIds} and {@link IdScoring} (the local engine):
+ * {@link IdScoring#scoreIdsTop} on the prompt's ids plus the sampled ids
  * (log-probs and top-k as generation computes them). HTTP scorer: {@link Engine#score} (completions echo / vLLM
  * prompt_logprobs) of the response text after the prompt text; a server that re-tokenises the text into other tokens
  * is recorded as a failure (RETOKENIZED) rather than misaligned. Each scored sample is committed on its own.
@@ -65,13 +67,15 @@ final class KlCrossScoring {
     int ok = 0, failed = 0;
     String model = engine.info().model();
     String label = KlUnits.crossScorer(ctx.config(), scorer);
-    boolean batched = engine instanceof LocalEngine && "mc".equals(ctx.config().kl().estimator());
+    IdScoring byIds = engine.as(IdScoring.class).orElse(null);
+    TokenIds ids = byIds == null ? null : engine.as(TokenIds.class).orElse(null);
+    boolean batched = ids != null && "mc".equals(ctx.config().kl().estimator());
     try (Progress progress = new Progress("teacher forcing under " + scorer.name(), samples.size(), ctx.err())) {
       if (batched) {
         Map<String, List<KlTables.SampleRow>> byPrompt = new java.util.LinkedHashMap<>();
         for (KlTables.SampleRow s : samples) byPrompt.computeIfAbsent(s.promptId(), k -> new ArrayList<>()).add(s);
         for (List<KlTables.SampleRow> group : byPrompt.values()) {
-          for (KlTables.CrossRow row : localBatch((LocalEngine) engine, scorer, prompts.get(group.get(0).promptId())
+          for (KlTables.CrossRow row : idBatch(ids, byIds, scorer, prompts.get(group.get(0).promptId())
               .text(), group, model)) {
             if (row.ok()) ok++;
             else failed++;
@@ -88,9 +92,9 @@ final class KlCrossScoring {
         KlTables.CrossRow row;
         List<KlTables.TokenRow> rows = List.of();
         try {
-          List<TokenLogprob> scored = engine instanceof LocalEngine local
-              ? local(local, contexts.computeIfAbsent(s.promptId(),
-                  k -> KlSampling.localPromptIds(ctx.config(), local, promptText, scorer)), own)
+          List<TokenLogprob> scored = ids != null
+              ? byIds(byIds, contexts.computeIfAbsent(s.promptId(),
+                  k -> KlSampling.promptIds(ctx.config(), ids, promptText, scorer)), own)
               : http(engine, promptText, s.text(), own);
           String mismatch = mismatch(own, scored);
           double ms = (System.nanoTime() - t0) / 1e6;
@@ -124,15 +128,15 @@ final class KlCrossScoring {
 
   /**
    * mc needs only the scorer's log-prob of each sampled token: the samples of one prompt are teacher-forced in one
-   * left-padded batch ({@link LocalEngine#scoreIdsBatch}), without top-k.
+   * left-padded batch ({@link IdScoring#scoreIdsBatch}), without top-k.
    */
-  private List<KlTables.CrossRow> localBatch(LocalEngine local, EngineConfig scorer, String promptText,
+  private List<KlTables.CrossRow> idBatch(TokenIds local, IdScoring scoring, EngineConfig scorer, String promptText,
       List<KlTables.SampleRow> group, String model) {
     long t0 = System.nanoTime();
     String label = KlUnits.crossScorer(ctx.config(), scorer);
     List<KlTables.CrossRow> out = new ArrayList<>();
     try {
-      int[] context = KlSampling.localPromptIds(ctx.config(), local, promptText, scorer);
+      int[] context = KlSampling.promptIds(ctx.config(), local, promptText, scorer);
       List<List<TokenLogprob>> owns = new ArrayList<>();
       List<int[]> contexts = new ArrayList<>(), conts = new ArrayList<>();
       for (KlTables.SampleRow s : group) {
@@ -141,7 +145,7 @@ final class KlCrossScoring {
         contexts.add(context);
         conts.add(ids(own));
       }
-      List<List<TokenScore>> scores = local.scoreIdsBatch(contexts, conts);
+      List<List<TokenScore>> scores = scoring.scoreIdsBatch(contexts, conts);
       double ms = (System.nanoTime() - t0) / 1e6;
       for (int i = 0; i < group.size(); i++) {
         List<TokenLogprob> own = owns.get(i);
@@ -177,7 +181,7 @@ final class KlCrossScoring {
     return ids;
   }
 
-  private List<TokenLogprob> local(LocalEngine local, int[] context, List<TokenLogprob> own) {
+  private List<TokenLogprob> byIds(IdScoring local, int[] context, List<TokenLogprob> own) {
     List<TokenLogprob> scored = local.scoreIdsTop(context, ids(own), ctx.config().kl().topLogprobs());
     // the same ids decode to the same pieces; keep the sample's own texts so that the dump lines align by text
     List<TokenLogprob> out = new ArrayList<>(scored.size());

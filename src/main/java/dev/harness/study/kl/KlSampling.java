@@ -14,7 +14,9 @@ import dev.harness.engine.EngineException;
 import dev.harness.engine.EngineInfo;
 import dev.harness.engine.Message;
 import dev.harness.engine.Prompt;
-import dev.harness.engine.local.LocalEngine;
+import dev.harness.engine.IdGeneration;
+import dev.harness.engine.InProcess;
+import dev.harness.engine.TokenIds;
 import dev.harness.store.KlTables;
 import dev.harness.store.RunTables;
 import dev.harness.study.Phase;
@@ -69,13 +71,16 @@ final class KlSampling {
   Counts sample(EngineConfig variant, Engine engine, List<Unit> todo) {
     ExperimentConfig c = ctx.config();
     AtomicInteger missing = new AtomicInteger();
-    int threads = engine instanceof LocalEngine ? 1 : variant.concurrency();
+    int threads = engine.can(InProcess.class) ? 1 : variant.concurrency();
     List<UnitPool.Task> tasks = new ArrayList<>();
-    if (engine instanceof LocalEngine local) {
+    java.util.Optional<IdGeneration> byIds = engine.as(IdGeneration.class);
+    java.util.Optional<TokenIds> ids = byIds.isPresent() ? engine.as(TokenIds.class) : java.util.Optional.empty();
+    if (ids.isPresent()) {
       Map<String, List<Unit>> byPrompt = new java.util.LinkedHashMap<>();
       for (Unit u : todo) byPrompt.computeIfAbsent(u.prompt().promptId(), k -> new ArrayList<>()).add(u);
       for (List<Unit> group : byPrompt.values()) {
-        tasks.add(outcome -> sampleLocal(c, variant, local, group).forEach(row -> count(row, outcome, missing)));
+        tasks.add(outcome -> sampleIds(c, variant, engine, ids.get(), byIds.get(), group)
+            .forEach(row -> count(row, outcome, missing)));
       }
     } else {
       for (Unit u : todo) tasks.add(outcome -> count(sampleOne(c, variant, engine, u), outcome, missing));
@@ -95,13 +100,13 @@ final class KlSampling {
   }
 
   /**
-   * A local prompt's token ids, cut in the middle to {@code generation.max_prompt_tokens}, else to the window less the
+   * A prompt's token ids, cut in the middle to {@code generation.max_prompt_tokens}, else to the window less the
    * tokens to generate (the same rule for sampling and teacher forcing, so both see the same context).
    */
-  static int[] localPromptIds(ExperimentConfig c, LocalEngine local, String text, EngineConfig variant) {
+  static int[] promptIds(ExperimentConfig c, TokenIds local, String text, EngineConfig variant) {
     int[] ids = local.promptIds(prompt(variant, text));
     Integer max = c.generation().maxPromptTokens();
-    int room = max != null ? max : Math.max(2, local.maxLength() - c.generation().maxTokens() - 1);
+    int room = max != null ? max : Math.max(2, local.contextWindow() - c.generation().maxTokens() - 1);
     if (ids.length <= room) return ids;
     int head = room / 2, tail = room - head;
     int[] out = new int[room];
@@ -128,16 +133,16 @@ final class KlSampling {
   }
 
   /**
-   * Local: the units of one prompt in one batched generation ({@link LocalEngine#completeBatch}, each with its own
-   * seed), on the prompt's ids cut as {@link #localPromptIds} says.
+   * An engine with {@link TokenIds} and {@link IdGeneration} (the local one): the units of one prompt in one batched
+   * generation, each with its own seed, on the prompt's ids cut as {@link #promptIds} says.
    */
-  private List<KlTables.SampleRow> sampleLocal(ExperimentConfig c, EngineConfig variant, LocalEngine local,
-      List<Unit> units) {
+  private List<KlTables.SampleRow> sampleIds(ExperimentConfig c, EngineConfig variant, Engine engine, TokenIds local,
+      IdGeneration generation, List<Unit> units) {
     long t0 = System.nanoTime();
     List<KlTables.SampleRow> rows = new ArrayList<>();
     try {
       String text = units.get(0).prompt().text();
-      int[] ids = localPromptIds(c, local, text, variant);
+      int[] ids = promptIds(c, local, text, variant);
       boolean cut = ids.length < local.promptIds(prompt(variant, text)).length;
       List<int[]> prompts = new ArrayList<>();
       List<CompletionRequest> reqs = new ArrayList<>();
@@ -145,10 +150,10 @@ final class KlSampling {
         prompts.add(ids);
         reqs.add(request(c, variant, u));
       }
-      List<Completion> outs = local.completeBatch(prompts, reqs);
+      List<Completion> outs = generation.completeIds(prompts, reqs);
       double ms = (System.nanoTime() - t0) / 1e6;
       for (int i = 0; i < units.size(); i++) {
-        rows.add(record(units.get(i), local, outs.get(i), ids.length, cut || outs.get(i).truncatedPrompt(), ms));
+        rows.add(record(units.get(i), engine, outs.get(i), ids.length, cut || outs.get(i).truncatedPrompt(), ms));
       }
     } catch (RuntimeException e) {
       for (Unit u : units.subList(rows.size(), units.size())) {

@@ -4,7 +4,8 @@ import dev.harness.config.EngineConfig;
 import dev.harness.engine.Engine;
 import dev.harness.engine.TokenLogprob;
 import dev.harness.engine.TokenScore;
-import dev.harness.engine.local.LocalEngine;
+import dev.harness.engine.IdScoring;
+import dev.harness.engine.TokenIds;
 import dev.harness.store.KlTables;
 import dev.harness.study.Progress;
 import dev.harness.study.StudyContext;
@@ -16,9 +17,10 @@ import java.util.Set;
 
 /**
  * run, second part for {@code text_mc}: every ok sample text of the pair (A's and B's) is scored under each of A and
- * B, each model with its own tokenisation: {@link Engine#score}(prompt, text); on the local engine
- * {@link LocalEngine#scoreIds} of the prompt's ids exactly as sampling built them ({@link KlSampling#localPromptIds})
- * and the text's ids after that rendered prompt ({@link LocalEngine#continuationIds}). Stored in {@code cross_scores}
+ * B, each model with its own tokenisation: {@link Engine#score}(prompt, text); on an engine
+ * with {@link TokenIds} and {@link IdScoring} (the local engine): {@link IdScoring#scoreIds} of the prompt's ids exactly
+ * as sampling built them ({@link KlSampling#promptIds}) and the text's ids after that rendered prompt
+ * ({@link TokenIds#continuationIds}). Stored in {@code cross_scores}
  * and {@code token_logprobs} under the scorer name {@code text:<variant>#<scorer identity hash>} (apart from the sample's own sampled
  * tokens); the sequence log-probability is the sum of its rows. Each scored sample is committed on its own.
  */
@@ -66,6 +68,8 @@ final class KlTextScoring {
     String model = engine.info().model();
     String name = scorer(ctx.config(), scorer);
     Map<String, int[]> contexts = new HashMap<>(); // the scorer's prompt ids, rendered once per prompt
+    IdScoring byIds = engine.as(IdScoring.class).orElse(null);
+    TokenIds ids = byIds == null ? null : engine.as(TokenIds.class).orElse(null);
     try (Progress progress = new Progress("text scoring under " + scorer.name(), samples.size(), ctx.err())) {
       for (KlTables.SampleRow s : samples) {
         long t0 = System.nanoTime();
@@ -74,10 +78,10 @@ final class KlTextScoring {
         KlTables.CrossRow row;
         List<KlTables.TokenRow> rows = List.of();
         try {
-          List<TokenScore> scores = engine instanceof LocalEngine local
-              ? local.scoreIds(contexts.computeIfAbsent(s.promptId(),
-                      k -> KlSampling.localPromptIds(ctx.config(), local, promptText, scorer)),
-                  local.continuationIds(KlSampling.prompt(scorer, promptText), text))
+          List<TokenScore> scores = ids != null
+              ? byIds.scoreIds(contexts.computeIfAbsent(s.promptId(),
+                      k -> KlSampling.promptIds(ctx.config(), ids, promptText, scorer)),
+                  ids.continuationIds(KlSampling.prompt(scorer, promptText), text))
               : text.isEmpty() ? List.of() : engine.score(promptText, text);
           List<TokenLogprob> lp = new ArrayList<>(scores.size());
           for (TokenScore t : scores) lp.add(new TokenLogprob(t.token(), t.id(), t.logprob(), null, List.of()));

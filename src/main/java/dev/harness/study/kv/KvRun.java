@@ -16,8 +16,8 @@ import dev.harness.engine.Message;
 import dev.harness.engine.Prompt;
 import dev.harness.engine.Telemetry;
 import dev.harness.engine.Tokenizer;
-import dev.harness.engine.local.AnswerLoglik;
-import dev.harness.engine.local.LocalEngine;
+import dev.harness.engine.AnswerLoglik;
+import dev.harness.engine.CompressedLoglik;
 import dev.harness.store.KvDataTables;
 import dev.harness.store.RunTables;
 import dev.harness.store.ScoreTables;
@@ -99,6 +99,11 @@ final class KvRun {
 
     try (Engine engine = ctx.engines().open(c.engine(), c.kv(), ctx.configPath())) {
       EngineInfo info = engine.info();
+      if (wantsAnswerLoglik(c) && !engine.can(CompressedLoglik.class)) {
+        throw new dev.harness.config.ConfigException(ctx.configPath(), "scoring.metrics", "answer_loglik needs capability "
+            + dev.harness.engine.Capabilities.describe(CompressedLoglik.class) + ", which the engine (" + info.kind()
+            + ", model " + info.model() + ") lacks");
+      }
       String configJson = dev.harness.config.ConfigSnapshot.json(c);
       String envJson = Json.write(RunEnvironment.capture());
       for (double b : c.kv().budgets()) {
@@ -182,7 +187,10 @@ final class KvRun {
     try {
       Completion out = engine.complete(req);
       List<RunTables.AnswerLoglikRow> logliks = new ArrayList<>();
-      if (wantsAnswerLoglik(c) && engine instanceof LocalEngine local) {
+      java.util.Optional<CompressedLoglik> loglik = wantsAnswerLoglik(c) ? engine.as(CompressedLoglik.class)
+          : java.util.Optional.empty();
+      if (loglik.isPresent()) {
+        CompressedLoglik local = loglik.get();
         List<String> golds = KvScore.parseAnswers(u.item().answersJson());
         for (int i = 0; i < golds.size(); i++) {
           AnswerLoglik a = local.answerLoglik(prompt, " " + golds.get(i).strip(), kv);

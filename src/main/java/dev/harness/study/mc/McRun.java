@@ -9,7 +9,9 @@ import dev.harness.engine.Engine;
 import dev.harness.engine.EngineException;
 import dev.harness.engine.EngineInfo;
 import dev.harness.engine.TokenScore;
-import dev.harness.engine.local.LocalEngine;
+import dev.harness.engine.BatchScoring;
+import dev.harness.engine.InProcess;
+import dev.harness.engine.SharedPrefixScoring;
 import dev.harness.store.McTables;
 import dev.harness.store.RunTables;
 import dev.harness.study.Phase;
@@ -161,7 +163,7 @@ final class McRun {
           info.kind(), v.model(), Json.write(info), configJson, envJson));
     }
     int batchSize = c.mc().batchSize();
-    java.util.concurrent.ExecutorService pool = engine instanceof LocalEngine || v.concurrency() <= 1 ? null
+    java.util.concurrent.ExecutorService pool = engine.can(InProcess.class) || v.concurrency() <= 1 ? null
         : java.util.concurrent.Executors.newFixedThreadPool(v.concurrency());
     try (Progress progress = new Progress("run " + v.label(), todo.size(), ctx.err())) {
       for (List<Request> batch : batches(todo, batchSize)) {
@@ -210,12 +212,13 @@ final class McRun {
    */
   private List<Outcome> score(Engine engine, List<Request> batch, EngineConfig v,
       java.util.concurrent.ExecutorService pool) {
-    if (engine instanceof LocalEngine local) {
+    var shared = engine.as(SharedPrefixScoring.class).filter(x -> ctx.config().mc().sharedPrefix());
+    var batched = engine.as(BatchScoring.class).filter(x -> batch.size() > 1);
+    if (shared.isPresent() || batched.isPresent()) {
       try {
-        List<List<TokenScore>> all = ctx.config().mc().sharedPrefix() ? shared(local, batch)
-            : batch.size() > 1 ? local.scoreBatch(batch.stream().map(Request::context).toList(),
-                batch.stream().map(Request::continuation).toList())
-            : List.of(local.score(batch.get(0).context(), batch.get(0).continuation()));
+        List<List<TokenScore>> all = shared.isPresent() ? shared(shared.get(), batch)
+            : batched.get().scoreBatch(batch.stream().map(Request::context).toList(),
+                batch.stream().map(Request::continuation).toList());
         return all.stream().map(ts -> new Outcome(ts, null)).toList();
       } catch (EngineException | IllegalArgumentException e) {
         return batch.stream().map(r -> new Outcome(null, e)).toList();
@@ -254,8 +257,8 @@ final class McRun {
     return out;
   }
 
-  /** The requests of each document of a batch on one cached context ({@link LocalEngine#scoreShared}), in order. */
-  private static List<List<TokenScore>> shared(LocalEngine local, List<Request> batch) {
+  /** The requests of each document of a batch on one cached context ({@link SharedPrefixScoring}), in order. */
+  private static List<List<TokenScore>> shared(SharedPrefixScoring local, List<Request> batch) {
     List<List<TokenScore>> out = new ArrayList<>();
     int i = 0;
     while (i < batch.size()) {

@@ -1,5 +1,6 @@
 package dev.harness.engine.local;
 
+import dev.harness.engine.AnswerLoglik;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

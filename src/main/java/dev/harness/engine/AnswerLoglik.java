@@ -1,4 +1,4 @@
-package dev.harness.engine.local;
+package dev.harness.engine;
 
 import dev.harness.engine.Telemetry;
 import dev.harness.engine.TokenScore;
@@ -13,7 +13,7 @@ import java.util.List;
  * @param tokens per-token scores (piece, id, log-prob, whether greedy)
  * @param promptTokens prompt tokens fed (after any truncation)
  * @param truncatedPrompt whether the prompt was cut from the left to fit the context window
- * @param telemetry times and the KV telemetry (same keys as {@link LocalEngine#complete})
+ * @param telemetry times and the KV telemetry (same keys as {@link Engine#complete} of the local engine)
  */
 public record AnswerLoglik(double sum, int nTokens, double meanPerToken, List<TokenScore> tokens, int promptTokens,
     boolean truncatedPrompt, Telemetry telemetry) {
