@@ -6,6 +6,6 @@ public record AnalysisConfig(Integer bootstrapIters, Double ci, Long seed, Trans
     bootstrapIters = bootstrapIters == null ? 10_000 : bootstrapIters;
     ci = ci == null ? 0.95 : ci;
     seed = seed == null ? 12345L : seed;
-    transition = transition == null ? new TransitionConfig(null, null, null) : transition;
+    transition = transition == null ? new TransitionConfig(null, null, null, null) : transition;
   }
 }

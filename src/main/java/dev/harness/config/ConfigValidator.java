@@ -53,6 +53,9 @@ public final class ConfigValidator {
     if (!(th > 0 && th <= 1)) fail(file, "analysis.transition.threshold", "expected a number in (0, 1], got " + th);
     double alpha = a.transition().alpha();
     if (!(alpha > 0 && alpha < 1)) fail(file, "analysis.transition.alpha", "expected a number in (0, 1), got " + alpha);
+    if (!TransitionConfig.FAMILIES.contains(a.transition().family())) {
+      fail(file, "analysis.transition.family", "expected headline or all_metrics, got '" + a.transition().family() + "'");
+    }
   }
 
   static void validateEngine(EngineConfig e, String path, String file) {

@@ -116,6 +116,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void transitionFamilyDefaultsToTheHeadlineAndIsChecked() throws Exception {
+    assertEquals("headline", ConfigLoader.load(write(VALID), List.of(), NO_ENV).analysis().transition().family());
+    assertEquals("all_metrics", ConfigLoader.load(write(VALID), List.of("analysis.transition.family=all_metrics"),
+        NO_ENV).analysis().transition().family());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(write(VALID), List.of("analysis.transition.family=per_bin"), NO_ENV));
+    assertTrue(e.getMessage().contains("analysis.transition.family: expected headline or all_metrics, got 'per_bin'"),
+        e.getMessage());
+    assertEquals(2, e.exitCode());
+  }
+
+  @Test
   void wrongTypeNamesThePathAndTheExpectedType() throws Exception {
     ConfigException e = assertThrows(ConfigException.class,
         () -> ConfigLoader.load(write(VALID.replace("concurrency: 2", "concurrency: four")), List.of(), NO_ENV));

@@ -8,6 +8,7 @@ import dev.harness.report.Csv;
 import dev.harness.report.Markdown;
 import dev.harness.stats.Interval;
 import dev.harness.stats.TransitionDetector;
+import dev.harness.stats.TransitionFamilies;
 import dev.harness.store.KvAnalysisTables;
 import dev.harness.store.KvAnalysisTables.BinStatRow;
 import dev.harness.store.KvAnalysisTables.Ci;
@@ -70,7 +71,8 @@ final class KvReport {
             + ", top_p " + c.generation().topP() + ", seed " + c.generation().seed()),
         List.of("metrics", String.join(", ", c.scoring().metrics())),
         List.of("transition rule", "first bin whose paired exact test against budget 1.0 rejects after Holm "
-            + "correction over every (budget, bin, metric) test at family-wise α = " + c.analysis().transition().alpha()
+            + "correction over " + KvTransitions.familyWords(c.analysis().transition().family())
+            + " at family-wise α = " + c.analysis().transition().alpha()
             + ", with mean < " + c.analysis().transition().threshold() + " × baseline; bins with fewer than "
             + TransitionDetector.MIN_INFORMATIVE + " discordant / non-zero pairs are not tested")));
 
@@ -102,9 +104,7 @@ final class KvReport {
     } else {
       md.paragraph("Rule: in each bin the items scored at both budgets are paired with budget 1.0 and tested exactly "
           + "(McNemar exact on the discordant pairs for 0/1 scores such as EM; paired sign-flip permutation test, exact "
-          + "up to 20 non-zero differences, for F1 and exp(answer_loglik)). Holm's correction runs over every tested "
-          + "(budget, bin, metric) of this report, so when compression changes nothing the chance of any transition "
-          + "below is at most α = " + c.analysis().transition().alpha() + ". A bin needs at least "
+          + "up to 20 non-zero differences, for F1 and exp(answer_loglik)). " + familySentence(c) + " A bin needs at least "
           + TransitionDetector.MIN_INFORMATIVE + " discordant / non-zero pairs to be tested (below that even a "
           + "unanimous change has p ≥ 0.0625; 4 of 4 gives 0.125), and a declared bin must also have its mean below "
           + c.analysis().transition().threshold() + " × baseline. Per-bin n, p and Holm-adjusted p are in "
@@ -118,7 +118,9 @@ final class KvReport {
       String verdict = t.transitionBin() == null
           ? "no transition detected"
           : "transition at bin " + t.transitionBin() + " (" + t.transitionLabel() + " tokens)";
-      md.bullet("**" + t.metric() + (t.metric().equals(headline) ? " (headline)" : "") + ", budget " + t.budget()
+      boolean allMetrics = TransitionFamilies.ALL_METRICS.equals(c.analysis().transition().family());
+      md.bullet("**" + t.metric() + (t.metric().equals(headline) ? " (headline)" : allMetrics ? "" : " (exploratory)")
+          + ", budget " + t.budget()
           + "**: " + verdict + ". " + t.evidence() + " (baseline: " + t.baseline() + ")");
     }
     transitionTests(md, ordered.stream().filter(t -> t.metric().equals(headline)).toList());
@@ -184,6 +186,21 @@ final class KvReport {
 
   }
 
+  /** What the Holm family is and what it guarantees, in the report's words. */
+  private static String familySentence(ExperimentConfig c) {
+    double alpha = c.analysis().transition().alpha();
+    if (TransitionFamilies.ALL_METRICS.equals(c.analysis().transition().family())) {
+      return "Holm's correction runs over every tested (budget, bin, metric) of this report "
+          + "(`analysis.transition.family: all_metrics`), so when compression changes nothing the chance of any "
+          + "transition below is at most α = " + alpha + ".";
+    }
+    return "The headline metric (" + c.analysis().transition().metric() + ") is the confirmatory family: Holm's "
+        + "correction runs over its tested (budget, bin) pairs, so when compression changes nothing the chance of any "
+        + "headline transition is at most α = " + alpha + ". Every other metric is exploratory: its own Holm family at "
+        + "the same α, so its verdicts are not covered by the headline's guarantee (with k metrics, at most k·α of some "
+        + "false transition anywhere); `analysis.transition.family: all_metrics` puts every test in one family.";
+  }
+
   /** The headline metric's per-bin tests from details_json: n, informative pairs, raw and Holm-adjusted p. */
   private static void transitionTests(Markdown md, List<TransitionRow> rows) {
     List<List<String>> table = new ArrayList<>();
@@ -202,7 +219,7 @@ final class KvReport {
     }
     if (table.isEmpty()) return;
     md.paragraph("Per-bin tests of the headline metric (n = pairs compared; informative = discordant or non-zero pairs; "
-        + "Holm p over the whole family):");
+        + "Holm p over the headline's family):");
     md.table(List.of("budget", "bin (tokens)", "n", "informative", "test", "p", "Holm p", "ratio", "verdict"), table);
   }
 

@@ -3,6 +3,7 @@ package dev.harness.study.kv;
 import dev.harness.study.Json;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.stats.TransitionDetector;
+import dev.harness.stats.TransitionFamilies;
 import dev.harness.stats.BinScores;
 import dev.harness.stats.BinSeries;
 import dev.harness.stats.Transition;
@@ -35,8 +36,10 @@ final class KvTransitions {
   }
 
   /**
-   * Transitions for every scored metric, the headline metric ({@code analysis.transition.metric}) first. All (budget,
-   * bin, metric) tests of the study form one Holm family at {@code analysis.transition.alpha}.
+   * Transitions for every scored metric, the headline metric ({@code analysis.transition.metric}) first. The Holm
+   * families follow {@code analysis.transition.family} ({@link TransitionFamilies}): by default the headline metric's
+   * (budget, bin) tests are the confirmatory family at {@code analysis.transition.alpha} and each other metric is its own
+   * exploratory family; {@code all_metrics} puts every (budget, bin, metric) test in one family.
    */
   static List<TransitionRow> detect(StudyContext ctx, TreeMap<Double, Map<Integer, KvAnalyze.Cell>> cells,
       List<KvDataTables.BinRow> bins) {
@@ -48,8 +51,9 @@ final class KvTransitions {
     for (String m : metrics) inputs.add(input(cells, bins, m));
     double threshold = c.analysis().transition().threshold();
     double alpha = c.analysis().transition().alpha();
-    List<List<Transition>> found = TransitionDetector.detect(inputs, threshold, alpha, c.analysis().bootstrapIters(),
-        c.analysis().ci(), c.analysis().seed());
+    String family = c.analysis().transition().family();
+    List<List<Transition>> found = TransitionFamilies.detect(inputs, family, threshold, alpha,
+        c.analysis().bootstrapIters(), c.analysis().ci(), c.analysis().seed());
     List<TransitionRow> rows = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
       String metric = inputs.get(i).metric();
@@ -57,7 +61,9 @@ final class KvTransitions {
           + (inputs.get(i).baseline() != null ? "budget 1.0, same bin (paired by example)" : "first bin of the same budget (unpaired)");
       for (Transition t : found.get(i)) {
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("rule", RULE);
+        details.put("rule", rule(family));
+        details.put("family", family);
+        details.put("role", TransitionFamilies.confirmatory(family, i) ? "confirmatory" : "exploratory");
         details.put("alpha", t.alpha());
         details.put("family_size", t.familySize());
         details.put("min_informative", TransitionDetector.MIN_INFORMATIVE);
@@ -70,10 +76,19 @@ final class KvTransitions {
   }
 
   /** The declaration rule in one line (details_json and the report). */
-  static final String RULE = "first bin whose paired exact test against budget 1.0 (McNemar exact for 0/1 scores, "
-      + "sign-flip permutation otherwise) rejects after Holm correction over every (budget, bin, metric) test at "
-      + "family-wise alpha, and whose mean is below threshold x baseline; bins with fewer than "
-      + TransitionDetector.MIN_INFORMATIVE + " discordant / non-zero pairs are not tested";
+  static String rule(String family) {
+    return "first bin whose paired exact test against budget 1.0 (McNemar exact for 0/1 scores, sign-flip permutation "
+        + "otherwise) rejects after Holm correction over " + familyWords(family) + " at family-wise alpha, and whose "
+        + "mean is below threshold x baseline; bins with fewer than " + TransitionDetector.MIN_INFORMATIVE
+        + " discordant / non-zero pairs are not tested";
+  }
+
+  /** "every (budget, bin) test of the headline metric (confirmatory; each other metric its own exploratory family)". */
+  static String familyWords(String family) {
+    return TransitionFamilies.ALL_METRICS.equals(family) ? "every (budget, bin, metric) test (one family)"
+        : "every (budget, bin) test of the headline metric (the confirmatory family; each other metric is its own "
+            + "exploratory family)";
+  }
 
   private static TransitionInput input(TreeMap<Double, Map<Integer, KvAnalyze.Cell>> cells,
       List<KvDataTables.BinRow> bins, String metric) {

@@ -154,6 +154,30 @@ class KlStudyLocalTest {
     assertEquals(Files.readString(runDir.resolve("kl_ranking.csv")), Files.readString(out.resolve("kl_ranking.csv")));
   }
 
+  /**
+   * Issue #13 §4: before, the default estimator of {@code harness kl} was topk_rest, which on these dumps (the local
+   * engine's cross scores carry no top-k) printed 0 [0, 0] for every prompt. The default (auto) now picks mc because
+   * the dumps carry teacher-forced cross scores, and gives the study's own ranking; no value is a bare 0.
+   */
+  @Test
+  @Order(3)
+  void harnessKlWithTheDefaultEstimatorOnTheStudysDumpsIsMcNotZero() throws Exception {
+    Path out = dir.resolve("kl_default");
+    StringWriter stdout = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = run(stdout, err, "kl", "--a", runDir.resolve("dumps/a.jsonl").toString(), "--b",
+        runDir.resolve("dumps/b.jsonl").toString(), "--seed", "11", "--bootstrap-iters", "200", "--out", out.toString());
+    assertEquals(0, code, err.toString());
+    assertTrue(stdout.toString().contains("estimator: mc (auto"), stdout.toString());
+    String csv = Files.readString(out.resolve("kl_ranking.csv"));
+    assertEquals(Files.readString(runDir.resolve("kl_ranking.csv")), csv);
+    for (String line : csv.lines().skip(1).toList()) {
+      String[] f = line.split(",");
+      assertTrue(!f[3].equals("0") && !f[3].equals("0.0") && !(f[4].equals(f[5]) && Double.parseDouble(f[3]) == 0),
+          "a bare zero: " + line);
+    }
+  }
+
   @Test
   @Order(4)
   void secondAllSkipsEveryPhase() {

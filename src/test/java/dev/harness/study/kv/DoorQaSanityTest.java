@@ -59,6 +59,33 @@ class DoorQaSanityTest {
       assertTrue(k >= 0.8 && k >= s + 0.3, "snapkv at 0.1, bin " + b + ": F1 " + k + " against streaming_llm's " + s);
     }
     streamingAnswersExactlyWhenItKeptTheNeedle(streamDb);
+
+    // the verdicts (issue #13 on these curves): F1, the headline, is the confirmatory family
+    Map<String, KvAnalysisTables.TransitionRow> st = transitions(streamDb);
+    assertEquals(0, st.get("f1/0.1").transitionBin(), "streaming_llm at 0.1 breaks already in the shortest bin");
+    assertEquals(0, st.get("f1/0.2").transitionBin());
+    assertEquals(null, st.get("f1/0.5").transitionBin(), "budget 0.5: at most 5 of 10 items lost, below the minimum");
+    JsonNode d = new ObjectMapper().readTree(st.get("f1/0.1").detailsJson());
+    assertEquals("confirmatory", d.path("role").asText());
+    assertEquals(6, d.path("family_size").asInt(), "F1 tested in 6 (budget, bin) cells");
+    assertEquals("exploratory", new ObjectMapper().readTree(st.get("em/0.1").detailsJson()).path("role").asText());
+    for (KvAnalysisTables.TransitionRow t : transitions(snapDb).values()) {
+      assertEquals(null, t.transitionBin(), "snapkv keeps F1 1.0: no " + t.metric() + " transition at " + t.budget());
+    }
+    // one family of every (budget, bin, metric) test: 24 tests, and 9 of 9 discordant (p = 2^-8) cannot clear
+    // Holm's first step (0.05 / 24); documented in docs/studies.md
+    Path strict = all(STREAMING, "stream", "--set", "analysis.transition.family=all_metrics");
+    assertEquals(streamDb, strict, "the same store: only analyze and report rerun");
+    for (KvAnalysisTables.TransitionRow t : transitions(strict).values()) {
+      assertEquals(null, t.transitionBin(), t.metric() + " at " + t.budget());
+    }
+    assertEquals(24, new ObjectMapper().readTree(transitions(strict).get("f1/0.1").detailsJson()).path("family_size").asInt());
+  }
+
+  private static Map<String, KvAnalysisTables.TransitionRow> transitions(Path db) {
+    try (Store s = Store.open(db)) {
+      return new KvAnalysisTables(s).transitions().stream().collect(Collectors.toMap(t -> t.metric() + "/" + t.budget(), t -> t));
+    }
   }
 
   /**
