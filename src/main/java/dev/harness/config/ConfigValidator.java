@@ -177,10 +177,7 @@ public final class ConfigValidator {
         fail(file, m.find() ? "kv.params." + m.group(1) : "kv.params", e.getMessage());
       }
     } else {
-      if (c.scoring().metrics().contains("answer_loglik")) {
-        fail(file, "scoring.metrics", "answer_loglik needs engine.kind local (teacher forcing through the engine's own "
-            + "compressed KV cache)");
-      }
+      // answer_loglik on a server: CapabilityValidation (it names the missing CompressedLoglik capability)
       boolean compressed = kv.budgets().stream().anyMatch(x -> x != null && x < 1.0);
       if (compressed && kv.serverFields().isEmpty() && kv.baseUrls().isEmpty()) {
         fail(file, "kv", "budgets below 1.0 need kv.server_fields or kv.base_urls for an openai engine (otherwise the "

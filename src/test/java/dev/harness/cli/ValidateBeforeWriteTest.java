@@ -76,7 +76,7 @@ class ValidateBeforeWriteTest {
         "kv.base_urls.0.5", "expected an http(s) URL"));
     c.add(new Case("answer_loglik on a server", kv("{kind: openai, model: m, base_url: 'http://a:1/v1'}",
         "scoring: {metrics: [f1, answer_loglik]}").replace("budgets: [1.0, 0.5]}", "budgets: [1.0]}"), List.of(),
-        "scoring.metrics", "answer_loglik needs engine.kind local"));
+        "scoring.metrics", "answer_loglik needs capability CompressedLoglik"));
     c.add(new Case("budget a server ignores", kv("{kind: openai, model: m, base_url: 'http://a:1/v1'}", ""), List.of(),
         "kv", "need kv.server_fields or kv.base_urls"));
     c.add(new Case("missing dataset", kv(local, "").replace("data/fixtures/story_qa.jsonl", "data/fixtures/nope.jsonl"),

@@ -221,7 +221,9 @@ final class McRun {
                 batch.stream().map(Request::continuation).toList());
         return all.stream().map(ts -> new Outcome(ts, null)).toList();
       } catch (EngineException | IllegalArgumentException e) {
-        return batch.stream().map(r -> new Outcome(null, e)).toList();
+        // in process, a failed forward pass fails every request in it; a server's failed list request is retried one
+        // request at a time below, so one bad document neither takes the batch's others with it nor lends them its evidence
+        if (engine.can(InProcess.class) || batch.size() == 1) return batch.stream().map(r -> new Outcome(null, e)).toList();
       }
     }
     List<Outcome> out = new ArrayList<>();
