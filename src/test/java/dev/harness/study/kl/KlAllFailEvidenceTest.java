@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.harness.store.KlTables;
 import dev.harness.store.Store;
+import dev.harness.study.TestServer;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,29 +22,11 @@ class KlAllFailEvidenceTest {
 
   @Test
   void everySampleFailingKeepsTheEvidenceAndAFailuresOnlyReport() throws Exception {
-    try (MockWebServer server = new MockWebServer()) {
-      server.setDispatcher(new Dispatcher() {
-        @Override
-        public MockResponse dispatch(RecordedRequest r) {
-          return new MockResponse.Builder().code(503).body("{\"error\":{\"message\":\"overloaded\"}}").build();
-        }
-      });
-      server.start();
-      Path prompts = dir.resolve("p.json");
-      Files.writeString(prompts, "[{\"user\": \"hello there\"}, {\"user\": \"second prompt\"}]");
-      Path cfg = dir.resolve("kl.yaml");
-      String url = server.url("/v1").toString();
-      Files.writeString(cfg, """
-          study: kl
-          output: {exp_group_id: fail, root: %s}
-          engines:
-            - {name: a, kind: openai, model: model-a, base_url: %s, max_retries: 0, concurrency: 1}
-            - {name: b, kind: openai, model: model-b, base_url: %s, max_retries: 0, concurrency: 1}
-          prompts: {source: %s, field: user}
-          generation: {max_tokens: 4}
-          kl: {samples: 2, estimator: topk_rest, top_logprobs: 2}
-          analysis: {bootstrap_iters: 100}
-          """.formatted(dir.resolve("runs"), url, url, prompts));
+    try (MockWebServer server = TestServer.start(
+        r -> TestServer.bare(503, "{\"error\":{\"message\":\"overloaded\"}}"))) {
+      Path cfg = KlHttpConfig.write(dir, server, "kl.yaml", "fail", 1,
+          "[{\"user\": \"hello there\"}, {\"user\": \"second prompt\"}]", "{max_tokens: 4}",
+          "{samples: 2, estimator: topk_rest, top_logprobs: 2}", 100);
       StringWriter err = new StringWriter();
       assertEquals(1, KlStudyLocalTest.run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
       assertTrue(err.toString().contains("every sample failed (8/8); first error:"), err.toString());

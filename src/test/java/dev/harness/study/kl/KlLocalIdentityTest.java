@@ -28,12 +28,8 @@ class KlLocalIdentityTest {
   static final Path LORA = Path.of("../shared/models/tiny-llama-gqa-lora");
   @TempDir Path dir;
 
-  @Test
-  void adapterPathAdapterContentAndCheckpointContentAreInTheIdentity() throws Exception {
-    for (Path p : List.of(KlStudyLocalTest.GQA, LORA)) Assumptions.assumeTrue(Files.exists(p), "SKIPPED: " + p);
-    Path model = copy(KlStudyLocalTest.GQA, dir.resolve("model"));
-    Path lora = copy(LORA, dir.resolve("lora"));
-    Path other = copy(LORA, dir.resolve("other"));
+  /** The prompts and a two-variant local config: base on {@code model}, lora on {@code model} with {@code adapter}. */
+  Path config(Path model, Path adapter) throws Exception {
     Path prompts = dir.resolve("p.json");
     Files.writeString(prompts, "[{\"user\": \"hello there\"}, {\"user\": \"a second prompt\"}]");
     Path cfg = dir.resolve("kl.yaml");
@@ -47,7 +43,17 @@ class KlLocalIdentityTest {
         generation: {max_tokens: 4, temperature: 1.0, top_p: 1.0, seed: 0, max_prompt_tokens: 32}
         kl: {samples: 2, estimator: mc, top_logprobs: 4, top_n: 2}
         analysis: {bootstrap_iters: 100}
-        """.formatted(dir.resolve("runs"), model, model, lora, prompts));
+        """.formatted(dir.resolve("runs"), model, model, adapter, prompts));
+    return cfg;
+  }
+
+  @Test
+  void adapterPathAdapterContentAndCheckpointContentAreInTheIdentity() throws Exception {
+    for (Path p : List.of(KlStudyLocalTest.GQA, LORA)) Assumptions.assumeTrue(Files.exists(p), "SKIPPED: " + p);
+    Path model = copy(KlStudyLocalTest.GQA, dir.resolve("model"));
+    Path lora = copy(LORA, dir.resolve("lora"));
+    Path other = copy(LORA, dir.resolve("other"));
+    Path cfg = config(model, lora);
     Path db = dir.resolve("runs/local/kl.sqlite");
 
     all(cfg);
@@ -88,20 +94,7 @@ class KlLocalIdentityTest {
       "engines[1].lora_merge=true", "engines[1].endpoint=chat"})
   void engineSettingsAreInTheIdentity(String set) throws Exception {
     for (Path p : List.of(KlStudyLocalTest.GQA, LORA)) Assumptions.assumeTrue(Files.exists(p), "SKIPPED: " + p);
-    Path prompts = dir.resolve("p.json");
-    Files.writeString(prompts, "[{\"user\": \"hello there\"}, {\"user\": \"a second prompt\"}]");
-    Path cfg = dir.resolve("kl.yaml");
-    Files.writeString(cfg, """
-        study: kl
-        output: {exp_group_id: local, root: %s}
-        engines:
-          - {name: base, kind: local, model: %s, endpoint: completions, concurrency: 1}
-          - {name: lora, kind: local, model: %s, adapter: %s, endpoint: completions, concurrency: 1}
-        prompts: {source: %s, field: user}
-        generation: {max_tokens: 4, temperature: 1.0, top_p: 1.0, seed: 0, max_prompt_tokens: 32}
-        kl: {samples: 2, estimator: mc, top_logprobs: 4, top_n: 2}
-        analysis: {bootstrap_iters: 100}
-        """.formatted(dir.resolve("runs"), KlStudyLocalTest.GQA, KlStudyLocalTest.GQA, LORA, prompts));
+    Path cfg = config(KlStudyLocalTest.GQA, LORA);
     Path db = dir.resolve("runs/local/kl.sqlite");
     all(cfg);
     String log = all(cfg, "--set", set);

@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.harness.store.KlTables;
 import dev.harness.store.Store;
+import dev.harness.study.TestServer;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,19 +28,13 @@ class KlStudyHttpTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = new MockWebServer();
-    server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest r) {
-        String body = r.getBody() == null ? "" : r.getBody().utf8();
-        boolean a = body.contains("\"model\":\"model-a\"");
-        boolean noLogprobs = !a && body.contains("[nolp]");
-        return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
-            .body(a ? chat("model-a", "ProvA", 0.6, 0.3, true) : chat("model-b", "ProvB", 0.5, 0.4, !noLogprobs))
-            .build();
-      }
+    server = TestServer.start(r -> {
+      String body = TestServer.body(r);
+      boolean a = body.contains("\"model\":\"model-a\"");
+      boolean noLogprobs = !a && body.contains("[nolp]");
+      return TestServer.json(200,
+          a ? chat("model-a", "ProvA", 0.6, 0.3, true) : chat("model-b", "ProvB", 0.5, 0.4, !noLogprobs));
     });
-    server.start();
   }
 
   @AfterEach
@@ -61,21 +54,9 @@ class KlStudyHttpTest {
 
   @Test
   void chatLogprobsAreComparedAndAProviderWithoutLogprobsIsCountedAsFailures() throws Exception {
-    Path prompts = dir.resolve("p.json");
-    Files.writeString(prompts, "[{\"user\": \"hello there\"}, {\"user\": \"[nolp] world\"}]");
-    Path cfg = dir.resolve("http.yaml");
-    String url = server.url("/v1").toString();
-    Files.writeString(cfg, """
-        study: kl
-        output: {exp_group_id: http, root: %s}
-        engines:
-          - {name: a, kind: openai, model: model-a, base_url: %s, max_retries: 0, concurrency: 2}
-          - {name: b, kind: openai, model: model-b, base_url: %s, max_retries: 0, concurrency: 2}
-        prompts: {source: %s, field: user}
-        generation: {max_tokens: 4, temperature: 1.0}
-        kl: {samples: 2, estimator: topk_rest, top_logprobs: 2, top_n: 2}
-        analysis: {bootstrap_iters: 200}
-        """.formatted(dir.resolve("runs"), url, url, prompts));
+    Path cfg = KlHttpConfig.write(dir, server, "http.yaml", "http", 2,
+        "[{\"user\": \"hello there\"}, {\"user\": \"[nolp] world\"}]", "{max_tokens: 4, temperature: 1.0}",
+        "{samples: 2, estimator: topk_rest, top_logprobs: 2, top_n: 2}", 200);
     StringWriter err = new StringWriter();
     assertEquals(0, KlStudyLocalTest.run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
     String log = err.toString();
@@ -159,17 +140,13 @@ class KlStudyHttpTest {
           + "],\"top_logprobs\":[" + top + "," + top + "],\"text_offset\":[0,4]},\"finish_reason\":\"stop\"}],"
           + "\"usage\":{\"prompt_tokens\":2,\"completion_tokens\":2}}";
     }
-    return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json").body(json).build();
+    return TestServer.json(200, json);
   }
 
   @Test
   void mcOverHttpScoresEachSampleUnderTheOtherModelByCompletionsEcho() throws Exception {
-    server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest r) {
-        return completions(r.getBody() == null ? "" : r.getBody().utf8());
-      }
-    });
+    server.close(); // this test's server speaks legacy completions
+    server = TestServer.start(r -> completions(TestServer.body(r)));
     Path prompts = dir.resolve("p.jsonl");
     Files.writeString(prompts, "{\"user\": \"hello there\"}\n");
     Path cfg = dir.resolve("mc.yaml");

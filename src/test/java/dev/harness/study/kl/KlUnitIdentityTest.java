@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.harness.store.KlTables;
 import dev.harness.store.Store;
+import dev.harness.study.TestServer;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,39 +36,20 @@ class KlUnitIdentityTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = new MockWebServer();
-    server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest r) {
-        String body = r.getBody() == null ? "" : r.getBody().utf8();
-        bodies.add(r.getUrl().encodedPath() + " " + body);
-        return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
-            .body(KlStudyHttpTest.chat("m", "P", 0.6, 0.3, true)).build();
-      }
+    server = TestServer.start(r -> {
+      bodies.add(r.getUrl().encodedPath() + " " + TestServer.body(r));
+      return TestServer.json(200, KlStudyHttpTest.chat("m", "P", 0.6, 0.3, true));
     });
-    server.start();
   }
 
   @AfterEach
   void stop() throws Exception { server.close(); }
 
   Path config() throws Exception {
-    Path prompts = dir.resolve("p.json");
-    Files.writeString(prompts, "[{\"user\": \"hello there\"}, {\"user\": \"second prompt\"}]");
-    Path cfg = dir.resolve("kl.yaml");
-    String url = server.url("/v1").toString();
-    Files.writeString(cfg, """
-        study: kl
-        output: {exp_group_id: ident, root: %s}
-        engines:
-          - {name: a, kind: openai, model: model-a, base_url: %s, max_retries: 0, concurrency: 1}
-          - {name: b, kind: openai, model: model-b, base_url: %s, max_retries: 0, concurrency: 1}
-        prompts: {source: %s, field: user}
-        generation: {max_tokens: 16, temperature: 1.0, top_p: 1.0, seed: 0}
-        kl: {samples: 2, estimator: topk_rest, top_logprobs: 2, top_n: 2}
-        analysis: {bootstrap_iters: 100}
-        """.formatted(dir.resolve("runs"), url, url, prompts));
-    return cfg;
+    return KlHttpConfig.write(dir, server, "kl.yaml", "ident", 1,
+        "[{\"user\": \"hello there\"}, {\"user\": \"second prompt\"}]",
+        "{max_tokens: 16, temperature: 1.0, top_p: 1.0, seed: 0}", "{samples: 2, estimator: topk_rest, top_logprobs: 2, top_n: 2}",
+        100);
   }
 
   int all(Path cfg, String... extra) {
