@@ -6,16 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.harness.store.RunTables;
 import dev.harness.store.ScoreTables;
 import dev.harness.store.Store;
+import dev.harness.study.TestServer;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,15 +29,7 @@ class KvAllFailEvidenceTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = new MockWebServer();
-    server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        return new MockResponse.Builder().code(503).addHeader("Content-Type", "application/json")
-            .body("{\"error\":{\"message\":\"service unavailable\"}}").build();
-      }
-    });
-    server.start();
+    server = TestServer.start(r -> TestServer.json(503, "{\"error\":{\"message\":\"service unavailable\"}}"));
   }
 
   @AfterEach

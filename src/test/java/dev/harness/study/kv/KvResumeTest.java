@@ -26,14 +26,7 @@ class KvResumeTest {
     try (MockWebServer server = new MockWebServer()) {
       server.setDispatcher(script);
       server.start();
-      StringBuilder sb = new StringBuilder();
-      for (int i = 0; i < 8; i++) {
-        sb.append("{\"_id\":\"r").append(i).append("\",\"input\":\"Who found the key number ").append(i)
-            .append("?\",\"context\":\"").append("Mara found the key. ".repeat(5 + 3 * i))
-            .append("\",\"answers\":[\"Mara\"]}\n");
-      }
-      Path data = dir.resolve("d.jsonl");
-      Files.writeString(data, sb.toString());
+      Path data = ScriptedOpenAiServer.writeKeyDataset(dir, 8);
       Path cfg = dir.resolve("resume.yaml");
       Files.writeString(cfg, """
           study: kv_transition

@@ -3,13 +3,11 @@ package dev.harness.study.kv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.harness.study.TestServer;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,16 +20,11 @@ class KvStatusTest {
 
   @Test
   void statusCountsFailedUnitsByTypeFromTheStore() throws Exception {
-    try (MockWebServer server = new MockWebServer()) {
-      java.util.concurrent.atomic.AtomicInteger hits = new java.util.concurrent.atomic.AtomicInteger();
-      server.setDispatcher(new Dispatcher() {
-        @Override
-        public MockResponse dispatch(RecordedRequest r) {
-          hits.incrementAndGet();
-          return new MockResponse.Builder().code(503).body("{\"error\":{\"message\":\"down\"}}").build();
-        }
-      });
-      server.start();
+    java.util.concurrent.atomic.AtomicInteger hits = new java.util.concurrent.atomic.AtomicInteger();
+    try (MockWebServer server = TestServer.start(r -> {
+      hits.incrementAndGet();
+      return TestServer.bare(503, "{\"error\":{\"message\":\"down\"}}");
+    })) {
       Path data = KvTransitionEndToEndTest.writeDataset(dir, 0); // 8 items
       Path cfg = dir.resolve("down.yaml");
       Files.writeString(cfg, """

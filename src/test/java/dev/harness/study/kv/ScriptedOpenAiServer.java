@@ -70,4 +70,20 @@ final class ScriptedOpenAiServer extends Dispatcher {
         + "\"message\":{\"role\":\"assistant\",\"content\":\"" + text + "\"},\"finish_reason\":\"" + finish + "\"}],"
         + "\"usage\":{\"prompt_tokens\":50,\"completion_tokens\":3,\"total_tokens\":53}}";
   }
+
+  /**
+   * Writes {@code dir/d.jsonl}: n QA records r0..r(n-1), "Who found the key number i?", a context of 5 + 3i repeats of
+   * "Mara found the key. " (so the lengths differ), answer "Mara".
+   */
+  static java.nio.file.Path writeKeyDataset(java.nio.file.Path dir, int n) throws java.io.IOException {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append("{\"_id\":\"r").append(i).append("\",\"input\":\"Who found the key number ").append(i)
+          .append("?\",\"context\":\"").append("Mara found the key. ".repeat(5 + 3 * i))
+          .append("\",\"answers\":[\"Mara\"]}\n");
+    }
+    java.nio.file.Path data = dir.resolve("d.jsonl");
+    java.nio.file.Files.writeString(data, sb.toString());
+    return data;
+  }
 }
