@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.harness.store.McTables;
 import dev.harness.store.Store;
+import dev.harness.study.TestServer;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Assumptions;
@@ -29,27 +28,9 @@ class McAllFailEvidenceTest {
   void everyUnitFailingKeepsTheEvidenceAndAFailuresOnlyReport() throws Exception {
     Assumptions.assumeTrue(Files.isDirectory(McEvalEndToEndTest.GQA) && Files.isRegularFile(McEvalEndToEndTest.ARC),
         "SKIPPED: ../shared models or data are absent");
-    try (MockWebServer server = new MockWebServer()) {
-      server.setDispatcher(new Dispatcher() {
-        @Override
-        public MockResponse dispatch(RecordedRequest r) {
-          return new MockResponse.Builder().code(503).body("{\"error\":{\"message\":\"overloaded\"}}").build();
-        }
-      });
-      server.start();
-      Path cfg = dir.resolve("mc.yaml");
-      Files.writeString(cfg, """
-          study: mc_eval
-          output: {exp_group_id: fail, root: %s}
-          engines:
-            - {name: api, kind: openai, model: m, base_url: '%s', endpoint: completions, tokenizer: %s, max_retries: 0, concurrency: 1}
-          tasks: [arc_easy]
-          seeds: [0, 1]
-          limit: 2
-          mc:
-            sources: {arc_easy: %s}
-          analysis: {bootstrap_iters: 100}
-          """.formatted(dir.resolve("runs"), server.url("/v1"), McEvalEndToEndTest.GQA, McEvalEndToEndTest.ARC));
+    try (MockWebServer server = TestServer.start(
+        r -> TestServer.bare(503, "{\"error\":{\"message\":\"overloaded\"}}"))) {
+      Path cfg = McEvalEndToEndTest.apiConfig(dir, "fail", "m", server.url("/v1").toString());
       StringWriter err = new StringWriter();
       assertEquals(1, McEvalEndToEndTest.run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
       int choices;

@@ -54,6 +54,27 @@ class McEvalEndToEndTest {
       "model_revision", "model_sha", "batch_size", "batch_sizes", "device", "use_cache", "limit", "bootstrap_iters",
       "gen_kwargs", "random_seed", "numpy_seed", "torch_seed", "fewshot_seed");
 
+  /**
+   * {@code dir/mc.yaml}: one openai variant "api" (completions endpoint, tokenizer {@link #GQA}) serving {@code model}
+   * at {@code baseUrl}, arc_easy, seeds 0 and 1, 2 documents, writing under {@code dir/runs/<group>}.
+   */
+  static Path apiConfig(Path dir, String group, String model, String baseUrl) throws java.io.IOException {
+    Path cfg = dir.resolve("mc.yaml");
+    Files.writeString(cfg, """
+        study: mc_eval
+        output: {exp_group_id: %s, root: %s}
+        engines:
+          - {name: api, kind: openai, model: %s, base_url: '%s', endpoint: completions, tokenizer: %s, max_retries: 0, concurrency: 1}
+        tasks: [arc_easy]
+        seeds: [0, 1]
+        limit: 2
+        mc:
+          sources: {arc_easy: %s}
+        analysis: {bootstrap_iters: 100}
+        """.formatted(group, dir.resolve("runs"), model, baseUrl, GQA, ARC));
+    return cfg;
+  }
+
   static int run(StringWriter out, StringWriter err, String... args) {
     return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
   }

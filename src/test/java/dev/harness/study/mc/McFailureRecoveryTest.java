@@ -9,11 +9,10 @@ import dev.harness.engine.serve.OpenAiServer;
 import dev.harness.engine.serve.ServerOptions;
 import dev.harness.store.McTables;
 import dev.harness.store.Store;
+import dev.harness.study.TestServer;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import okhttp3.MediaType;
@@ -42,39 +41,19 @@ class McFailureRecoveryTest {
     OkHttpClient http = new OkHttpClient();
     try (LocalEngine local = LocalEngine.open(McEvalEndToEndTest.GQA, LocalOptions.cpu());
         OpenAiServer real = new OpenAiServer(local, "gqa", local.tokenizer(), ServerOptions.ephemeral()).start();
-        MockWebServer proxy = new MockWebServer()) {
-      String target = real.baseUrl().toString().replaceAll("/v1/?$", "");
-      proxy.setDispatcher(new Dispatcher() {
-        @Override
-        public MockResponse dispatch(RecordedRequest r) {
-          String body = r.getBody() == null ? "" : r.getBody().utf8();
+        MockWebServer proxy = TestServer.start(r -> {
+          String body = TestServer.body(r);
           String f = failWhen;
-          if (f != null && body.contains(f)) {
-            return new MockResponse.Builder().code(500).body("{\"error\":{\"message\":\"shard down\"}}").build();
-          }
+          if (f != null && body.contains(f)) return TestServer.bare(500, "{\"error\":{\"message\":\"shard down\"}}");
+          String target = real.baseUrl().toString().replaceAll("/v1/?$", "");
           try (Response resp = http.newCall(new Request.Builder().url(target + r.getUrl().encodedPath())
               .post(RequestBody.create(body, MediaType.get("application/json"))).build()).execute()) {
-            return new MockResponse.Builder().code(resp.code()).addHeader("Content-Type", "application/json")
-                .body(resp.body().string()).build();
+            return TestServer.json(resp.code(), resp.body().string());
           } catch (java.io.IOException e) {
-            return new MockResponse.Builder().code(502).body(e.toString()).build();
+            return TestServer.bare(502, e.toString());
           }
-        }
-      });
-      proxy.start();
-      Path cfg = dir.resolve("mc.yaml");
-      Files.writeString(cfg, """
-          study: mc_eval
-          output: {exp_group_id: rec, root: %s}
-          engines:
-            - {name: api, kind: openai, model: gqa, base_url: '%s', endpoint: completions, tokenizer: %s, max_retries: 0, concurrency: 1}
-          tasks: [arc_easy]
-          seeds: [0, 1]
-          limit: 2
-          mc:
-            sources: {arc_easy: %s}
-          analysis: {bootstrap_iters: 100}
-          """.formatted(dir.resolve("runs"), proxy.url("/v1"), McEvalEndToEndTest.GQA, McEvalEndToEndTest.ARC));
+        })) {
+      Path cfg = McEvalEndToEndTest.apiConfig(dir, "rec", "gqa", proxy.url("/v1").toString());
       assertEquals(0, McEvalEndToEndTest.run(new StringWriter(), new StringWriter(), "prepare", "-c", cfg.toString()));
       Path db = dir.resolve("runs/rec/mc_eval.sqlite");
       int first, total;
