@@ -6,21 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every request failing: all exits 1 naming the first error, and report.md is a failures-only report (12 units). */
 class ControlAllFailEvidenceTest {
   @TempDir Path dir;
-  ControlMockApi api;
-
-  @BeforeEach
-  void start() throws Exception { api = new ControlMockApi(); }
-
-  @AfterEach
-  void stop() { api.close(); }
+  @RegisterExtension final ControlMockApi api = new ControlMockApi();
 
   @Test
   void everyUnitFailingWritesAFailuresOnlyReport() throws Exception {

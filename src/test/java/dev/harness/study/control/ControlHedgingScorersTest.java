@@ -5,13 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,28 +26,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ControlHedgingScorersTest {
   @TempDir Path dir;
-  MockWebServer server;
+  /** " The" with top-k " The" .9, " red" .07, " blue" .03. */
+  static final String HEDGED = hedged();
+  @RegisterExtension final ControlMockApi api = new ControlMockApi(HEDGED);
 
-  @BeforeEach
-  void start() throws Exception {
-    server = new MockWebServer();
-    server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        String top = "{\"token\":\" The\",\"logprob\":" + Math.log(0.9) + "},{\"token\":\" red\",\"logprob\":"
-            + Math.log(0.07) + "},{\"token\":\" blue\",\"logprob\":" + Math.log(0.03) + "}";
-        String body = "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
-            + "\"message\":{\"role\":\"assistant\",\"content\":\" The\"},\"finish_reason\":\"length\",\"logprobs\":{\"content\":"
-            + "[{\"token\":\" The\",\"logprob\":" + Math.log(0.9) + ",\"top_logprobs\":[" + top + "]}]}}],"
-            + "\"usage\":{\"prompt_tokens\":50,\"completion_tokens\":1,\"total_tokens\":51}}";
-        return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json").body(body).build();
-      }
-    });
-    server.start();
+  private static String hedged() {
+    String top = "{\"token\":\" The\",\"logprob\":" + Math.log(0.9) + "},{\"token\":\" red\",\"logprob\":"
+        + Math.log(0.07) + "},{\"token\":\" blue\",\"logprob\":" + Math.log(0.03) + "}";
+    return "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+        + "\"message\":{\"role\":\"assistant\",\"content\":\" The\"},\"finish_reason\":\"length\",\"logprobs\":{\"content\":"
+        + "[{\"token\":\" The\",\"logprob\":" + Math.log(0.9) + ",\"top_logprobs\":[" + top + "]}]}}],"
+        + "\"usage\":{\"prompt_tokens\":50,\"completion_tokens\":1,\"total_tokens\":51}}";
   }
-
-  @AfterEach
-  void stop() { server.close(); }
 
   /** {passes, mean TVD} over the 12 items from output_control_simple_metrics.csv's overall row. */
   double[] overall(Path cfg, String scorer) throws Exception {
@@ -68,16 +53,7 @@ class ControlHedgingScorersTest {
 
   @Test
   void hedgingMassCountsAgainstTheModelOnlyUnderTheDefault() throws Exception {
-    Path cfg = dir.resolve("hedge.yaml");
-    Files.writeString(cfg, """
-        study: output_control
-        output: {exp_group_id: hedge, root: %s}
-        engines:
-          - {name: api, kind: openai, model: m, base_url: %s, concurrency: 2, max_retries: 0}
-        grid: {cases: [random_words], ps: [30, 50, 70], rs: [10, 20], n_seeds: 2, variants: [plain], n_pairs: 1}
-        control: {prompt_format: chat, top_logprobs: 5}
-        analysis: {bootstrap_iters: 200}
-        """.formatted(dir.resolve("runs"), server.url("/v1/")));
+    Path cfg = api.config(dir, "hedge");
     double[] tvd = overall(cfg, "tvd");
     assertEquals(0, tvd[0]);
     assertEquals(0.9, tvd[1], 1e-9);

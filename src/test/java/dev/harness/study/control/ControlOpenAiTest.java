@@ -8,9 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,13 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ControlOpenAiTest {
   static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path dir;
-  ControlMockApi api;
-
-  @BeforeEach
-  void start() throws Exception { api = new ControlMockApi(); }
-
-  @AfterEach
-  void stop() { api.close(); }
+  @RegisterExtension final ControlMockApi api = new ControlMockApi();
 
   @Test
   void topLogprobsFromTheServerAreScored() throws Exception {

@@ -14,9 +14,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,13 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ControlUnitIdentityTest {
   @TempDir Path dir;
-  ControlMockApi api;
-
-  @BeforeEach
-  void start() throws Exception { api = new ControlMockApi(); }
-
-  @AfterEach
-  void stop() { api.close(); }
+  @RegisterExtension final ControlMockApi api = new ControlMockApi();
 
 
   int all(Path cfg, String... extra) {
