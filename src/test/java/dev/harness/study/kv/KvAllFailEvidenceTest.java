@@ -39,19 +39,7 @@ class KvAllFailEvidenceTest {
 
   @Test
   void everyUnitFailsEvidenceAndFailuresOnlyReportAreKept() throws Exception {
-    Path data = KvTransitionEndToEndTest.writeDataset(dir, 0); // 8 items
-    String yaml = """
-        study: kv_transition
-        output: {exp_group_id: down, root: %s}
-        engine: {kind: openai, model: scripted, base_url: %s, concurrency: 2, timeout_s: 1, max_retries: 1}
-        dataset: {name: longbench, task: narrativeqa, source: %s}
-        bins: {count: 2}
-        sampling: {strategy: uniform, n_per_bin: 50, seed: 7}
-        kv: {policy: snapkv, budgets: [1.0]}
-        generation: {max_tokens: 16}
-        """.formatted(dir.resolve("runs"), server.url("/v1/"), data);
-    Path cfg = dir.resolve("down.yaml");
-    Files.writeString(cfg, yaml);
+    Path cfg = KvTransitionEndToEndTest.downConfig(dir, server.url("/v1/").toString(), 1);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = KvTransitionEndToEndTest.run(out, err, "all", "-c", cfg.toString());

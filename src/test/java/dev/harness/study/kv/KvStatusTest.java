@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.harness.study.TestServer;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.Test;
@@ -25,18 +24,7 @@ class KvStatusTest {
       hits.incrementAndGet();
       return TestServer.bare(503, "{\"error\":{\"message\":\"down\"}}");
     })) {
-      Path data = KvTransitionEndToEndTest.writeDataset(dir, 0); // 8 items
-      Path cfg = dir.resolve("down.yaml");
-      Files.writeString(cfg, """
-          study: kv_transition
-          output: {exp_group_id: down, root: %s}
-          engine: {kind: openai, model: scripted, base_url: %s, concurrency: 2, timeout_s: 1, max_retries: 0}
-          dataset: {name: longbench, task: narrativeqa, source: %s}
-          bins: {count: 2}
-          sampling: {strategy: uniform, n_per_bin: 50, seed: 7}
-          kv: {policy: snapkv, budgets: [1.0]}
-          generation: {max_tokens: 16}
-          """.formatted(dir.resolve("runs"), server.url("/v1/"), data));
+      Path cfg = KvTransitionEndToEndTest.downConfig(dir, server.url("/v1/").toString(), 0);
       assertEquals(1, KvTransitionEndToEndTest.run(new StringWriter(), new StringWriter(), "all", "-c", cfg.toString()));
       int sent = hits.get();
       StringWriter out = new StringWriter(), err = new StringWriter();

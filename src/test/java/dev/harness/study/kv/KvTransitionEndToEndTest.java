@@ -46,6 +46,26 @@ class KvTransitionEndToEndTest {
     server.close();
   }
 
+  /**
+   * {@code dir/down.yaml}: {@link #writeDataset}'s 8 items against one openai engine at {@code baseUrl} (concurrency 2,
+   * 1 s timeout, {@code maxRetries}), two bins, full cache, 16 new tokens, writing under {@code dir/runs/down}.
+   */
+  static Path downConfig(Path dir, String baseUrl, int maxRetries) throws Exception {
+    Path data = writeDataset(dir, 0); // 8 items
+    Path cfg = dir.resolve("down.yaml");
+    Files.writeString(cfg, """
+        study: kv_transition
+        output: {exp_group_id: down, root: %s}
+        engine: {kind: openai, model: scripted, base_url: %s, concurrency: 2, timeout_s: 1, max_retries: %d}
+        dataset: {name: longbench, task: narrativeqa, source: %s}
+        bins: {count: 2}
+        sampling: {strategy: uniform, n_per_bin: 50, seed: 7}
+        kv: {policy: snapkv, budgets: [1.0]}
+        generation: {max_tokens: 16}
+        """.formatted(dir.resolve("runs"), baseUrl, maxRetries, data));
+    return cfg;
+  }
+
   static Path writeDataset(Path dir, int extraOk) throws Exception {
     StringBuilder sb = new StringBuilder();
     int i = 0;
