@@ -85,12 +85,16 @@ class StudySectionsTest {
     }
   }
 
+  /** The .yaml files directly in {@code dir}, sorted. */
+  static List<Path> yamlFiles(String dir) throws Exception {
+    try (Stream<Path> s = Files.list(Path.of(dir))) {
+      return s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+  }
+
   @Test
   void everyExampleConfigLoads() throws Exception {
-    List<Path> files;
-    try (Stream<Path> s = Files.list(Path.of("config/experiments"))) {
-      files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
-    }
+    List<Path> files = yamlFiles("config/experiments");
     assertTrue(files.size() >= 10, "found " + files);
     Set<String> studies = new HashSet<>();
     for (Path f : files) {
@@ -114,10 +118,7 @@ class StudySectionsTest {
 
   @Test
   void everyFinetuneExampleLoads() throws Exception {
-    List<Path> files;
-    try (Stream<Path> s = Files.list(Path.of("config/finetune"))) {
-      files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
-    }
+    List<Path> files = yamlFiles("config/finetune");
     assertTrue(files.size() >= 3, "found " + files);
     for (Path f : files) {
       try {
