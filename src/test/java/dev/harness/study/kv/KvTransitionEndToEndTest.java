@@ -132,7 +132,7 @@ class KvTransitionEndToEndTest {
       assertFalse(effective.contains(foreign), foreign + " in " + effective);
     }
 
-    try (Store store = Store.open(runDir.resolve("kv_transition.sqlite"))) {
+    try (Store store = Store.open(runDir.resolve("kv_transition.sqlite"), "kv_transition")) {
       List<RunTables.UnitResult> units = new RunTables(store).units();
       assertEquals(16, units.size(), "8 items x 2 budgets");
       assertEquals(2, new RunTables(store).runs().size());
