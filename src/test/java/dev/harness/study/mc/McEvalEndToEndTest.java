@@ -151,6 +151,9 @@ class McEvalEndToEndTest {
       }
     }
 
+    // the file holds the shared tables and this study's own, no other study's (issue 15 item 2; docs/schema.md)
+    assertEquals(dev.harness.store.LegacyStores.expectedTables("mc_eval"),
+        dev.harness.store.LegacyStores.tables(runDir.resolve("mc_eval.sqlite")));
     try (Store s = Store.open(runDir.resolve("mc_eval.sqlite"), "mc_eval")) {
       McTables t = new McTables(s);
       // identical variants: Δ 0, CI [0, 0], McNemar b = c = 0, p = 1
