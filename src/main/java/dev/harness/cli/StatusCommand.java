@@ -41,7 +41,7 @@ final class StatusCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     Path dataDir = "runs".equals(cfg.output().root()) ? Path.of("data") : Path.of(cfg.output().root(), "data");
-    try (Store store = Store.open(db)) {
+    try (Store store = Store.open(db, cfg.study())) {
       StudyContext ctx = new StudyContext(cfg, options.config.toString(), runDir, dataDir, store,
           new DefaultEngineFactory(env), env, out, spec.commandLine().getErr(), options.verbose);
       for (String line : PhaseStatus.lines(study, ctx)) out.println(line);

@@ -50,7 +50,7 @@ final class StudyLauncher {
     Path runDir = Path.of(cfg.output().root(), cfg.output().expGroupId());
     // Manifests go under <output.root>/data when output.root is set to something other than the default "runs".
     Path dataDir = "runs".equals(cfg.output().root()) ? Path.of("data") : Path.of(cfg.output().root(), "data");
-    try (Store store = Store.open(runDir.resolve(cfg.study() + ".sqlite"))) {
+    try (Store store = Store.open(runDir.resolve(cfg.study() + ".sqlite"), cfg.study())) {
       StudyContext ctx = new StudyContext(cfg, o.config.toString(), runDir, dataDir, store,
           new DefaultEngineFactory(env), env, cl.getOut(), cl.getErr(), o.verbose, force);
       Thread onInterrupt = new Thread(() -> interrupted(study, ctx, o), "harness-interrupt");

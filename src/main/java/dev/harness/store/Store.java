@@ -13,16 +13,12 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One SQLite file: WAL journal, foreign keys on, schema version in {@code PRAGMA user_version} with forward
- * migrations ({@code V<n>__*.sql} resources). One connection; every method of the table classes is synchronized on
- * the store, so worker threads can record results concurrently.
+ * One SQLite file: WAL journal, foreign keys on, forward migrations in chains (see {@link StoreSchema}): the shared
+ * chain and the chain of the study the file belongs to, each chain's version in {@code schema_versions}. One
+ * connection; every method of the table classes is synchronized on the store, so worker threads can record results
+ * concurrently.
  */
 public final class Store implements AutoCloseable {
-  /** Migrations in order; index i holds the script that brings the schema to version i + 1. */
-  static final List<String> MIGRATIONS = List.of("V1__base.sql", "V2__answer_logliks.sql",
-      "V3__kl.sql", "V4__output_control.sql", "V5__mc_eval.sql", "V6__finetune.sql",
-      "V7__run_identity.sql", "V8__mc_failures.sql");
-
   private final Path file;
   private final Connection connection;
 
@@ -31,7 +27,16 @@ public final class Store implements AutoCloseable {
     this.connection = connection;
   }
 
-  public static Store open(Path file) {
+  /**
+   * Opens (creating if absent) the store of {@code study} (a study name of {@link StoreSchema#studies()}, e.g.
+   * {@code kv_transition}; {@code finetune} for a training run's store), bringing the shared chain and that study's
+   * chain to their latest versions. No other study's tables are created.
+   */
+  public static Store open(Path file, String study) {
+    if (StoreSchema.SHARED.equals(study) || !StoreSchema.CHAINS.containsKey(study)) {
+      throw new IllegalArgumentException("no store chain for study '" + study + "' (known: "
+          + StoreSchema.studies() + ")");
+    }
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
@@ -42,18 +47,22 @@ public final class Store implements AutoCloseable {
         s.execute("PRAGMA synchronous=NORMAL");
       }
       Store store = new Store(file, c);
-      store.migrate();
+      try {
+        store.migrate(study);
+      } catch (RuntimeException | SQLException e) {
+        c.close();
+        throw e;
+      }
       return store;
     } catch (SQLException | IOException e) {
       throw new StoreException(file + ": cannot open the store: " + e.getMessage(), e);
     }
   }
 
-  public static int latestVersion() { return MIGRATIONS.size(); }
-
   public Path file() { return file; }
 
-  public synchronized int schemaVersion() {
+  /** {@code PRAGMA user_version}: {@link StoreSchema#CHAINED_LAYOUT} once the file is in the per-chain layout. */
+  public synchronized int userVersion() {
     try (Statement s = connection.createStatement(); var rs = s.executeQuery("PRAGMA user_version")) {
       return rs.next() ? rs.getInt(1) : 0;
     } catch (SQLException e) {
@@ -61,21 +70,64 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  private void migrate() throws SQLException {
-    int version = schemaVersion();
-    if (version > MIGRATIONS.size()) {
-      throw new StoreException(file + ": schema version " + version + " is newer than this harness knows ("
-          + MIGRATIONS.size() + "); use a newer harness", null);
+  /** The version each chain of this file reached (chain name -> version), in name order. */
+  public synchronized java.util.SortedMap<String, Integer> chainVersions() {
+    var m = new java.util.TreeMap<String, Integer>();
+    try (Statement s = connection.createStatement()) {
+      try (var t = s.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_versions'")) {
+        if (!t.next()) return m;
+      }
+      try (var rs = s.executeQuery("SELECT chain, version FROM schema_versions")) {
+        while (rs.next()) m.put(rs.getString(1), rs.getInt(2));
+      }
+      return m;
+    } catch (SQLException e) {
+      throw new StoreException(file + ": cannot read the schema versions: " + e.getMessage(), e);
     }
-    for (int v = version; v < MIGRATIONS.size(); v++) {
-      String sql = resource(MIGRATIONS.get(v));
-      int target = v + 1;
+  }
+
+  private void migrate(String study) throws SQLException {
+    int userVersion = userVersion();
+    if (userVersion != 0 && userVersion != StoreSchema.CHAINED_LAYOUT && userVersion > StoreSchema.LEGACY_LATEST) {
+      throw new StoreException(file + ": schema version " + userVersion + " is unknown to this harness (legacy 1.."
+          + StoreSchema.LEGACY_LATEST + " or " + StoreSchema.CHAINED_LAYOUT + "); use a newer harness", null);
+    }
+    if (userVersion != StoreSchema.CHAINED_LAYOUT) {
+      // a fresh file (0) or a legacy single-chain file (1..8): record what it holds, run nothing of the legacy chain
+      var recorded = StoreSchema.legacyVersions(userVersion);
       transaction(c -> {
         try (Statement s = c.createStatement()) {
-          for (String stmt : splitStatements(sql)) s.execute(stmt);
-          s.execute("PRAGMA user_version = " + target);
+          s.execute("CREATE TABLE IF NOT EXISTS schema_versions (chain TEXT PRIMARY KEY, version INTEGER NOT NULL)");
+          for (var e : recorded.entrySet()) {
+            s.execute("INSERT INTO schema_versions(chain, version) VALUES ('" + e.getKey() + "', " + e.getValue()
+                + ")");
+          }
+          s.execute("PRAGMA user_version = " + StoreSchema.CHAINED_LAYOUT);
         }
       });
+    }
+    for (String chain : List.of(StoreSchema.SHARED, study)) {
+      int latest = StoreSchema.latest(chain);
+      int version = chainVersions().getOrDefault(chain, 0);
+      if (version > latest) {
+        throw new StoreException(file + ": " + chain + " schema version " + version + " is newer than this harness"
+            + " knows (" + latest + "); use a newer harness", null);
+      }
+      for (int v = version; v < latest; v++) {
+        String sql = resource(StoreSchema.resource(chain, v));
+        int target = v + 1;
+        transaction(c -> {
+          try (Statement s = c.createStatement()) {
+            for (String stmt : splitStatements(sql)) s.execute(stmt);
+          }
+          try (var ps = c.prepareStatement("INSERT INTO schema_versions(chain, version) VALUES (?, ?)"
+              + " ON CONFLICT(chain) DO UPDATE SET version = excluded.version")) {
+            ps.setString(1, chain);
+            ps.setInt(2, target);
+            ps.executeUpdate();
+          }
+        });
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import dev.harness.engine.local.weights.CheckpointException;
 import dev.harness.stats.Bootstrap;
 import dev.harness.stats.Interval;
 import dev.harness.store.Store;
+import dev.harness.store.StoreSchema;
 import dev.harness.store.TrainTables;
 import dev.harness.study.ContentHash;
 import dev.harness.study.LocalEngines;
@@ -151,7 +152,7 @@ public final class Finetune {
     } catch (IOException e) {
       throw new HarnessException(output + ": cannot create the output directory (" + e.getMessage() + ")", 1, e);
     }
-    return Store.open(output.resolve(STORE));
+    return Store.open(output.resolve(STORE), StoreSchema.FINETUNE);
   }
 
   private TrainableLlama load(Path modelDir, NDManager root) {

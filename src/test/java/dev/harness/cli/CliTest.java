@@ -96,7 +96,7 @@ class CliTest {
     assertEquals(1, r.code(), r.err());
     assertTrue(r.err().contains(data.toString()) && r.err().contains("line 2"), r.err());
     assertEquals(1, r.err().lines().filter(l -> l.startsWith("error:")).count(), r.err());
-    try (Store s = Store.open(dir.resolve("runs/bad/kv_transition.sqlite"))) {
+    try (Store s = Store.open(dir.resolve("runs/bad/kv_transition.sqlite"), "kv_transition")) {
       assertEquals(0, new KvDataTables(s).count("datasets"));
       assertEquals(0, new KvDataTables(s).count("examples"));
     }

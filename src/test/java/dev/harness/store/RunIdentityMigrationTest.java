@@ -28,7 +28,7 @@ class RunIdentityMigrationTest {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
       s.execute("PRAGMA foreign_keys=ON");
       for (int v = 0; v < 6; v++) {
-        for (String stmt : Store.splitStatements(resource(Store.MIGRATIONS.get(v)))) s.execute(stmt);
+        for (String stmt : Store.splitStatements(resource(LegacyStores.MIGRATIONS.get(v)))) s.execute(stmt);
       }
       s.execute("PRAGMA user_version = 6");
       s.execute("INSERT INTO phases(phase, fingerprint, completed_at, summary) VALUES ('run', 'f', 't', 's')");
@@ -38,8 +38,9 @@ class RunIdentityMigrationTest {
       s.execute("INSERT INTO token_logprobs VALUES ('kl|a|p1|s=0', 'a', 0, ' x', 5, -0.5, '[]')");
       s.execute("INSERT INTO cross_scores(unit_key, scorer, status, completed_at) VALUES ('kl|a|p1|s=0', 'b', 'ok', 't')");
     }
-    try (Store store = Store.open(db)) {
-      assertEquals(Store.latestVersion(), store.schemaVersion());
+    try (Store store = Store.open(db, "kl")) {
+      assertEquals(2, store.chainVersions().get("kl"));
+      assertEquals(2, store.chainVersions().get("shared"));
       KlTables t = new KlTables(store);
       assertEquals(1, t.count("samples"));
       assertEquals(1, t.count("token_logprobs"));
@@ -60,7 +61,7 @@ class RunIdentityMigrationTest {
   }
 
   private static String resource(String name) throws Exception {
-    try (InputStream in = Store.class.getResourceAsStream(name)) {
+    try (InputStream in = Store.class.getResourceAsStream("legacy/" + name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }

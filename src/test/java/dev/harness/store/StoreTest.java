@@ -14,8 +14,9 @@ class StoreTest {
 
   @Test
   void migratesToLatestWithWalAndForeignKeys() {
-    try (Store s = Store.open(dir.resolve("a/kv.sqlite"))) {
-      assertEquals(Store.latestVersion(), s.schemaVersion());
+    try (Store s = Store.open(dir.resolve("a/kv.sqlite"), "kv_transition")) {
+      assertEquals(StoreSchema.CHAINED_LAYOUT, s.userVersion());
+      assertEquals(java.util.Map.of("shared", 2, "kv_transition", 2), s.chainVersions());
       String mode = s.query(c -> {
         try (var st = c.createStatement(); var rs = st.executeQuery("PRAGMA journal_mode")) {
           rs.next();
@@ -31,14 +32,14 @@ class StoreTest {
       });
       assertEquals(1, fk);
     }
-    try (Store again = Store.open(dir.resolve("a/kv.sqlite"))) {
-      assertEquals(Store.latestVersion(), again.schemaVersion());
+    try (Store again = Store.open(dir.resolve("a/kv.sqlite"), "kv_transition")) {
+      assertEquals(java.util.Map.of("shared", 2, "kv_transition", 2), again.chainVersions());
     }
   }
 
   @Test
   void failedTransactionLeavesNothing() {
-    try (Store s = Store.open(dir.resolve("kv.sqlite"))) {
+    try (Store s = Store.open(dir.resolve("kv.sqlite"), "kv_transition")) {
       KvDataTables t = new KvDataTables(s);
       KvDataTables.DatasetRow d = new KvDataTables.DatasetRow("x__y", "x", "y", "src", "test", 1, "approx", null);
       // the entry refers to a bin that does not exist: the foreign key fails and the whole prepare is rolled back
@@ -60,7 +61,7 @@ class StoreTest {
 
   @Test
   void recordUnitReplacesAFailedAttempt() {
-    try (Store s = Store.open(dir.resolve("kv.sqlite"))) {
+    try (Store s = Store.open(dir.resolve("kv.sqlite"), "kv_transition")) {
       RunTables r = new RunTables(s);
       r.upsertRun(new RunTables.RunRow("run1", "kv_transition", "base", 1.0, 0L, "openai", "m", "{}", "{}", "{}"));
       RunTables.RequestRow req = new RunTables.RequestRow("u1", "run1", "e1", 0, "abc", 10, 5, false, "{}");
@@ -78,7 +79,7 @@ class StoreTest {
   void migratesAVersion1FileForwardKeepingItsRows() throws Exception {
     Path file = dir.resolve("old.sqlite");
     String v1;
-    try (var in = Store.class.getResourceAsStream("V1__base.sql")) {
+    try (var in = Store.class.getResourceAsStream("legacy/V1__base.sql")) {
       v1 = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
     try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file); var st = c.createStatement()) {
@@ -86,8 +87,8 @@ class StoreTest {
       st.execute("INSERT INTO phases VALUES ('prepare', 'abc', '2026-01-01T00:00:00Z', 'old')");
       st.execute("PRAGMA user_version = 1");
     }
-    try (Store s = Store.open(file)) {
-      assertEquals(Store.latestVersion(), s.schemaVersion());
+    try (Store s = Store.open(file, "kv_transition")) {
+      assertEquals(java.util.Map.of("shared", 2, "kv_transition", 2), s.chainVersions());
       assertEquals("abc", new PhaseTable(s).get("prepare").orElseThrow().fingerprint());
       int tables = s.query(c -> {
         try (var st = c.createStatement();
@@ -106,8 +107,29 @@ class StoreTest {
     try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file); var st = c.createStatement()) {
       st.execute("PRAGMA user_version = 99");
     }
-    StoreException e = assertThrows(StoreException.class, () -> Store.open(file));
-    assertTrue(e.getMessage().contains("schema version 99 is newer"), e.getMessage());
+    StoreException e = assertThrows(StoreException.class, () -> Store.open(file, "kl"));
+    assertTrue(e.getMessage().contains("schema version 99 is unknown"), e.getMessage());
+  }
+
+  @Test
+  void refusesAChainFromANewerHarness() throws Exception {
+    Path file = dir.resolve("newer.sqlite");
+    try (Store s = Store.open(file, "kl")) {
+      s.transaction(c -> {
+        try (var st = c.createStatement()) {
+          st.execute("UPDATE schema_versions SET version = 9 WHERE chain = 'kl'");
+        }
+      });
+    }
+    StoreException e = assertThrows(StoreException.class, () -> Store.open(file, "kl"));
+    assertTrue(e.getMessage().contains("kl schema version 9 is newer than this harness knows (2)"), e.getMessage());
+  }
+
+  @Test
+  void refusesAnUnknownStudy() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Store.open(dir.resolve("x.sqlite"), "shared"));
+    assertTrue(e.getMessage().contains("no store chain for study 'shared'"), e.getMessage());
   }
 
   @Test

@@ -70,7 +70,7 @@ class ControlAdapterLoopTest {
       assertTrue(Files.isRegularFile(runDir.resolve(f)), f);
     }
     Map<String, double[]> recomputed = new HashMap<>();
-    try (Store s = Store.open(runDir.resolve("output_control.sqlite"))) {
+    try (Store s = Store.open(runDir.resolve("output_control.sqlite"), "output_control")) {
       ControlTables t = new ControlTables(s);
       Map<String, ControlTables.ItemRow> items = new HashMap<>();
       t.items().forEach(r -> items.put(r.itemId(), r));

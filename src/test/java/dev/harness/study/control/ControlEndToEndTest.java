@@ -63,7 +63,7 @@ class ControlEndToEndTest {
 
     Map<String, double[]> recomputed = new HashMap<>(); // item → {tvd, pass}
     Set<String> evalWords = new HashSet<>();
-    try (Store s = Store.open(runDir.resolve("output_control.sqlite"))) {
+    try (Store s = Store.open(runDir.resolve("output_control.sqlite"), "output_control")) {
       ControlTables t = new ControlTables(s);
       Map<String, ControlTables.ItemRow> items = new HashMap<>();
       for (ControlTables.ItemRow r : t.items()) items.put(r.itemId(), r);

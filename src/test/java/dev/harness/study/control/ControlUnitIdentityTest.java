@@ -54,7 +54,7 @@ class ControlUnitIdentityTest {
     assertEquals(24, all(cfg, "--set", s), set);
     for (String b : api.bodies.subList(12, 24)) assertTrue(b.contains(carried), set + ": " + b);
     assertEquals(24, all(cfg, "--set", s), "rerun of the changed config: nothing sent");
-    try (Store st = Store.open(dir.resolve("runs/api/output_control.sqlite"))) {
+    try (Store st = Store.open(dir.resolve("runs/api/output_control.sqlite"), "output_control")) {
       assertEquals(24, new ControlTables(st).responses().size(), "old rows kept");
       assertEquals(12, new ControlTables(st).results().size(), "scored: current units only");
     }
@@ -68,7 +68,7 @@ class ControlUnitIdentityTest {
     Path cfg = api.config(dir);
     assertEquals(12, all(cfg));
     assertEquals(24, all(cfg, "--force", "run"));
-    try (Store st = Store.open(dir.resolve("runs/api/output_control.sqlite"))) {
+    try (Store st = Store.open(dir.resolve("runs/api/output_control.sqlite"), "output_control")) {
       assertEquals(12, new ControlTables(st).responses().size(), "same identity: replaced");
     }
   }

@@ -38,7 +38,7 @@ class KlAdapterEndToEndTest {
         "dumps/base.jsonl", "dumps/lora.jsonl", "kl.sqlite")) {
       assertTrue(Files.isRegularFile(runDir.resolve(f)) && Files.size(runDir.resolve(f)) > 0, f);
     }
-    try (Store s = Store.open(runDir.resolve("kl.sqlite"))) {
+    try (Store s = Store.open(runDir.resolve("kl.sqlite"), "kl")) {
       KlTables t = new KlTables(s);
       assertEquals(3, t.count("prompts"));
       assertEquals(12, t.count("samples"));

@@ -30,7 +30,7 @@ class KlAllFailEvidenceTest {
       StringWriter err = new StringWriter();
       assertEquals(1, KlStudyLocalTest.run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
       assertTrue(err.toString().contains("every sample failed (8/8); first error:"), err.toString());
-      try (Store s = Store.open(dir.resolve("runs/fail/kl.sqlite"))) {
+      try (Store s = Store.open(dir.resolve("runs/fail/kl.sqlite"), "kl")) {
         KlTables t = new KlTables(s);
         assertEquals(8, t.samples().stream().filter(x -> !x.ok() && x.httpStatus() != null && x.httpStatus() == 503)
             .count(), "one failure row per unit, with its HTTP status");

@@ -27,7 +27,7 @@ class KlTextStudyTest {
   @TempDir Path dir;
 
   static Map<String, String> fingerprints(Path db) {
-    try (Store s = Store.open(db)) {
+    try (Store s = Store.open(db, "kl")) {
       Map<String, String> out = new HashMap<>();
       for (var r : new dev.harness.store.RunTables(s).runs()) {
         out.put(r.variant(), KlResponses.parse(r.engineInfoJson()).path("tokenizer_fingerprint").asText(null));
@@ -69,7 +69,7 @@ class KlTextStudyTest {
     assertTrue(report.contains("value and CI are per sequence"), report);
     assertTrue(report.contains("| " + 2 * PROMPTS * SAMPLES + " ok, 0 failed |"), "text scorings per scorer: " + report);
     assertTrue(Files.readString(runDir.resolve("kl_ranking.csv")).contains("per_char="), "per-character values");
-    try (Store s = Store.open(runDir.resolve("kl.sqlite"))) {
+    try (Store s = Store.open(runDir.resolve("kl.sqlite"), "kl")) {
       KlTables t = new KlTables(s);
       assertEquals(2 * PROMPTS * SAMPLES, t.count("samples"));
       assertEquals(2 * 2 * PROMPTS * SAMPLES, t.count("cross_scores"), "every text under both variants");
@@ -127,7 +127,7 @@ class KlTextStudyTest {
     Path runDir = dir.resolve("runs/same");
     StringWriter err = new StringWriter();
     assertEquals(0, KlStudyLocalTest.run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
-    try (Store s = Store.open(runDir.resolve("kl.sqlite"))) {
+    try (Store s = Store.open(runDir.resolve("kl.sqlite"), "kl")) {
       KlTables t = new KlTables(s);
       for (KlTables.SampleRow x : t.samples()) {
         assertEquals(seq(t, x.unitKey(), "a"), seq(t, x.unitKey(), "b"), 0.0, x.unitKey());
@@ -171,7 +171,7 @@ class KlTextStudyTest {
           data));
       StringWriter err = new StringWriter();
       assertEquals(0, KlStudyLocalTest.run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
-      try (Store s = Store.open(runDir.resolve("kl.sqlite"))) {
+      try (Store s = Store.open(runDir.resolve("kl.sqlite"), "kl")) {
         KlTables t = new KlTables(s);
         assertEquals(2 * 2 * 2 * 2, t.count("cross_scores"));
         assertTrue(t.crossScores().stream().allMatch(KlTables.CrossRow::ok), t.crossScores().toString());

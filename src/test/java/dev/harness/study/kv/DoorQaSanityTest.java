@@ -83,7 +83,7 @@ class DoorQaSanityTest {
   }
 
   private static Map<String, KvAnalysisTables.TransitionRow> transitions(Path db) {
-    try (Store s = Store.open(db)) {
+    try (Store s = Store.open(db, "kv_transition")) {
       return new KvAnalysisTables(s).transitions().stream().collect(Collectors.toMap(t -> t.metric() + "/" + t.budget(), t -> t));
     }
   }
@@ -102,7 +102,7 @@ class DoorQaSanityTest {
     List<String> luckyGolds = new java.util.ArrayList<>();
     int kept = 0;
     int lost = 0;
-    try (Store s = Store.open(db); HfTokenizer tok = HfTokenizer.open(Path.of("data/fixtures/models/door-qa-llama"))) {
+    try (Store s = Store.open(db, "kv_transition"); HfTokenizer tok = HfTokenizer.open(Path.of("data/fixtures/models/door-qa-llama"))) {
       for (RunTables.UnitResult u : new RunTables(s).units()) {
         if (u.budget() != 0.1) continue;
         Example ex = items.get(u.itemId());
@@ -162,7 +162,7 @@ class DoorQaSanityTest {
   }
 
   private static Map<String, KvAnalysisTables.BinStatRow> cells(Path db) {
-    try (Store s = Store.open(db)) {
+    try (Store s = Store.open(db, "kv_transition")) {
       return new KvAnalysisTables(s).binStats().stream().collect(Collectors.toMap(r -> key(r.budget(), r.binIndex()), r -> r));
     }
   }

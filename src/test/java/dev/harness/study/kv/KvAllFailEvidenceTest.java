@@ -49,7 +49,7 @@ class KvAllFailEvidenceTest {
     assertTrue(err.toString().contains("status=503"), "the first error names the cause: " + err);
 
     Path runDir = dir.resolve("runs/down");
-    try (Store store = Store.open(runDir.resolve("kv_transition.sqlite"))) {
+    try (Store store = Store.open(runDir.resolve("kv_transition.sqlite"), "kv_transition")) {
       List<RunTables.UnitResult> units = new RunTables(store).units();
       assertEquals(8, units.size());
       List<ScoreTables.FailureRow> failures = new ScoreTables(store).failures();

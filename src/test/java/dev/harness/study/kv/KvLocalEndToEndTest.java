@@ -50,7 +50,7 @@ class KvLocalEndToEndTest {
     assertTrue(report.contains("## Accuracy against memory saved"), report);
     assertTrue(report.contains("| protocol | kvpress: the context was compressed with the question taking part in the scoring"), report);
 
-    try (Store s = Store.open(runDir.resolve("kv_transition.sqlite"))) {
+    try (Store s = Store.open(runDir.resolve("kv_transition.sqlite"), "kv_transition")) {
       List<RunTables.UnitResult> units = new RunTables(s).units();
       assertEquals(12, units.size());
       assertTrue(units.stream().allMatch(u -> u.response().ok()), "every unit answered");

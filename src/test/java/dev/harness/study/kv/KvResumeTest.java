@@ -50,7 +50,7 @@ class KvResumeTest {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
       int stored = 0;
       while (System.nanoTime() < deadline && child.isAlive()) {
-        try (Store s = Store.open(db)) {
+        try (Store s = Store.open(db, "kv_transition")) {
           stored = new RunTables(s).respondedUnitKeys().size();
         }
         if (stored >= k) break;
@@ -59,7 +59,7 @@ class KvResumeTest {
       child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       assertEquals(k, stored, Files.readString(dir.resolve("child.log")));
       Set<String> before;
-      try (Store s = Store.open(db)) {
+      try (Store s = Store.open(db, "kv_transition")) {
         before = new RunTables(s).completedUnitKeys();
       }
       assertEquals(k, before.size());
@@ -70,7 +70,7 @@ class KvResumeTest {
       assertEquals(0, KvTransitionEndToEndTest.run(new StringWriter(), err, "run", "-c", cfg.toString()), err.toString());
       assertTrue(err.toString().contains(k + " skipped as already done"), err.toString());
       assertEquals(8 - k, script.total.get() - requestsBefore, "only the missing units were sent again");
-      try (Store s = Store.open(db)) {
+      try (Store s = Store.open(db, "kv_transition")) {
         List<RunTables.UnitResult> units = new RunTables(s).units();
         assertEquals(8, units.size());
         assertEquals(8, new HashSet<>(units.stream().map(RunTables.UnitResult::itemId).toList()).size());

@@ -152,7 +152,10 @@ class KvTransitionEndToEndTest {
       assertFalse(effective.contains(foreign), foreign + " in " + effective);
     }
 
-    try (Store store = Store.open(runDir.resolve("kv_transition.sqlite"))) {
+    // the file holds the shared tables and this study's own, no other study's (issue 15 item 2; docs/schema.md)
+    assertEquals(dev.harness.store.LegacyStores.expectedTables("kv_transition"),
+        dev.harness.store.LegacyStores.tables(runDir.resolve("kv_transition.sqlite")));
+    try (Store store = Store.open(runDir.resolve("kv_transition.sqlite"), "kv_transition")) {
       List<RunTables.UnitResult> units = new RunTables(store).units();
       assertEquals(16, units.size(), "8 items x 2 budgets");
       assertEquals(2, new RunTables(store).runs().size());

@@ -35,7 +35,7 @@ class McAllFailEvidenceTest {
       assertEquals(1, McEvalEndToEndTest.run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
       int choices;
       Path db = dir.resolve("runs/fail/mc_eval.sqlite");
-      try (Store s = Store.open(db)) {
+      try (Store s = Store.open(db, "mc_eval")) {
         McTables t = new McTables(s);
         choices = t.items("arc_easy").stream().mapToInt(i -> i.choices().size()).sum();
         assertTrue(choices >= 6, "2 ARC documents of 3-5 choices: " + choices);

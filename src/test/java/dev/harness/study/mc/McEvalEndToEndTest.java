@@ -172,7 +172,10 @@ class McEvalEndToEndTest {
       }
     }
 
-    try (Store s = Store.open(runDir.resolve("mc_eval.sqlite"))) {
+    // the file holds the shared tables and this study's own, no other study's (issue 15 item 2; docs/schema.md)
+    assertEquals(dev.harness.store.LegacyStores.expectedTables("mc_eval"),
+        dev.harness.store.LegacyStores.tables(runDir.resolve("mc_eval.sqlite")));
+    try (Store s = Store.open(runDir.resolve("mc_eval.sqlite"), "mc_eval")) {
       McTables t = new McTables(s);
       // identical variants: Δ 0, CI [0, 0], McNemar b = c = 0, p = 1
       List<McTables.ComparisonRow> comps = t.comparisons();
@@ -223,7 +226,7 @@ class McEvalEndToEndTest {
         + "}", 1, false);
     err = new StringWriter();
     assertEquals(0, run(new StringWriter(), err, "all", "-c", one.toString()), err.toString());
-    try (Store a = Store.open(runDir.resolve("mc_eval.sqlite")); Store b = Store.open(dir.resolve("runs/batch1/mc_eval.sqlite"))) {
+    try (Store a = Store.open(runDir.resolve("mc_eval.sqlite"), "mc_eval"); Store b = Store.open(dir.resolve("runs/batch1/mc_eval.sqlite"), "mc_eval")) {
       int compared = 0;
       double worst = 0;
       for (String task : List.of("arc_easy", "truthfulqa_mc1", "truthfulqa_mc2")) {
@@ -261,8 +264,8 @@ class McEvalEndToEndTest {
       err = new StringWriter();
       assertEquals(0, run(new StringWriter(), err, "all", "-c", p.toString()), err.toString());
     }
-    try (Store a = Store.open(dir.resolve("runs/shared1/mc_eval.sqlite")); Store b = Store.open(dir.resolve("runs/shared4/mc_eval.sqlite"));
-        Store u = Store.open(dir.resolve("runs/batch1/mc_eval.sqlite"))) {
+    try (Store a = Store.open(dir.resolve("runs/shared1/mc_eval.sqlite"), "mc_eval"); Store b = Store.open(dir.resolve("runs/shared4/mc_eval.sqlite"), "mc_eval");
+        Store u = Store.open(dir.resolve("runs/batch1/mc_eval.sqlite"), "mc_eval")) {
       double worst = 0;
       for (String task : List.of("arc_easy", "truthfulqa_mc2")) {
         List<McTables.ResultRow> x = new McTables(a).results("base", task);

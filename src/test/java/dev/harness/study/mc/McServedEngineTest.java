@@ -47,7 +47,7 @@ class McServedEngineTest {
       StringWriter err = new StringWriter();
       assertEquals(0, McEvalEndToEndTest.run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
     }
-    try (Store s = Store.open(dir.resolve("runs/served/mc_eval.sqlite"))) {
+    try (Store s = Store.open(dir.resolve("runs/served/mc_eval.sqlite"), "mc_eval")) {
       McTables t = new McTables(s);
       int n = 0;
       for (String task : List.of("arc_easy", "truthfulqa_mc2")) {

@@ -52,7 +52,7 @@ class McUnitIdentityTest {
     all(cfg);
     int n;
     List<Double> before;
-    try (Store s = Store.open(db)) {
+    try (Store s = Store.open(db, "mc_eval")) {
       McTables t = new McTables(s);
       n = t.results("other", "arc_easy").size();
       before = t.results("other", "arc_easy").stream().map(McTables.ResultRow::loglik).toList();
@@ -63,7 +63,7 @@ class McUnitIdentityTest {
     String set = "engines[1].adapter=" + McEvalEndToEndTest.LORA;
     String log = all(cfg, "--set", set);
     assertTrue(log.contains(n + " requests scored (base: all done; other: " + n + " choices scored)"), log);
-    try (Store s = Store.open(db)) {
+    try (Store s = Store.open(db, "mc_eval")) {
       McTables t = new McTables(s);
       assertEquals(n, t.results("base", "arc_easy").size(), "base untouched");
       assertEquals(2 * n, t.results("other", "arc_easy").size(), "old rows kept");
@@ -83,7 +83,7 @@ class McUnitIdentityTest {
 
     log = all(cfg, "--set", set, "--force", "run");
     assertTrue(log.contains(2 * n + " requests scored"), "--force run re-scores every current unit: " + log);
-    try (Store s = Store.open(db)) {
+    try (Store s = Store.open(db, "mc_eval")) {
       assertEquals(3 * n, new McTables(s).results("base", "arc_easy").size() + new McTables(s).results("other",
           "arc_easy").size(), "same identity: replaced, not added");
     }
