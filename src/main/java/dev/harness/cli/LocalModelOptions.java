@@ -21,7 +21,7 @@ public final class LocalModelOptions {
       description = "none, nf4 (4-bit NormalFloat linear layers) or nf4_dq (NF4 with double-quantized absmax).")
   String quantization;
 
-  @Option(names = "--dtype", defaultValue = "float32", description = "float32 or float16 (bfloat16 is refused: DJL aborts on it; BF16 checkpoints load as float16).")
+  @Option(names = "--dtype", defaultValue = "auto", description = "auto (float16 on a CUDA GPU, float32 on the CPU), float32 or float16 (bfloat16 is refused: DJL aborts on it; BF16 checkpoints load as float16).")
   String dtype;
 
   @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu.")
@@ -32,7 +32,7 @@ public final class LocalModelOptions {
 
   LocalEngine open() {
     try {
-      dev.harness.engine.local.ComputeType.parse(dtype);
+      dev.harness.engine.local.ComputeType.checkSetting(dtype);
     } catch (IllegalArgumentException e) {
       throw new dev.harness.HarnessException("--dtype: " + e.getMessage(), 2);
     }

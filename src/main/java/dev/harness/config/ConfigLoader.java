@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
 /**
  * Reads a YAML config into {@link ExperimentConfig}: applies {@code --set key.path=value} overrides, then
  * {@code ${output.root}} references ({@link OutputRootRefs}), rejects unknown
- * keys and wrong types with the field path, then runs {@link ConfigValidator}.
+ * keys and wrong types with the field path, fills engine defaults from the environment ({@link EnvDefaults}), runs
+ * {@link ConfigValidator}, then resolves {@code dtype: auto} ({@link DtypeDefaults}).
  */
 public final class ConfigLoader {
   private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
@@ -51,7 +52,7 @@ public final class ConfigLoader {
     ExperimentConfig cfg = convert(root, ExperimentConfig.class, file.toString());
     cfg = EnvDefaults.apply(cfg, env);
     ConfigValidator.validate(cfg, file.toString());
-    return cfg;
+    return DtypeDefaults.apply(cfg, dev.harness.engine.local.DeviceChoice::cuda); // after validation: a bad config fails before DJL loads
   }
 
   /**

@@ -81,7 +81,7 @@ public final class ConfigValidator {
       fail(file, path + ".lora_merge", "cannot merge an adapter into NF4 weights; keep it unmerged (as QLoRA does)");
     }
     try {
-      dev.harness.engine.local.ComputeType.parse(e.dtype());
+      dev.harness.engine.local.ComputeType.checkSetting(e.dtype());
     } catch (IllegalArgumentException ex) {
       fail(file, path + ".dtype", ex.getMessage());
     }

@@ -28,7 +28,7 @@ public record EngineConfig(
   public EngineConfig {
     kind = kind == null ? "local" : kind;
     quantization = quantization == null ? "none" : quantization;
-    dtype = dtype == null ? "float32" : dtype;
+    dtype = dtype == null ? "auto" : dtype; // resolved by DtypeDefaults when the config is loaded
     device = device == null ? "auto" : device;
     baseUrls = baseUrls == null ? java.util.List.of() : java.util.List.copyOf(baseUrls);
     apiKeyEnv = apiKeyEnv == null ? "OPENAI_API_KEY" : apiKeyEnv;

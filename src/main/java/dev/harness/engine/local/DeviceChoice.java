@@ -51,6 +51,19 @@ public final class DeviceChoice {
     };
   }
 
+  /**
+   * Whether {@code choice} (auto, cpu or gpu) means a CUDA device in this process, without failing for gpu on a
+   * machine without one (opening the engine does that): what {@code dtype: auto} resolves against. Loads DJL only for
+   * auto.
+   */
+  public static boolean cuda(String choice) {
+    return switch (choice) {
+      case "gpu" -> true;
+      case "auto" -> libtorch().gpus() > 0;
+      default -> false;
+    };
+  }
+
   /** The one line for {@code gpu} without a GPU: what DJL loaded and what to do about it. */
   static String noGpu(Libtorch lib) {
     String head = "device gpu asked for, but DJL finds no CUDA GPU (libtorch " + lib.label() + "); ";

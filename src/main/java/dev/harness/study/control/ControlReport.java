@@ -285,6 +285,8 @@ final class ControlReport {
         + "0.195, qwen2-7b-instruct 0.07, deepseek-llm-7b-chat 0.07, llama-3.1-8b 0.0; use `control.scorer: sad_compat` "
         + "to compare with SAD's scorer.");
     md.bullet("Every number is recomputable from `control_responses.distribution_json` in the store.");
+    dev.harness.report.EngineTable.write(md, dev.harness.study.RunEngines.of(ctx, OutputControlStudy.NAME,
+        c.variants().stream().map(EngineConfig::label).toList()));
     md.heading(2, "Effective configuration");
     md.code(dev.harness.config.ConfigSnapshot.yaml(c));
     return md.toString();

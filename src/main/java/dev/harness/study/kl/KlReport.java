@@ -214,6 +214,8 @@ final class KlReport {
         md.code(KlOutputs.excerpt(x.text(), KlOutputs.EXCERPT_LINES, KlOutputs.EXCERPT_CHARS));
       }
     }
+    dev.harness.report.EngineTable.write(md, dev.harness.study.RunEngines.of(ctx, KlStudy.NAME,
+        c.engines().stream().map(EngineConfig::name).toList()));
     md.heading(2, "Effective configuration");
     md.code(dev.harness.config.ConfigSnapshot.yaml(c)); // the kl study's own sections, in the keys a user writes
     return md;

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.report.Csv;
+import dev.harness.report.EngineTable;
 import dev.harness.report.Markdown;
+import dev.harness.study.RunEngines;
 import dev.harness.stats.Interval;
 import dev.harness.stats.TransitionDetector;
 import dev.harness.stats.TransitionFamilies;
@@ -76,11 +78,7 @@ final class KvReport {
             + ", with mean < " + c.analysis().transition().threshold() + " × baseline; bins with fewer than "
             + TransitionDetector.MIN_INFORMATIVE + " discordant / non-zero pairs are not tested")));
 
-    md.heading(2, "Engine and environment");
-    if (!runs.isEmpty()) {
-      RunTables.RunRow r = runs.get(0);
-      md.table(List.of("field", "value"), engineRows(r));
-    }
+    EngineTable.write(md, runs.isEmpty() ? List.of() : List.of(RunEngines.of(runs.get(0))));
 
     md.heading(2, "Results by budget and length bin");
     TreeMap<Double, List<BinStatRow>> byBudget = new TreeMap<>();
@@ -227,21 +225,6 @@ final class KvReport {
     if (p == null || p.isNull() || p.isMissingNode() || !p.isNumber()) return "–";
     double v = p.asDouble();
     return v >= 1e-4 || v == 0 ? String.format(Locale.ROOT, "%.4f", v) : String.format(Locale.ROOT, "%.1e", v);
-  }
-
-  private List<List<String>> engineRows(RunTables.RunRow r) {
-    List<List<String>> rows = new ArrayList<>();
-    rows.add(List.of("engine", r.engineKind()));
-    rows.add(List.of("model", r.model()));
-    try {
-      JsonNode info = JSON.readTree(r.engineInfoJson());
-      info.path("details").fields().forEachRemaining(f -> rows.add(List.of(f.getKey(), f.getValue().asText())));
-      JsonNode env = JSON.readTree(r.environmentJson());
-      env.fields().forEachRemaining(f -> rows.add(List.of(f.getKey(), f.getValue().asText())));
-    } catch (IOException e) {
-      rows.add(List.of("details", "unreadable: " + e.getMessage()));
-    }
-    return rows;
   }
 
   private void writeCsv(List<BinStatRow> stats) {

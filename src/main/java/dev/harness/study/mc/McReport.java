@@ -113,6 +113,8 @@ final class McReport {
     }
     md.image("trade-off", "plots/tradeoff_scatter.png");
     md.paragraph("Tables: `summary.csv` (variant × task × metric × seed, with CI and stderr), `comparisons.csv`.");
+    dev.harness.report.EngineTable.write(md, dev.harness.study.RunEngines.of(ctx, McEvalStudy.NAME,
+        c.variants().stream().map(EngineConfig::label).toList()));
     md.heading(2, "Effective configuration");
     md.code(dev.harness.config.ConfigSnapshot.yaml(c));
     TextFiles.writeAtomically(ctx.runDir().resolve("report.md"), md.toString());
