@@ -47,7 +47,6 @@ import dev.harness.engine.local.tokenizer.PromptRenderer;
 import dev.harness.engine.local.tokenizer.RenderedPrompt;
 import dev.harness.engine.local.weights.CheckpointException;
 import java.io.IOException;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -702,7 +701,7 @@ public final class LocalEngine implements dev.harness.engine.Engine, TokenIds, B
       NDArray l = model.forwardBatch(step, ids, real, cache, logitsFrom);
       int rows = (int) (l.getShape().get(0) * l.getShape().get(1));
       if (rows == 0) return new float[0][];
-      float[] flat = l.toFloatArray();
+      float[] flat = HostReads.floats(l);
       int v = flat.length / rows;
       float[][] out = new float[rows][];
       for (int i = 0; i < rows; i++) out[i] = Arrays.copyOfRange(flat, i * v, (i + 1) * v);
@@ -959,7 +958,7 @@ public final class LocalEngine implements dev.harness.engine.Engine, TokenIds, B
         // Read the rows straight out of the tensor's memory (a direct buffer over it, no copy): toFloatArray would
         // make two more heap copies of every step's [rows, vocab] logits, which over a long decode is most of the
         // Java garbage and grows the heap's resident size.
-        FloatBuffer flat = l.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        FloatBuffer flat = HostReads.floatBuffer(l);
         int v = flat.remaining() / rows;
         for (int i = 0; i < rows; i++) {
           out[row] = new float[v];

@@ -24,7 +24,7 @@ public record LayerState(int layer, int numHeads, int kvHeads, int length, NDArr
   public int group() { return numHeads / kvHeads; }
 
   static float[][] rows(NDArray a, int rows, int cols) {
-    float[] flat = a.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+    float[] flat = dev.harness.engine.local.HostReads.floats(a.toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
     if (flat.length != (long) rows * cols) throw new IllegalArgumentException("expected " + rows + "×" + cols + " values, got " + flat.length);
     float[][] out = new float[rows][cols];
     for (int r = 0; r < rows; r++) System.arraycopy(flat, r * cols, out[r], 0, cols);

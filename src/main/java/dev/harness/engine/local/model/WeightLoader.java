@@ -52,7 +52,7 @@ final class WeightLoader {
       for (int i = 0; i < names.length; i++) {
         int from = at;
         ckpt.read(weights, names[i], DataType.FLOAT32, new long[] {outs[i], in}, a -> {
-          float[] v = a.toFloatArray();
+          float[] v = dev.harness.engine.local.HostReads.floats(a);
           System.arraycopy(v, 0, w, from, v.length);
         });
         at += Math.toIntExact(outs[i] * in);
@@ -71,7 +71,7 @@ final class WeightLoader {
     if (quant.nf4()) {
       float[] w = new float[Math.toIntExact(in * out)];
       ckpt.read(weights, name, DataType.FLOAT32, new long[] {in, out}, a -> {
-        float[] v = a.toFloatArray();
+        float[] v = dev.harness.engine.local.HostReads.floats(a);
         for (int i = 0; i < in; i++) {
           for (int o = 0; o < out; o++) w[(int) (o * in + i)] = v[(int) (i * out + o)];
         }
