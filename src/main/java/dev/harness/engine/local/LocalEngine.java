@@ -514,7 +514,7 @@ public final class LocalEngine implements dev.harness.engine.Engine, TokenIds, B
      * next, or −1 when the generation is over (EOS, a stop string, max tokens or the end of the window).
      */
     int accept(float[] logits, int nextPosition) {
-      int next = Sampler.next(r.adjust().isNone() ? logits : r.adjust().apply(logits, prompt, gen), r.temperature(), r.topP(), rng);
+      int next = TokenSampler.next(r.adjust().isNone() ? logits : r.adjust().apply(logits, prompt, gen), r.temperature(), r.topP(), rng);
       if (eosIds.contains(next)) {
         finish = "stop";
         return -1;
