@@ -29,7 +29,7 @@ public enum BaseFormat {
       case NF4, NF4_DQ -> {
         float[][] w = new float[1][];
         ckpt.read(weights, module + ".weight", DataType.FLOAT32, new long[] {out, in}, a -> w[0] = a.toFloatArray());
-        yield new Nf4Linear(Nf4Weight.quantize(weights, w[0], out, in, this == NF4_DQ, DataType.FLOAT32), b);
+        yield new FrozenNf4Linear(Nf4Weight.quantize(weights, w[0], out, in, this == NF4_DQ, DataType.FLOAT32), b);
       }
     };
   }

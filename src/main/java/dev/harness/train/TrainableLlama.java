@@ -23,6 +23,13 @@ import java.util.Random;
  * that take gradients. Written with out-of-place ops only, over right-padded batches [B, T] (causal attention keeps
  * every real position independent of the padding after it, so no padding mask is needed). Each targeted projection
  * computes y = base(x) + scaling · B(A(dropout(x))).
+ *
+ * <p>Why this layer is not the inference one ({@code engine.local.model.LlamaModel} through {@code DecoderModel}):
+ * that layer works in place ({@code addi}, {@code muli}, RMSNorm scaled in place) on arrays the backward pass needs,
+ * closes its temporaries in per-layer {@code NDScope}s, runs fused q|k|v and gate|up projections whose adapter is
+ * fixed weights of the loaded model (not this step's gradient leaves with LoRA dropout), and keeps transformers'
+ * inference numerics (float16 casts, a −∞ mask) where training needs float32 and a finite mask. Sharing it would
+ * change the numerics of both; see docs/architecture.md, Decisions.
  */
 public final class TrainableLlama implements AutoCloseable {
   record Layer(NDArray inputNorm, NDArray postNorm, NDArray qNorm, NDArray kNorm, FrozenLinear[] proj) {}

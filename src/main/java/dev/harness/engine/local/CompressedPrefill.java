@@ -27,6 +27,15 @@ final class CompressedPrefill {
     this.numHeads = numHeads;
   }
 
+  /** Compressed prefill through {@code m}'s chunked forward pass. */
+  static CompressedPrefill of(LoadedModel m) { return new CompressedPrefill(m.forward, m.model.config().numHeads()); }
+
+  /** {@link #run(NDManager, KvCache, int[], int, int, int, KvSpec, KvPolicy, KvOutcome)} with the ends of {@code layout}. */
+  float[][] run(NDManager seq, KvCache cache, int[] ids, KvLayout layout, int logitsFrom, KvSpec spec, KvPolicy policy,
+      KvOutcome out) {
+    return run(seq, cache, ids, layout.contextEnd(), layout.scoredEnd(), logitsFrom, spec, policy, out);
+  }
+
   /**
    * Runs {@code ids} through an empty {@code cache} with compression in the middle. The first {@code scoredEnd} ids are
    * prefilled (the context, and under kvpress's query-aware protocol the question after it, so that the policy's

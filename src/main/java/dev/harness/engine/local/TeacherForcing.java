@@ -16,9 +16,13 @@ import java.util.List;
  * rounding (~1e-6). An empty context becomes the engine's prefix token; inputs are cut from the left to the window.
  */
 final class TeacherForcing {
-  private final LocalEngine engine;
+  private final LocalEngine view;
+  private final LoadedModel m;
 
-  TeacherForcing(LocalEngine engine) { this.engine = engine; }
+  TeacherForcing(LocalEngine view, LoadedModel m) {
+    this.view = view;
+    this.m = m;
+  }
 
   List<TokenScore> score(String context, String continuation) {
     ContinuationSplit split = split(context, continuation);
@@ -39,7 +43,7 @@ final class TeacherForcing {
     for (int j = 0; j < continuation.length; j++) {
       int id = continuation[j];
       int prev = j == 0 ? ctx[ctx.length - 1] : continuation[j - 1];
-      out.add(engine.tokenLogprob(logits[j], id, engine.hfTokenizer().piece(prev, id), topK, prev));
+      out.add(NextTokens.tokenLogprob(m.tokenizer, logits[j], id, m.tokenizer.piece(prev, id), topK, prev));
     }
     return out;
   }
@@ -59,7 +63,7 @@ final class TeacherForcing {
     int[] shared = ctxIds.isEmpty() ? new int[0] : ctxIds.get(0);
     List<Integer> together = new ArrayList<>();
     for (int i = 0; i < ctxIds.size(); i++) {
-      if (Arrays.equals(ctxIds.get(i), shared) && shared.length + contIds.get(i).length - 1 <= engine.maxLength()) {
+      if (Arrays.equals(ctxIds.get(i), shared) && shared.length + contIds.get(i).length - 1 <= m.maxLength) {
         together.add(i);
       }
     }
@@ -79,9 +83,9 @@ final class TeacherForcing {
     int[] ctx = orPrefix(context);
     int[] prefix = Arrays.copyOf(ctx, ctx.length - 1);
     int last = ctx[ctx.length - 1];
-    List<float[][]> logits = engine.locked(() -> {
-      try (NDManager seq = engine.newSequence(); KvCache cache = engine.model().newCache(seq)) {
-        if (prefix.length > 0) engine.run(seq, prefix, cache, prefix.length);
+    List<float[][]> logits = view.locked(() -> {
+      try (NDManager seq = m.root.newSubManager(); KvCache cache = m.model.newCache(seq)) {
+        if (prefix.length > 0) m.forward.run(seq, prefix, cache, prefix.length);
         List<float[][]> rows = new ArrayList<>();
         for (int[] cont : continuations) {
           if (cont.length == 0) {
@@ -91,7 +95,7 @@ final class TeacherForcing {
           int[] in = new int[cont.length];
           in[0] = last;
           System.arraycopy(cont, 0, in, 1, cont.length - 1);
-          rows.add(engine.run(seq, in, cache, 0));
+          rows.add(m.forward.run(seq, in, cache, 0));
           cache.rewind(prefix.length);
         }
         return rows;
@@ -138,9 +142,9 @@ final class TeacherForcing {
     if (live.isEmpty()) return out;
     int w = width;
     int from = width - maxCont;
-    float[][][] logits = engine.locked(() -> {
-      try (NDManager seq = engine.newSequence(); BatchKvCache cache = engine.model().newBatchCache(seq, inputs.size(), w)) {
-        return engine.prefillBatch(seq, cache, inputs, w, from);
+    float[][][] logits = view.locked(() -> {
+      try (NDManager seq = m.root.newSubManager(); BatchKvCache cache = m.model.newBatchCache(seq, inputs.size(), w)) {
+        return m.forward.prefillBatch(seq, cache, inputs, w, from);
       }
     });
     for (int j = 0; j < live.size(); j++) {
@@ -157,9 +161,9 @@ final class TeacherForcing {
   private float[][] forward(int[] ctx, int[] continuation) {
     int[] in = input(ctx, continuation);
     int from = in.length - continuation.length;
-    return engine.locked(() -> {
-      try (NDManager seq = engine.newSequence(); KvCache cache = engine.model().newCache(seq)) {
-        return engine.run(seq, in, cache, from);
+    return view.locked(() -> {
+      try (NDManager seq = m.root.newSubManager(); KvCache cache = m.model.newCache(seq)) {
+        return m.forward.run(seq, in, cache, from);
       }
     });
   }
@@ -170,28 +174,31 @@ final class TeacherForcing {
     System.arraycopy(ctx, 0, all, 0, ctx.length);
     System.arraycopy(continuation, 0, all, ctx.length, continuation.length);
     int[] input = Arrays.copyOf(all, all.length - 1);
-    int max = engine.maxLength();
+    int max = m.maxLength;
     return input.length > max ? Arrays.copyOfRange(input, input.length - max, input.length) : input;
   }
 
-  /** The scores of {@code cont}'s tokens from logits rows {@code offset..}; {@code prevCtx} precedes its first token. */
-  private List<TokenScore> tokenScores(float[][] rows, int offset, int prevCtx, int[] cont) {
+  /**
+   * The score loop: the scores of {@code cont}'s tokens from logits rows {@code offset..}; {@code prevCtx} precedes
+   * its first token. {@link CompressedScoring} scores answers with it too.
+   */
+  List<TokenScore> tokenScores(float[][] rows, int offset, int prevCtx, int[] cont) {
     List<TokenScore> scores = new ArrayList<>(cont.length);
     for (int k = 0; k < cont.length; k++) {
       float[] row = rows[offset + k];
       double[] lp = LogProbs.logSoftmax(row);
       int id = cont[k];
       int prev = k == 0 ? prevCtx : cont[k - 1];
-      scores.add(new TokenScore(engine.hfTokenizer().piece(prev, id), id, lp[id], LogProbs.argMax(row) == id));
+      scores.add(new TokenScore(m.tokenizer.piece(prev, id), id, lp[id], LogProbs.argMax(row) == id));
     }
     return scores;
   }
 
   private ContinuationSplit split(String context, String continuation) {
-    return ContinuationSplit.of(engine.hfTokenizer(), context, continuation, false, engine.prefixTokenId());
+    return ContinuationSplit.of(m.tokenizer, context, continuation, false, m.prefixTokenId());
   }
 
-  private int[] orPrefix(int[] context) { return context.length == 0 ? new int[] {engine.prefixTokenId()} : context; }
+  private int[] orPrefix(int[] context) { return context.length == 0 ? new int[] {m.prefixTokenId()} : context; }
 
   private static void sameSize(List<?> contexts, List<?> continuations) {
     if (contexts.size() != continuations.size()) {

@@ -36,7 +36,7 @@ final class ConnectionTrace extends EventListener {
    * True when {@code f} is a transport failure (not a timeout) with no response status, on a pooled connection: the
    * request never reached a live server, so re-sending it costs the server nothing.
    */
-  boolean stale(Failure f) {
+  boolean stale(HttpFailure f) {
     return f != null && reusedPooled() && f.status() == null && f.cause() instanceof IOException
         && !(f.cause() instanceof InterruptedIOException);
   }

@@ -39,7 +39,7 @@ public final class HttpCaller {
   static final int MAX_FREE_RESENDS = 4;
 
   /** One HTTP attempt: either a body ({@code json}, or {@code streamed} when streaming) or a {@code failure}. */
-  public record Attempt(Integer status, JsonNode json, ParsedResponse streamed, Double ttftMs, double latencyMs, Failure failure) {}
+  public record Attempt(Integer status, JsonNode json, ParsedResponse streamed, Double ttftMs, double latencyMs, HttpFailure failure) {}
 
   /**
    * A successful call: its last attempt, how many attempts, and where the time went (ms): backoff sleeps, client-side
@@ -92,7 +92,7 @@ public final class HttpCaller {
     double limitedMs = 0;
     double queuedMs = 0;
     int maxAttempts = settings.maxRetries() + 1;
-    Failure worst = null;
+    HttpFailure worst = null;
     for (int attempt = 1; ; attempt++) {
       Attempt a;
       String replica;
@@ -115,7 +115,7 @@ public final class HttpCaller {
       if (a.failure() == null) {
         return new Exchange(a, attempt, (nanos.getAsLong() - start) / 1e6, waitedMs, limitedMs, queuedMs, replica);
       }
-      Failure f = a.failure();
+      HttpFailure f = a.failure();
       if (!f.retryable()) throw exception(f, attempt, replica);
       worst = moreInformative(worst, f);
       if (attempt >= maxAttempts) throw exception(worst, attempt, replica, f);
@@ -151,7 +151,7 @@ public final class HttpCaller {
         String replica = url.host() + ":" + url.port();
         ConnectionTrace trace = new ConnectionTrace();
         Attempt a = send(url, payload, stream, trace);
-        Failure f = a.failure();
+        HttpFailure f = a.failure();
         if (f == null || f.status() != null) {
           lease.markUp();
           return new Sent(a, replica, limitedMs);
@@ -177,25 +177,25 @@ public final class HttpCaller {
    * Of two retryable failures of one call, the one worth reporting: RATE_LIMITED > TIMEOUT > an HTTP error status
    * (5xx) > a connection error without status; ties go to the later one.
    */
-  static Failure moreInformative(Failure earlier, Failure later) {
+  static HttpFailure moreInformative(HttpFailure earlier, HttpFailure later) {
     if (earlier == null) return later;
     return rank(earlier) > rank(later) ? earlier : later;
   }
 
-  private static int rank(Failure f) {
+  private static int rank(HttpFailure f) {
     if (f.kind() == ErrorKind.RATE_LIMITED) return 3;
     if (f.kind() == ErrorKind.TIMEOUT) return 2;
     return f.status() != null ? 1 : 0;
   }
 
-  private EngineException exception(Failure reported, int attempts, String replica, Failure last) {
+  private EngineException exception(HttpFailure reported, int attempts, String replica, HttpFailure last) {
     if (reported == last) return exception(last, attempts, replica);
     EngineException e = exception(reported, attempts, replica);
     return new EngineException(e.kind(), e.httpStatus(), attempts, e.getMessage() + redact(" (last attempt: " + last.message() + ")"),
         last.cause());
   }
 
-  private EngineException exception(Failure f, int attempts, String replica) {
+  private EngineException exception(HttpFailure f, int attempts, String replica) {
     String msg = f.kind() + ": " + (f.status() == null ? "no HTTP status" : "HTTP " + f.status()) + " from " + replica
         + " after " + attempts + (attempts == 1 ? " attempt" : " attempts") + ": " + f.message();
     return new EngineException(f.kind(), f.status(), attempts, redact(msg), f.cause());
@@ -218,7 +218,7 @@ public final class HttpCaller {
       if (!resp.isSuccessful()) {
         String text = body.string();
         Optional<Duration> ra = backoff.parseRetryAfter(resp.header("Retry-After"), resp.header("retry-after-ms"));
-        return failed(status, t0, Failure.fromStatus(status, text, ra));
+        return failed(status, t0, HttpFailure.fromStatus(status, text, ra));
       }
       MediaType type = body.contentType();
       boolean sse = stream && type != null && "event-stream".equals(type.subtype());
@@ -228,15 +228,15 @@ public final class HttpCaller {
       try {
         n = json.readTree(text);
       } catch (JsonProcessingException e) {
-        return failed(status, t0, Failure.malformed(status, text, e));
+        return failed(status, t0, HttpFailure.malformed(status, text, e));
       }
-      if (n == null || !n.isObject()) return failed(status, t0, Failure.malformed(status, text, new IllegalArgumentException("not a JSON object")));
-      if (n.has("error") && !n.has("choices")) return failed(status, t0, Failure.fromErrorObject(status, n));
-      if (!n.path("choices").isArray()) return failed(status, t0, Failure.malformed(status, text, new IllegalArgumentException("no choices")));
+      if (n == null || !n.isObject()) return failed(status, t0, HttpFailure.malformed(status, text, new IllegalArgumentException("not a JSON object")));
+      if (n.has("error") && !n.has("choices")) return failed(status, t0, HttpFailure.fromErrorObject(status, n));
+      if (!n.path("choices").isArray()) return failed(status, t0, HttpFailure.malformed(status, text, new IllegalArgumentException("no choices")));
       if (stream) return new Attempt(status, n, ResponseParser.parse(n), null, ms(t0), null); // server ignored stream
       return new Attempt(status, n, null, null, ms(t0), null);
     } catch (IOException e) {
-      return failed(status, t0, Failure.fromIo(e, status));
+      return failed(status, t0, HttpFailure.fromIo(e, status));
     }
   }
 
@@ -253,15 +253,15 @@ public final class HttpCaller {
       try {
         chunk = json.readTree(data);
       } catch (JsonProcessingException e) {
-        return failed(status, t0, Failure.malformed(status, data, e));
+        return failed(status, t0, HttpFailure.malformed(status, data, e));
       }
-      if (chunk.has("error") && !chunk.has("choices")) return failed(status, t0, Failure.fromErrorObject(status, chunk));
+      if (chunk.has("error") && !chunk.has("choices")) return failed(status, t0, HttpFailure.fromErrorObject(status, chunk));
       if (acc.accept(chunk) && ttft == null) ttft = ms(t0);
     }
     return new Attempt(status, null, acc.result(), ttft, ms(t0), null);
   }
 
-  private Attempt failed(Integer status, long t0, Failure f) { return new Attempt(status, null, null, null, ms(t0), f); }
+  private Attempt failed(Integer status, long t0, HttpFailure f) { return new Attempt(status, null, null, null, ms(t0), f); }
 
   private double ms(long t0) { return (nanos.getAsLong() - t0) / 1e6; }
 }

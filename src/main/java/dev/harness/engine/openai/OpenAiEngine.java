@@ -419,7 +419,7 @@ public final class OpenAiEngine implements Engine, BatchScoring, BatchGeneration
     try (Response resp = client.newCall(rb.build()).execute()) {
       String text = resp.body().string();
       if (!resp.isSuccessful()) {
-        Failure f = Failure.fromStatus(resp.code(), text, java.util.Optional.empty());
+        HttpFailure f = HttpFailure.fromStatus(resp.code(), text, java.util.Optional.empty());
         throw new EngineException(f.kind(), resp.code(), 1, redact(settings, "listing models: HTTP " + resp.code() + ": " + f.message()), null);
       }
       JsonNode data = new ObjectMapper().readTree(text).path("data");
@@ -428,7 +428,7 @@ public final class OpenAiEngine implements Engine, BatchScoring, BatchGeneration
       for (JsonNode m : data) if (m.path("id").isTextual()) ids.add(m.path("id").asText());
       return ids;
     } catch (IOException e) {
-      Failure f = Failure.fromIo(e, null);
+      HttpFailure f = HttpFailure.fromIo(e, null);
       throw new EngineException(f.kind(), null, 1, "listing models: " + f.message(), e);
     } finally {
       client.dispatcher().executorService().shutdown();

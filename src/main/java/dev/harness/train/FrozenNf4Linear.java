@@ -5,11 +5,11 @@ import ai.djl.ndarray.NDManager;
 import dev.harness.engine.local.quant.Nf4Weight;
 
 /** A frozen projection stored in NF4 (QLoRA): dequantized to float32 Wᵀ for each use, never trained. */
-final class Nf4Linear implements FrozenLinear {
+final class FrozenNf4Linear implements FrozenLinear {
   private final Nf4Weight weight;
   private final NDArray bias;
 
-  Nf4Linear(Nf4Weight weight, NDArray bias) {
+  FrozenNf4Linear(Nf4Weight weight, NDArray bias) {
     this.weight = weight;
     this.bias = bias;
   }

@@ -5,8 +5,8 @@ import java.util.Comparator;
 import java.util.Random;
 
 /** Picks the next token: argmax at temperature 0, else softmax(logits / T) restricted to the top-p nucleus. */
-public final class Sampler {
-  private Sampler() {}
+public final class TokenSampler {
+  private TokenSampler() {}
 
   public static int next(float[] logits, double temperature, double topP, Random rng) {
     if (temperature <= 0) return LogProbs.argMax(logits);

@@ -16,41 +16,41 @@ import java.util.regex.Pattern;
  * ENGINE_ERROR (retried); other 4xx, malformed bodies and error objects in a 2xx body → ENGINE_ERROR (not retried,
  * unless the error object says 429 / 5xx / rate limit).
  */
-public record Failure(ErrorKind kind, boolean retryable, Integer status, String message, Optional<Duration> retryAfter, Throwable cause) {
+public record HttpFailure(ErrorKind kind, boolean retryable, Integer status, String message, Optional<Duration> retryAfter, Throwable cause) {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern RATE_LIMIT = Pattern.compile("(?i)rate[ _-]?limit|too many requests");
   private static final int MAX_EVIDENCE = 500;
 
   /** A non-2xx status with its body. */
-  public static Failure fromStatus(int status, String body, Optional<Duration> retryAfter) {
+  public static HttpFailure fromStatus(int status, String body, Optional<Duration> retryAfter) {
     String msg = serverMessage(body);
-    if (status == 429 || RATE_LIMIT.matcher(msg).find()) return new Failure(ErrorKind.RATE_LIMITED, true, status, msg, retryAfter, null);
-    if (status == 408) return new Failure(ErrorKind.TIMEOUT, true, status, msg, retryAfter, null);
-    if (status >= 500) return new Failure(ErrorKind.ENGINE_ERROR, true, status, msg, retryAfter, null);
-    return new Failure(ErrorKind.ENGINE_ERROR, false, status, msg, Optional.empty(), null);
+    if (status == 429 || RATE_LIMIT.matcher(msg).find()) return new HttpFailure(ErrorKind.RATE_LIMITED, true, status, msg, retryAfter, null);
+    if (status == 408) return new HttpFailure(ErrorKind.TIMEOUT, true, status, msg, retryAfter, null);
+    if (status >= 500) return new HttpFailure(ErrorKind.ENGINE_ERROR, true, status, msg, retryAfter, null);
+    return new HttpFailure(ErrorKind.ENGINE_ERROR, false, status, msg, Optional.empty(), null);
   }
 
   /** A 2xx body that is an error object ({@code {"error": {...}}}, as OpenRouter and streams send). */
-  public static Failure fromErrorObject(int status, JsonNode body) {
+  public static HttpFailure fromErrorObject(int status, JsonNode body) {
     JsonNode err = body.path("error");
     String msg = serverMessage(body.toString());
     int code = err.path("code").asInt(0) != 0 ? err.path("code").asInt(0) : err.path("status").asInt(0);
-    if (code == 429 || RATE_LIMIT.matcher(msg).find()) return new Failure(ErrorKind.RATE_LIMITED, true, status, msg, Optional.empty(), null);
-    if (code >= 500) return new Failure(ErrorKind.ENGINE_ERROR, true, status, msg, Optional.empty(), null);
-    return new Failure(ErrorKind.ENGINE_ERROR, false, status, msg, Optional.empty(), null);
+    if (code == 429 || RATE_LIMIT.matcher(msg).find()) return new HttpFailure(ErrorKind.RATE_LIMITED, true, status, msg, Optional.empty(), null);
+    if (code >= 500) return new HttpFailure(ErrorKind.ENGINE_ERROR, true, status, msg, Optional.empty(), null);
+    return new HttpFailure(ErrorKind.ENGINE_ERROR, false, status, msg, Optional.empty(), null);
   }
 
   /** A transport failure: timeouts (OkHttp's call timeout, socket timeouts) and connection errors. */
-  public static Failure fromIo(IOException e, Integer status) {
+  public static HttpFailure fromIo(IOException e, Integer status) {
     boolean timeout = e instanceof SocketTimeoutException || (e instanceof InterruptedIOException && !Thread.currentThread().isInterrupted());
     String what = timeout ? "timed out" : "connection error";
-    return new Failure(timeout ? ErrorKind.TIMEOUT : ErrorKind.ENGINE_ERROR, true, status,
+    return new HttpFailure(timeout ? ErrorKind.TIMEOUT : ErrorKind.ENGINE_ERROR, true, status,
         what + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), Optional.empty(), e);
   }
 
   /** A 2xx body that is not the JSON expected. Not retried: the server answered, and a retry would pay twice. */
-  public static Failure malformed(int status, String body, Exception e) {
-    return new Failure(ErrorKind.ENGINE_ERROR, false, status, "malformed response body (" + e.getClass().getSimpleName() + "): "
+  public static HttpFailure malformed(int status, String body, Exception e) {
+    return new HttpFailure(ErrorKind.ENGINE_ERROR, false, status, "malformed response body (" + e.getClass().getSimpleName() + "): "
         + truncate(body == null ? "" : body), Optional.empty(), e);
   }
 
