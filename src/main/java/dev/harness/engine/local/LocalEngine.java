@@ -249,6 +249,12 @@ public final class LocalEngine implements dev.harness.engine.Engine, TokenIds, B
   /** The engine's root NDManager (tests count its arrays). */
   NDManager manager() { return m.root; }
 
+  /** A fresh per-sequence manager under the root (tests drive the model directly). */
+  NDManager newSequence() { return m.root.newSubManager(); }
+
+  /** The loaded model (tests). */
+  dev.harness.engine.local.model.CausalLM model() { return m.model; }
+
   /** Where the question (protected suffix) of {@code kv} starts in {@link #promptIds}{@code (p)}: see {@link SuffixSplit}. */
   int questionStart(Prompt p, KvSpec kv) {
     RenderedPrompt rp = m.renderer.render(p);
