@@ -9,8 +9,10 @@ import dev.harness.store.PhaseTable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -32,7 +34,7 @@ public final class PhaseRunner {
     String upstream = "";
     boolean upstreamRan = false;
     for (Phase p : Phase.values()) {
-      String fp = fingerprint(upstream, study.phaseInputs(p, ctx));
+      String fp = fingerprint(upstream, study, p, ctx);
       upstream = fp;
       if (!phases.contains(p)) continue;
       Optional<PhaseTable.PhaseRecord> done = table.get(p.id());
@@ -58,6 +60,25 @@ public final class PhaseRunner {
       upstreamRan = true;
       ctx.log(String.format("[%s] done in %.1f s: %s", p.id(), (System.nanoTime() - t0) / 1e9, summary));
     }
+  }
+
+  /**
+   * The five fingerprints in phase order, from the store as it is now (what {@code harness status} compares).
+   * {@link #run} computes each one just before its phase, after the upstream phases ran.
+   */
+  public static Map<Phase, String> fingerprints(Study study, StudyContext ctx) {
+    Map<Phase, String> out = new EnumMap<>(Phase.class);
+    String upstream = "";
+    for (Phase p : Phase.values()) {
+      upstream = fingerprint(upstream, study, p, ctx);
+      out.put(p, upstream);
+    }
+    return out;
+  }
+
+  /** One phase's fingerprint: its inputs chained with the upstream phase's fingerprint. */
+  static String fingerprint(String upstream, Study study, Phase phase, StudyContext ctx) {
+    return fingerprint(upstream, study.phaseInputs(phase, ctx));
   }
 
   /** The inputs as canonical JSON (keys sorted): what the phases table records and {@code harness status} compares. */
