@@ -9,6 +9,7 @@ import dev.harness.store.PhaseTable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -33,13 +34,14 @@ public final class PhaseRunner {
     PhaseTable table = new PhaseTable(ctx.store());
     String upstream = "";
     boolean upstreamRan = false;
-    for (Phase p : Phase.values()) {
-      String fp = fingerprint(upstream, study, p, ctx);
+    for (Step step : study.steps()) {
+      Phase p = step.phase();
+      String fp = fingerprint(upstream, step.inputsOf(ctx));
       upstream = fp;
       if (!phases.contains(p)) continue;
       Optional<PhaseTable.PhaseRecord> done = table.get(p.id());
       boolean unchanged = done.isPresent() && done.get().fingerprint().equals(fp);
-      if (skipDone && !upstreamRan && !force.contains(p) && unchanged && study.outputsExist(p, ctx)) {
+      if (skipDone && !upstreamRan && !force.contains(p) && unchanged && step.outputsExist(ctx)) {
         ctx.log("[" + p.id() + "] skipped: done at " + done.get().completedAt() + " with the same inputs ("
             + done.get().summary() + ")");
         continue;
@@ -47,16 +49,16 @@ public final class PhaseRunner {
       long t0 = System.nanoTime();
       ctx.log("[" + p.id() + "] started");
       // whatever was done downstream is stale from now on
-      table.invalidateFrom(java.util.Arrays.stream(Phase.values()).filter(q -> q.ordinal() > p.ordinal()).map(Phase::id).toList());
+      table.invalidateFrom(Arrays.stream(Phase.values()).filter(q -> q.ordinal() > p.ordinal()).map(Phase::id).toList());
       String summary;
       try {
-        summary = study.execute(p, ctx);
+        summary = step.execute(ctx);
       } catch (HarnessException e) {
         throw e;
       } catch (RuntimeException e) {
         throw new PhaseException(p, ctx.configPath(), e.getClass().getSimpleName() + ": " + e.getMessage(), e);
       }
-      table.markDone(p.id(), fp, summary, canonical(study.phaseInputs(p, ctx)));
+      table.markDone(p.id(), fp, summary, canonical(step.inputsOf(ctx)));
       upstreamRan = true;
       ctx.log(String.format("[%s] done in %.1f s: %s", p.id(), (System.nanoTime() - t0) / 1e9, summary));
     }
@@ -69,16 +71,11 @@ public final class PhaseRunner {
   public static Map<Phase, String> fingerprints(Study study, StudyContext ctx) {
     Map<Phase, String> out = new EnumMap<>(Phase.class);
     String upstream = "";
-    for (Phase p : Phase.values()) {
-      upstream = fingerprint(upstream, study, p, ctx);
-      out.put(p, upstream);
+    for (Step step : study.steps()) {
+      upstream = fingerprint(upstream, step.inputsOf(ctx));
+      out.put(step.phase(), upstream);
     }
     return out;
-  }
-
-  /** One phase's fingerprint: its inputs chained with the upstream phase's fingerprint. */
-  static String fingerprint(String upstream, Study study, Phase phase, StudyContext ctx) {
-    return fingerprint(upstream, study.phaseInputs(phase, ctx));
   }
 
   /** The inputs as canonical JSON (keys sorted): what the phases table records and {@code harness status} compares. */
