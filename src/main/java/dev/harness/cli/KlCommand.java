@@ -4,9 +4,9 @@ import dev.harness.HarnessException;
 import dev.harness.metrics.kl.Estimator;
 import dev.harness.metrics.kl.KlOptions;
 import dev.harness.study.kl.Alignment;
+import dev.harness.study.kl.DumpComparison;
 import dev.harness.study.kl.KlComparison;
 import dev.harness.study.kl.KlOutputs;
-import dev.harness.study.kl.KlRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -89,7 +89,7 @@ public final class KlCommand implements Callable<Integer> {
       throw new HarnessException("--align " + align + ": expected matched or positional", 2);
     }
     KlOptions opt = new KlOptions(minCoverage, bootstrapIters, 0.95, seed);
-    KlRun run = KlComparison.run(a, b, new KlComparison.Settings(est, alignment, opt, sameTokenizer));
+    DumpComparison run = KlComparison.run(a, b, new KlComparison.Settings(est, alignment, opt, sameTokenizer));
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     for (String line : run.issues().lines()) stderr.println("warning: " + line);

@@ -37,8 +37,8 @@ public final class OutputControlStudy {
       new Step(Phase.SCORE, (in, c, ctx) -> {
         in.put("scorer", c.control().scorer());
         in.put("blocklist", c.control().blocklist());
-      }, ctx -> new ControlTables(ctx.store()).resultCount() == ControlScoring.scorable(ctx),
-          ctx -> new ControlScoring(ctx).execute()),
+      }, ctx -> new ControlTables(ctx.store()).resultCount() == ControlScore.scorable(ctx),
+          ctx -> new ControlScore(ctx).execute()),
       new Step(Phase.ANALYZE, (in, c, ctx) -> in.put("analysis", c.analysis()),
           ctx -> ctx.hasRunFiles(ControlAnalyze.PLOTS), ctx -> new ControlAnalyze(ctx).execute()),
       new Step(Phase.REPORT, (in, c, ctx) -> in.put("report", 1),

@@ -36,7 +36,7 @@ public final class KlComparison {
     return new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
-  public static KlRun run(Path a, Path b, Settings s) {
+  public static DumpComparison run(Path a, Path b, Settings s) {
     ObjectMapper mapper = mapper();
     DumpIssues issues = new DumpIssues();
     DumpIndex ia = DumpIndex.build(a, "A", mapper, issues);
@@ -111,7 +111,7 @@ public final class KlComparison {
       }
     }
     results.sort(RANKING);
-    return new KlRun(ia, ib, s.estimator(), s.alignment(), forced, s.options(), List.copyOf(results),
+    return new DumpComparison(ia, ib, s.estimator(), s.alignment(), forced, s.options(), List.copyOf(results),
         KlSummary.of(results), issues);
   }
 

@@ -32,7 +32,7 @@ public final class KlStudy {
         in.put("cross", KlUnits.textLevel(c) ? "text" : KlUnits.needsCross(c)); // text_mc: text scores under both
         // model / adapter content and the prompts' text: a change the config's own sections do not show
         in.put("unit_identity", KlUnits.identityDigest(c, tables(ctx).prompts()));
-      }, ctx -> KlRunPhase.missing(ctx) == 0, ctx -> new KlRunPhase(ctx).execute()),
+      }, ctx -> KlRun.missing(ctx) == 0, ctx -> new KlRun(ctx).execute()),
       new Step(Phase.SCORE, (in, c, ctx) -> {
         in.put("estimator", c.kl().estimator());
         in.put("alignment", c.kl().alignment());
