@@ -58,7 +58,7 @@ final class KlScore {
     try {
       run = KlComparison.run(a, b, new KlComparison.Settings(est, al, options(c), same));
     } catch (HarnessException e) {
-      if (e.exitCode() == 2) throw new ConfigException(ctx.configPath(), "kl.estimator", e.getMessage());
+      if (e.exitCode() == HarnessException.USAGE) throw new ConfigException(ctx.configPath(), "kl.estimator", e.getMessage());
       throw e;
     }
     List<KlTables.DivergenceRow> rows = new ArrayList<>();
