@@ -4,8 +4,8 @@ import dev.harness.HarnessException;
 import dev.harness.metrics.kl.Estimator;
 import dev.harness.metrics.kl.KlOptions;
 import dev.harness.study.kl.Alignment;
+import dev.harness.study.kl.DumpComparison;
 import dev.harness.study.kl.KlComparison;
-import dev.harness.study.kl.KlRun;
 import dev.harness.study.kl.SyntheticDumps;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -135,7 +135,7 @@ public final class KlBenchStage implements BenchStage {
           .filter(p -> p.getType() == MemoryType.HEAP).toList();
       LiveHeap live = new LiveHeap(heap);
       long t0 = System.nanoTime();
-      KlRun run;
+      DumpComparison run;
       try {
         run = KlComparison.run(ab[0], ab[1], new KlComparison.Settings(Estimator.TOPK_REST, Alignment.MATCHED,
             new KlOptions(0.5, 1000, 0.95, seed), true));

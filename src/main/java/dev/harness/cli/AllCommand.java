@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code all}: the five phases in order, skipping those done with unchanged inputs; {@code --force PHASE} redoes one. */
-@Command(name = "all", mixinStandardHelpOptions = true,
+@Command(name = Phase.Ids.ALL, mixinStandardHelpOptions = true,
     description = "prepare, run, score, analyze and report, skipping phases whose outputs exist and inputs are unchanged.")
 final class AllCommand implements Callable<Integer> {
   @Mixin StudyOptions options;

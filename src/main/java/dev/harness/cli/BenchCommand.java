@@ -97,19 +97,19 @@ public final class BenchCommand implements Callable<Integer> {
     try {
       s = BenchShape.named(shape);
     } catch (IllegalArgumentException e) {
-      throw new HarnessException("--shape: " + e.getMessage(), 2);
+      throw HarnessException.usage("--shape: " + e.getMessage());
     }
     try {
       dev.harness.engine.local.ComputeType.parse(dtype);
     } catch (IllegalArgumentException e) {
-      throw new HarnessException("--dtype: " + e.getMessage(), 2);
+      throw HarnessException.usage("--dtype: " + e.getMessage());
     }
     if (!device.equals("auto") && !device.equals("cpu") && !device.equals("gpu")) {
-      throw new HarnessException("--device: expected auto, cpu or gpu, got '" + device + "'", 2);
+      throw HarnessException.usage("--device: expected auto, cpu or gpu, got '" + device + "'");
     }
-    if (model != null && keep != null) throw new HarnessException("--keep only applies to a generated checkpoint (no --model)", 2);
+    if (model != null && keep != null) throw HarnessException.usage("--keep only applies to a generated checkpoint (no --model)");
     if (keep != null && Files.exists(keep) && !(Files.isDirectory(keep) && isEmpty(keep))) {
-      throw new HarnessException("--keep " + keep + ": must be a new or empty directory", 2);
+      throw HarnessException.usage("--keep " + keep + ": must be a new or empty directory");
     }
     PrintWriter err = spec.commandLine().getErr();
     Consumer<String> log = line -> {
@@ -127,7 +127,7 @@ public final class BenchCommand implements Callable<Integer> {
       cfg = new BenchConfig(model, s, seed, prefillTokens, decodeTokens, repeats, threads, dtype, device, keep,
           s.name().equals("tiny") ? MachineProbe.Sizes.small() : MachineProbe.Sizes.full(), stages);
     } catch (IllegalArgumentException e) {
-      throw new HarnessException(e.getMessage(), 2);
+      throw HarnessException.usage(e.getMessage());
     }
     BenchReport report = new Bench(cfg, log).run();
     PrintWriter out = spec.commandLine().getOut();

@@ -7,8 +7,8 @@ import picocli.CommandLine;
 /** Exit codes: 0 success, 2 bad usage or invalid config, 1 any other failure. One line on stderr per error. */
 public final class ExitCodes {
   public static final int OK = 0;
-  public static final int FAILURE = 1;
-  public static final int USAGE = 2;
+  public static final int FAILURE = HarnessException.FAILURE;
+  public static final int USAGE = HarnessException.USAGE;
 
   private ExitCodes() {}
 

@@ -32,7 +32,7 @@ public final class FinetuneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (stopAfter != null && stopAfter < 1) throw new dev.harness.HarnessException("--stop-after-steps: expected an integer >= 1, got " + stopAfter, 2);
+    if (stopAfter != null && stopAfter < 1) throw dev.harness.HarnessException.usage("--stop-after-steps: expected an integer >= 1, got " + stopAfter);
     FinetuneConfig cfg = FinetuneConfigLoader.load(config, sets);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();

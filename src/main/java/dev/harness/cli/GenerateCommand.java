@@ -33,7 +33,7 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (maxTokens < 1) throw new dev.harness.HarnessException("--max-tokens: expected >= 1, got " + maxTokens, 2);
+    if (maxTokens < 1) throw dev.harness.HarnessException.usage("--max-tokens: expected >= 1, got " + maxTokens);
     try (LocalEngine engine = model.open()) {
       CompletionRequest req = new CompletionRequest(Prompt.text(prompt), maxTokens, temperature, topP, seed, stop,
           topK > 0 || json, Math.max(0, topK), null);

@@ -4,9 +4,9 @@ import dev.harness.HarnessException;
 import dev.harness.metrics.kl.Estimator;
 import dev.harness.metrics.kl.KlOptions;
 import dev.harness.study.kl.Alignment;
+import dev.harness.study.kl.DumpComparison;
 import dev.harness.study.kl.KlComparison;
 import dev.harness.study.kl.KlOutputs;
-import dev.harness.study.kl.KlRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -75,28 +75,28 @@ public final class KlCommand implements Callable<Integer> {
     boolean auto = "auto".equalsIgnoreCase(estimator.strip());
     Estimator est = auto ? null : Estimator.parse(estimator);
     if (est == null && !auto) {
-      throw new HarnessException("--estimator " + estimator + ": unknown; expected one of " + Estimator.names(), 2);
+      throw HarnessException.usage("--estimator " + estimator + ": unknown; expected one of " + Estimator.names());
     }
-    if (top < 0) throw new HarnessException("--top " + top + ": expected a count >= 0", 2);
+    if (top < 0) throw HarnessException.usage("--top " + top + ": expected a count >= 0");
     if (!(minCoverage >= 0 && minCoverage <= 1)) {
-      throw new HarnessException("--min-coverage " + minCoverage + ": expected a number in [0, 1]", 2);
+      throw HarnessException.usage("--min-coverage " + minCoverage + ": expected a number in [0, 1]");
     }
-    if (bootstrapIters < 0) throw new HarnessException("--bootstrap-iters " + bootstrapIters + ": expected >= 0", 2);
+    if (bootstrapIters < 0) throw HarnessException.usage("--bootstrap-iters " + bootstrapIters + ": expected >= 0");
     Alignment alignment;
     try {
       alignment = Alignment.valueOf(align.strip().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new HarnessException("--align " + align + ": expected matched or positional", 2);
+      throw HarnessException.usage("--align " + align + ": expected matched or positional");
     }
     KlOptions opt = new KlOptions(minCoverage, bootstrapIters, 0.95, seed);
-    KlRun run = KlComparison.run(a, b, new KlComparison.Settings(est, alignment, opt, sameTokenizer));
+    DumpComparison run = KlComparison.run(a, b, new KlComparison.Settings(est, alignment, opt, sameTokenizer));
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     for (String line : run.issues().lines()) stderr.println("warning: " + line);
     stderr.flush();
     if (run.compared() == 0) {
-      throw new HarnessException("no prompt could be compared between " + a + " and " + b + " ("
-          + run.ranked().size() + " prompt ids in both; see the warnings above)", 1);
+      throw HarnessException.failure("no prompt could be compared between " + a + " and " + b + " ("
+          + run.ranked().size() + " prompt ids in both; see the warnings above)");
     }
     if (auto) {
       stdout.println("estimator: " + run.estimator().id() + " (auto: " + (run.teacherForced()
@@ -106,6 +106,6 @@ public final class KlCommand implements Callable<Integer> {
     KlOutputs.printTop(run, top, stdout);
     stdout.println("wrote " + files.get(0) + " and " + files.get(1));
     stdout.flush();
-    return 0;
+    return ExitCodes.OK;
   }
 }

@@ -34,12 +34,12 @@ public final class LocalModelOptions {
     try {
       dev.harness.engine.local.ComputeType.checkSetting(dtype);
     } catch (IllegalArgumentException e) {
-      throw new dev.harness.HarnessException("--dtype: " + e.getMessage(), 2);
+      throw dev.harness.HarnessException.usage("--dtype: " + e.getMessage());
     }
     if (!device.equals("auto") && !device.equals("cpu") && !device.equals("gpu")) {
-      throw new dev.harness.HarnessException("--device: expected auto, cpu or gpu, got '" + device + "'", 2);
+      throw dev.harness.HarnessException.usage("--device: expected auto, cpu or gpu, got '" + device + "'");
     }
-    if (loraMerge && adapter == null) throw new dev.harness.HarnessException("--lora-merge: needs --adapter", 2);
+    if (loraMerge && adapter == null) throw dev.harness.HarnessException.usage("--lora-merge: needs --adapter");
     return LocalEngines.openLocal(model, adapter, quantization, dtype, device, loraMerge, "command line", "--");
   }
 }

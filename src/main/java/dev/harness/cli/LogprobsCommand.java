@@ -43,14 +43,14 @@ final class LogprobsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (topK < 1) throw new HarnessException("--top-k: expected >= 1, got " + topK, 2);
+    if (topK < 1) throw HarnessException.usage("--top-k: expected >= 1, got " + topK);
     try (LocalEngine engine = model.open()) {
       int[] ids = input.text != null ? engine.hfTokenizer().encodeIds(input.text, true)
           : input.ids.stream().mapToInt(Integer::intValue).toArray();
-      if (ids.length == 0) throw new HarnessException("the sequence is empty: nothing to score", 2);
+      if (ids.length == 0) throw HarnessException.usage("the sequence is empty: nothing to score");
       for (int id : ids) {
         if (id < 0 || id >= engine.vocabSize()) {
-          throw new HarnessException("--ids: token id " + id + " is outside the vocabulary [0, " + engine.vocabSize() + ")", 2);
+          throw HarnessException.usage("--ids: token id " + id + " is outside the vocabulary [0, " + engine.vocabSize() + ")");
         }
       }
       double[][] lp = engine.logSoftmaxAll(ids);

@@ -25,30 +25,30 @@ final class PhaseCommands {
     }
   }
 
-  @Command(name = "prepare", mixinStandardHelpOptions = true,
+  @Command(name = Phase.Ids.PREPARE, mixinStandardHelpOptions = true,
       description = "Materialise the study's items (dataset rows, bins, manifest) into the store.")
   static final class Prepare extends One {
     Phase phase() { return Phase.PREPARE; }
   }
 
-  @Command(name = "run", mixinStandardHelpOptions = true,
+  @Command(name = Phase.Ids.RUN, mixinStandardHelpOptions = true,
       description = "Send every unit to the engine; resumable (stored units are skipped, failed ones retried).")
   static final class Run extends One {
     Phase phase() { return Phase.RUN; }
   }
 
-  @Command(name = "score", mixinStandardHelpOptions = true, description = "Per-response metrics and the failure taxonomy.")
+  @Command(name = Phase.Ids.SCORE, mixinStandardHelpOptions = true, description = "Per-response metrics and the failure taxonomy.")
   static final class Score extends One {
     Phase phase() { return Phase.SCORE; }
   }
 
-  @Command(name = "analyze", mixinStandardHelpOptions = true,
+  @Command(name = Phase.Ids.ANALYZE, mixinStandardHelpOptions = true,
       description = "Aggregates with confidence intervals, transition detection, plots.")
   static final class Analyze extends One {
     Phase phase() { return Phase.ANALYZE; }
   }
 
-  @Command(name = "report", mixinStandardHelpOptions = true, description = "report.md from the store alone.")
+  @Command(name = Phase.Ids.REPORT, mixinStandardHelpOptions = true, description = "report.md from the store alone.")
   static final class Report extends One {
     Phase phase() { return Phase.REPORT; }
   }

@@ -41,9 +41,9 @@ final class ServeBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (clients.length < 2 || requests < 1 || rounds < 1 || promptTokens < 2) {
-      throw new HarnessException("serve-bench: need >= 2 client counts, --requests >= 1, --rounds >= 1, --prompt-tokens >= 2", 2);
+      throw HarnessException.usage("serve-bench: need >= 2 client counts, --requests >= 1, --rounds >= 1, --prompt-tokens >= 2");
     }
-    if (!kind.equals("score") && !kind.equals("generate")) throw new HarnessException("--kind: expected score or generate, got " + kind, 2);
+    if (!kind.equals("score") && !kind.equals("generate")) throw HarnessException.usage("--kind: expected score or generate, got " + kind);
     PrintWriter out = spec.commandLine().getOut();
     try (LocalEngine engine = model.open();
         OpenAiServer server = new OpenAiServer(new LocalServedEngine(engine), "bench", engine.tokenizer(),

@@ -57,9 +57,9 @@ final class ServeCommand implements Callable<Integer> {
     Map<String, Path> out = new LinkedHashMap<>();
     for (String spec : loraModules) {
       int eq = spec.indexOf('=');
-      if (eq <= 0 || eq == spec.length() - 1) throw new HarnessException("--lora-modules: expected NAME=DIR, got '" + spec + "'", 2);
+      if (eq <= 0 || eq == spec.length() - 1) throw HarnessException.usage("--lora-modules: expected NAME=DIR, got '" + spec + "'");
       String name = spec.substring(0, eq);
-      if (out.containsKey(name)) throw new HarnessException("--lora-modules: name '" + name + "' is used twice", 2);
+      if (out.containsKey(name)) throw HarnessException.usage("--lora-modules: name '" + name + "' is used twice");
       out.put(name, dev.harness.study.LocalEngines.adapterDir(spec.substring(eq + 1), "command line", "--lora-modules " + name));
     }
     return out;
@@ -73,11 +73,11 @@ final class ServeCommand implements Callable<Integer> {
       try {
         return Files.readString(p);
       } catch (IOException e) {
-        throw new HarnessException("--chat-template: cannot read " + p + ": " + e.getMessage(), 2);
+        throw HarnessException.usage("--chat-template: cannot read " + p + ": " + e.getMessage());
       }
     }
     if (chatTemplate.contains("{{") || chatTemplate.contains("{%")) return chatTemplate;
-    throw new HarnessException("--chat-template: " + chatTemplate + " is neither a file nor a Jinja template", 2);
+    throw HarnessException.usage("--chat-template: " + chatTemplate + " is neither a file nor a Jinja template");
   }
 
   private Path chatTemplatePath() {
@@ -90,22 +90,22 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (port < 0 || port > 65535) throw new HarnessException("--port: expected 0..65535, got " + port, 2);
+    if (port < 0 || port > 65535) throw HarnessException.usage("--port: expected 0..65535, got " + port);
     Map<String, Path> loras = loraModules();
     String templateSource = chatTemplateSource();
-    if (maxModelLen != null && maxModelLen < 1) throw new HarnessException("--max-model-len: expected >= 1, got " + maxModelLen, 2);
+    if (maxModelLen != null && maxModelLen < 1) throw HarnessException.usage("--max-model-len: expected >= 1, got " + maxModelLen);
     LocalEngine engine = model.open();
     String baseId = servedName != null ? servedName : model.model;
     Map<String, LocalEngine> views = new LinkedHashMap<>();
     views.put(baseId, engine);
     try {
       for (Map.Entry<String, Path> l : loras.entrySet()) {
-        if (views.containsKey(l.getKey())) throw new HarnessException("--lora-modules: name '" + l.getKey() + "' is used twice", 2);
+        if (views.containsKey(l.getKey())) throw HarnessException.usage("--lora-modules: name '" + l.getKey() + "' is used twice");
         views.put(l.getKey(), engine.withAdapter(engine.addAdapter(l.getKey(), l.getValue())));
       }
     } catch (dev.harness.engine.local.weights.CheckpointException e) {
       views.values().forEach(LocalEngine::close);
-      throw new HarnessException(e.getMessage(), 1, e);
+      throw HarnessException.failure(e.getMessage(), e);
     } catch (RuntimeException e) {
       views.values().forEach(LocalEngine::close);
       throw e;
@@ -117,21 +117,21 @@ final class ServeCommand implements Callable<Integer> {
     views.forEach((id, v) -> served.put(id, new LocalServedEngine(v, template)));
     OpenAiServer server = new OpenAiServer(served, engine.tokenizer(), new ServerOptions(host, port, threads), spec.commandLine().getErr())
         .apiKey(apiKey);
-    if (maxLogprobs < 0) throw new HarnessException("--max-logprobs: expected >= 0, got " + maxLogprobs, 2);
+    if (maxLogprobs < 0) throw HarnessException.usage("--max-logprobs: expected >= 0, got " + maxLogprobs);
     server.maxLogprobs(maxLogprobs);
     if (maxModelLen != null) {
       try {
         server.maxModelLen(maxModelLen);
       } catch (IllegalArgumentException e) {
         views.values().forEach(LocalEngine::close);
-        throw new HarnessException("--max-model-len: " + e.getMessage(), 2);
+        throw HarnessException.usage("--max-model-len: " + e.getMessage());
       }
     }
     try {
       server.start();
     } catch (IOException e) {
       views.values().forEach(LocalEngine::close);
-      throw new HarnessException("serve: cannot listen on " + host + ":" + port + ": " + e.getMessage(), 1, e);
+      throw HarnessException.failure("serve: cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

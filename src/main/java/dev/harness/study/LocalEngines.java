@@ -59,7 +59,7 @@ public final class LocalEngines {
         throw ex;
       }
     } catch (dev.harness.engine.local.weights.CheckpointException ex) {
-      throw new HarnessException(ex.getMessage(), 1, ex);
+      throw HarnessException.failure(ex.getMessage(), ex);
     }
   }
 
@@ -103,7 +103,7 @@ public final class LocalEngines {
     try {
       return ModelLocator.resolve(idOrPath, HubClient.fromEnv());
     } catch (HubException ex) {
-      throw new HarnessException(configPath + ": " + field + " '" + idOrPath + "': " + ex.getMessage(), 1, ex);
+      throw HarnessException.failure(configPath + ": " + field + " '" + idOrPath + "': " + ex.getMessage(), ex);
     }
   }
 
@@ -125,7 +125,7 @@ public final class LocalEngines {
       hub.optionalFile(RepoType.MODEL, repo, revision, "special_tokens_map.json");
       return dir;
     } catch (HubException ex) {
-      throw new HarnessException(configPath + ": " + field + " '" + id + "': " + ex.getMessage(), 1, ex);
+      throw HarnessException.failure(configPath + ": " + field + " '" + id + "': " + ex.getMessage(), ex);
     }
   }
 }

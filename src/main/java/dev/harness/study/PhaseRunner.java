@@ -9,8 +9,11 @@ import dev.harness.store.PhaseTable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,13 +34,14 @@ public final class PhaseRunner {
     PhaseTable table = new PhaseTable(ctx.store());
     String upstream = "";
     boolean upstreamRan = false;
-    for (Phase p : Phase.values()) {
-      String fp = fingerprint(upstream, study.phaseInputs(p, ctx));
+    for (Step step : study.steps()) {
+      Phase p = step.phase();
+      String fp = fingerprint(upstream, step.inputsOf(ctx));
       upstream = fp;
       if (!phases.contains(p)) continue;
       Optional<PhaseTable.PhaseRecord> done = table.get(p.id());
       boolean unchanged = done.isPresent() && done.get().fingerprint().equals(fp);
-      if (skipDone && !upstreamRan && !force.contains(p) && unchanged && study.outputsExist(p, ctx)) {
+      if (skipDone && !upstreamRan && !force.contains(p) && unchanged && step.outputsExist(ctx)) {
         ctx.log("[" + p.id() + "] skipped: done at " + done.get().completedAt() + " with the same inputs ("
             + done.get().summary() + ")");
         continue;
@@ -45,19 +49,33 @@ public final class PhaseRunner {
       long t0 = System.nanoTime();
       ctx.log("[" + p.id() + "] started");
       // whatever was done downstream is stale from now on
-      table.invalidateFrom(java.util.Arrays.stream(Phase.values()).filter(q -> q.ordinal() > p.ordinal()).map(Phase::id).toList());
+      table.invalidateFrom(Arrays.stream(Phase.values()).filter(q -> q.ordinal() > p.ordinal()).map(Phase::id).toList());
       String summary;
       try {
-        summary = study.execute(p, ctx);
+        summary = step.execute(ctx);
       } catch (HarnessException e) {
         throw e;
       } catch (RuntimeException e) {
         throw new PhaseException(p, ctx.configPath(), e.getClass().getSimpleName() + ": " + e.getMessage(), e);
       }
-      table.markDone(p.id(), fp, summary, canonical(study.phaseInputs(p, ctx)));
+      table.markDone(p.id(), fp, summary, canonical(step.inputsOf(ctx)));
       upstreamRan = true;
       ctx.log(String.format("[%s] done in %.1f s: %s", p.id(), (System.nanoTime() - t0) / 1e9, summary));
     }
+  }
+
+  /**
+   * The five fingerprints in phase order, from the store as it is now (what {@code harness status} compares).
+   * {@link #run} computes each one just before its phase, after the upstream phases ran.
+   */
+  public static Map<Phase, String> fingerprints(Study study, StudyContext ctx) {
+    Map<Phase, String> out = new EnumMap<>(Phase.class);
+    String upstream = "";
+    for (Step step : study.steps()) {
+      upstream = fingerprint(upstream, step.inputsOf(ctx));
+      out.put(step.phase(), upstream);
+    }
+    return out;
   }
 
   /** The inputs as canonical JSON (keys sorted): what the phases table records and {@code harness status} compares. */

@@ -24,8 +24,9 @@ public final class PhaseStatus {
     List<String> out = new ArrayList<>();
     String upstream = "";
     String staleUpstream = null;
-    for (Phase p : Phase.values()) {
-      Object inputs = study.phaseInputs(p, ctx);
+    for (Step step : study.steps()) {
+      Phase p = step.phase();
+      Object inputs = step.inputsOf(ctx);
       String fp = PhaseRunner.fingerprint(upstream, inputs);
       upstream = fp;
       Optional<PhaseTable.PhaseRecord> rec = table.get(p.id());
@@ -34,8 +35,9 @@ public final class PhaseStatus {
         line = "not done";
         if (staleUpstream == null) staleUpstream = p.id();
       } else if (rec.get().fingerprint().equals(fp)) {
-        line = study.outputsExist(p, ctx) ? "done at " + rec.get().completedAt() : "stale (outputs missing)";
-        if (!study.outputsExist(p, ctx) && staleUpstream == null) staleUpstream = p.id();
+        boolean present = step.outputsExist(ctx);
+        line = present ? "done at " + rec.get().completedAt() : "stale (outputs missing)";
+        if (!present && staleUpstream == null) staleUpstream = p.id();
       } else {
         List<String> changed = changedKeys(rec.get().inputsJson(), PhaseRunner.canonical(inputs));
         line = "stale (" + (changed == null ? "inputs changed"

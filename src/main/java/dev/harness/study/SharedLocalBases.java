@@ -33,7 +33,7 @@ final class SharedLocalBases {
       String name = adapter == null ? null : anchor.addAdapter(adapter.toString(), adapter);
       return anchor.withAdapter(name);
     } catch (dev.harness.engine.local.weights.CheckpointException ex) {
-      throw new HarnessException(ex.getMessage(), 1, ex);
+      throw HarnessException.failure(ex.getMessage(), ex);
     } finally {
       if (fresh) anchor.close(); // the views keep the base loaded
     }

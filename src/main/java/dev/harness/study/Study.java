@@ -1,21 +1,32 @@
 package dev.harness.study;
 
-/** A study: the five phases over one store. Each phase reads only the store and the config, and is idempotent. */
-public interface Study {
-  String name();
+import dev.harness.config.StudyKind;
+import java.util.List;
+import java.util.Optional;
 
-  /** The config parts a phase depends on (serialised into its fingerprint); upstream phases are chained in. */
-  Object phaseInputs(Phase phase, StudyContext ctx);
+/**
+ * A study: the five phases over one store, declared as one ordered list of {@link Step}s (each one's fingerprinted
+ * inputs, outputs check and work), plus how to count the run phase's units from the store alone (for
+ * {@code harness status}). Each phase reads only the store and the config, and is idempotent.
+ */
+public record Study(StudyKind kind, List<Step> steps, Units units) {
+  /** The run phase's units of the current configuration, counted from the store alone. */
+  @FunctionalInterface
+  public interface Units {
+    UnitStatus count(StudyContext ctx);
+  }
 
-  /** Whether the phase's outputs are all present (so {@code all} may skip it when its inputs are unchanged). */
-  boolean outputsExist(Phase phase, StudyContext ctx);
+  /** The steps must name every phase once, in {@link Phase} order. */
+  public Study {
+    List<Phase> got = steps.stream().map(Step::phase).toList();
+    if (!got.equals(List.of(Phase.values()))) {
+      throw new IllegalArgumentException(kind.id() + ": steps must be " + List.of(Phase.values())
+          + " in that order, got " + got);
+    }
+    steps = List.copyOf(steps);
+  }
 
-  /**
-   * The run phase's units of the current configuration, counted from the store alone (for {@code harness status});
-   * empty where the study does not count them.
-   */
-  default java.util.Optional<UnitStatus> unitStatus(StudyContext ctx) { return java.util.Optional.empty(); }
+  public String name() { return kind.id(); }
 
-  /** Runs the phase; returns a one-line summary for the log and the phases table. */
-  String execute(Phase phase, StudyContext ctx);
+  public Optional<UnitStatus> unitStatus(StudyContext ctx) { return Optional.of(units.count(ctx)); }
 }

@@ -18,10 +18,10 @@ public final class StudyRegistry {
     StudyKind kind = StudyKind.byId(name).orElseThrow(() -> new ConfigException(configPath, "study",
         "expected one of " + StudyKind.ids() + ", got '" + name + "'"));
     return switch (kind) {
-      case KV_TRANSITION -> new KvTransitionStudy();
-      case KL -> new KlStudy();
-      case OUTPUT_CONTROL -> new OutputControlStudy();
-      case MC_EVAL -> new McEvalStudy();
+      case KV_TRANSITION -> KvTransitionStudy.STUDY;
+      case KL -> KlStudy.STUDY;
+      case OUTPUT_CONTROL -> OutputControlStudy.STUDY;
+      case MC_EVAL -> McEvalStudy.STUDY;
     };
   }
 }

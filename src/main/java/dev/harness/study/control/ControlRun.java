@@ -139,7 +139,7 @@ final class ControlRun {
         // server refuses such a prompt with an error instead, and a /tokenize call per unit would double the requests
         TokenIds ids = inProcess ? engine.as(TokenIds.class).orElse(null) : null;
         int maxLength = ids == null ? Integer.MAX_VALUE : ids.contextWindow();
-        UnitPool.Tally n = UnitPool.each(ctx, "run " + e.label(), threads, todo,
+        UnitPool.Tally n = UnitPool.each(ctx, Phase.RUN.id() + " " + e.label(), threads, todo,
             u -> runUnit(engine, ids, u, tables, err, maxLength, cut));
         sent += n.sent();
         okTotal += n.ok();

@@ -1,81 +1,49 @@
 package dev.harness.study.control;
 
-import dev.harness.study.UnitIdentity;
-import dev.harness.study.UnitStatus;
 import dev.harness.config.EngineConfig;
-import dev.harness.config.ExperimentConfig;
+import dev.harness.config.StudyKind;
 import dev.harness.store.ControlTables;
 import dev.harness.study.Phase;
+import dev.harness.study.Step;
 import dev.harness.study.Study;
-import dev.harness.study.StudyContext;
+import dev.harness.study.UnitIdentity;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.TreeSet;
 
 /** output_control: can a model make its next-token distribution match a stated target (TVD). */
-public final class OutputControlStudy implements Study {
-  public static final String NAME = dev.harness.config.StudyKind.OUTPUT_CONTROL.id();
+public final class OutputControlStudy {
+  public static final String NAME = StudyKind.OUTPUT_CONTROL.id();
 
-  @Override
-  public String name() { return NAME; }
-
-  @Override
-  public Object phaseInputs(Phase phase, StudyContext ctx) {
-    ExperimentConfig c = ctx.config();
-    Map<String, Object> in = new LinkedHashMap<>();
-    switch (phase) {
-      case PREPARE -> {
+  public static final Study STUDY = new Study(StudyKind.OUTPUT_CONTROL, List.of(
+      new Step(Phase.PREPARE, (in, c, ctx) -> {
         in.put("grid", c.grid());
         in.put("words", c.words());
         in.put("blocklist", c.control().blocklist());
         List<String> toks = new ArrayList<>();
         for (EngineConfig e : c.variants()) toks.add(e.isLocal() ? e.model() : e.tokenizer());
         in.put("tokenizers", toks);
-      }
-      case RUN -> {
+      }, ctx -> !ControlRun.evalItems(ctx).isEmpty()
+          && (ctx.config().grid().trainPairs() == 0 || Files.isRegularFile(ControlPrepare.trainFile(ctx))),
+          ctx -> new ControlPrepare(ctx).execute()),
+      new Step(Phase.RUN, (in, c, ctx) -> {
         in.put("engines", c.variants());
         in.put("prompt_format", c.control().promptFormat());
         in.put("top_logprobs", c.control().topLogprobs());
         in.put("store_top", c.control().storeTop());
-        in.put("unit_identity", UnitIdentity.hash(new java.util.TreeSet<>(ControlRun.currentKeys(ctx))));
-      }
-      case SCORE -> {
+        in.put("unit_identity", UnitIdentity.hash(new TreeSet<>(ControlRun.currentKeys(ctx))));
+      }, ctx -> ControlRun.unanswered(ctx) == 0, ctx -> new ControlRun(ctx).execute()),
+      new Step(Phase.SCORE, (in, c, ctx) -> {
         in.put("scorer", c.control().scorer());
         in.put("blocklist", c.control().blocklist());
-      }
-      case ANALYZE -> in.put("analysis", c.analysis());
-      case REPORT -> in.put("report", 1);
-    }
-    return in;
-  }
+      }, ctx -> new ControlTables(ctx.store()).resultCount() == ControlScore.scorable(ctx),
+          ctx -> new ControlScore(ctx).execute()),
+      new Step(Phase.ANALYZE, (in, c, ctx) -> in.put("analysis", c.analysis()),
+          ctx -> ctx.hasRunFiles(ControlAnalyze.PLOTS), ctx -> new ControlAnalyze(ctx).execute()),
+      new Step(Phase.REPORT, (in, c, ctx) -> in.put("report", 1),
+          ctx -> ctx.hasRunFiles(ControlReport.files(ctx.config())), ctx -> new ControlReport(ctx).execute())),
+      ControlRun::status);
 
-  @Override
-  public boolean outputsExist(Phase phase, StudyContext ctx) {
-    return switch (phase) {
-      case PREPARE -> !ControlRun.evalItems(ctx).isEmpty()
-          && (ctx.config().grid().trainPairs() == 0 || Files.isRegularFile(ControlPrepare.trainFile(ctx)));
-      case RUN -> ControlRun.unanswered(ctx) == 0;
-      case SCORE -> new ControlTables(ctx.store()).resultCount() == ControlScoring.scorable(ctx);
-      case ANALYZE -> ctx.hasRunFiles(ControlAnalyze.PLOTS);
-      case REPORT -> ctx.hasRunFiles(ControlReport.files(ctx.config()));
-    };
-  }
-
-  @Override
-  public java.util.Optional<UnitStatus> unitStatus(StudyContext ctx) {
-    return java.util.Optional.of(ControlRun.status(ctx));
-  }
-
-  @Override
-  public String execute(Phase phase, StudyContext ctx) {
-    return switch (phase) {
-      case PREPARE -> new ControlPrepare(ctx).execute();
-      case RUN -> new ControlRun(ctx).execute();
-      case SCORE -> new ControlScoring(ctx).execute();
-      case ANALYZE -> new ControlAnalyze(ctx).execute();
-      case REPORT -> new ControlReport(ctx).execute();
-    };
-  }
+  private OutputControlStudy() {}
 }

@@ -43,7 +43,7 @@ public final class DumpIndex {
   /** Scans {@code path}; problems go to {@code issues} with "file:line". Missing file: exit 2; read error: exit 1. */
   public static DumpIndex build(Path path, String label, ObjectMapper mapper, DumpIssues issues) {
     if (!Files.isRegularFile(path)) {
-      throw new HarnessException("--" + label.toLowerCase() + " " + path + ": no such file", 2);
+      throw HarnessException.usage("--" + label.toLowerCase() + " " + path + ": no such file");
     }
     DumpIndex idx = new DumpIndex(path, label);
     int vocabLines = 0;

@@ -36,7 +36,7 @@ public final class KlComparison {
     return new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
-  public static KlRun run(Path a, Path b, Settings s) {
+  public static DumpComparison run(Path a, Path b, Settings s) {
     ObjectMapper mapper = mapper();
     DumpIssues issues = new DumpIssues();
     DumpIndex ia = DumpIndex.build(a, "A", mapper, issues);
@@ -46,18 +46,18 @@ public final class KlComparison {
     boolean forced = switch (s.estimator()) {
       case MC -> {
         if (ia.linesWithCross() == 0 && ib.linesWithCross() == 0) {
-          throw new HarnessException("--estimator mc needs teacher-forced scores (each line's \"cross\": the other"
+          throw HarnessException.usage("--estimator mc needs teacher-forced scores (each line's \"cross\": the other"
               + " model's log-probs of exactly that response's tokens), and neither " + a + " nor " + b + " has any;"
               + " plain dumps of independent samples cannot give log b(y) for A's tokens. Use --estimator topk_rest"
-              + " (a lower bound from the top-k), or score A's samples under B (local engine score / vLLM echo)", 2);
+              + " (a lower bound from the top-k), or score A's samples under B (local engine score / vLLM echo)");
         }
         yield true;
       }
       case TOPK_REST -> ia.linesWithCross() > 0 || ib.linesWithCross() > 0;
       case TOPK_LOOKUP -> false;
-      case TEXT_MC -> throw new HarnessException("--estimator text_mc scores each response text under both models,"
+      case TEXT_MC -> throw HarnessException.usage("--estimator text_mc scores each response text under both models,"
           + " which needs the models themselves: run the kl study with kl.estimator: text_mc (dumps hold token"
-          + " log-probs only)", 2);
+          + " log-probs only)");
     };
     if (forced) {
       for (DumpIndex ix : List.of(ia, ib)) {
@@ -111,7 +111,7 @@ public final class KlComparison {
       }
     }
     results.sort(RANKING);
-    return new KlRun(ia, ib, s.estimator(), s.alignment(), forced, s.options(), List.copyOf(results),
+    return new DumpComparison(ia, ib, s.estimator(), s.alignment(), forced, s.options(), List.copyOf(results),
         KlSummary.of(results), issues);
   }
 
@@ -144,13 +144,13 @@ public final class KlComparison {
     inter.retainAll(tb);
     double overlap = (double) inter.size() / Math.min(ta.size(), tb.size());
     if (overlap < MIN_VOCAB_OVERLAP) {
-      throw new HarnessException(String.format(java.util.Locale.ROOT,
+      throw HarnessException.usage(String.format(java.util.Locale.ROOT,
           "%s (model %s) and %s (model %s) evidently use different tokenizers: only %.0f%% of token texts are shared;"
               + " token-level KL is undefined across vocabularies. Compare at the text level instead (score each"
               + " model's responses under the other: per-sequence log-probabilities of the same strings; the kl study does this"
               + " with kl.estimator: text_mc), or pass"
               + " --same-tokenizer if they do share one",
-          a.path(), String.join(",", a.models()), b.path(), String.join(",", b.models()), 100 * overlap), 2);
+          a.path(), String.join(",", a.models()), b.path(), String.join(",", b.models()), 100 * overlap));
     }
   }
 }

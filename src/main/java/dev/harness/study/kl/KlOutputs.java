@@ -23,7 +23,7 @@ public final class KlOutputs {
   private KlOutputs() {}
 
   /** Writes both files into {@code dir} (created); returns their paths. */
-  public static List<Path> write(KlRun run, Path dir, int top) {
+  public static List<Path> write(DumpComparison run, Path dir, int top) {
     try {
       Files.createDirectories(dir);
       Path csv = dir.resolve(CSV), md = dir.resolve(REPORT);
@@ -43,7 +43,7 @@ public final class KlOutputs {
       "forward", "reverse", "n_samples", "n_tokens", "mean_coverage", "min_coverage", "low_coverage_fraction",
       "tvd_low", "tvd_high", "flags", "extra");
 
-  static void writeCsv(KlRun run, Writer w) throws IOException {
+  static void writeCsv(DumpComparison run, Writer w) throws IOException {
     writeCsv(run.ranked(), w);
   }
 
@@ -62,7 +62,7 @@ public final class KlOutputs {
     }
   }
 
-  static void writeReport(KlRun run, int top, Writer w) throws IOException {
+  static void writeReport(DumpComparison run, int top, Writer w) throws IOException {
     PrintWriter out = new PrintWriter(w);
     Estimator est = run.estimator();
     out.println("# Divergence ranking: " + run.a().path().getFileName() + " vs " + run.b().path().getFileName());
@@ -204,7 +204,7 @@ public final class KlOutputs {
   }
 
   /** The compact terminal table of the top N. */
-  public static void printTop(KlRun run, int top, PrintWriter out) {
+  public static void printTop(DumpComparison run, int top, PrintWriter out) {
     out.printf(Locale.ROOT, "%-4s %-28s %12s %-25s %4s %7s %8s  %s%n", "rank", "prompt_id", run.estimator().id(),
         pct(run.options().ciLevel()) + " CI", "n", "tokens", "coverage", "flags");
     int rank = 0;

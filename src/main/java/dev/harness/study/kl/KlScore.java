@@ -54,11 +54,11 @@ final class KlScore {
     boolean same = fp.get(p.nameA()) != null && fp.get(p.nameA()).equals(fp.get(p.nameB()));
     Estimator est = Estimator.parse(c.kl().estimator());
     Alignment al = Alignment.valueOf(c.kl().alignment().toUpperCase(Locale.ROOT));
-    KlRun run;
+    DumpComparison run;
     try {
       run = KlComparison.run(a, b, new KlComparison.Settings(est, al, options(c), same));
     } catch (HarnessException e) {
-      if (e.exitCode() == 2) throw new ConfigException(ctx.configPath(), "kl.estimator", e.getMessage());
+      if (e.exitCode() == HarnessException.USAGE) throw new ConfigException(ctx.configPath(), "kl.estimator", e.getMessage());
       throw e;
     }
     List<KlTables.DivergenceRow> rows = new ArrayList<>();

@@ -1,14 +1,13 @@
 package dev.harness.study.kl;
 
-import dev.harness.study.ContentHash;
-import dev.harness.study.UnitStatus;
-import dev.harness.config.ExperimentConfig;
+import dev.harness.config.StudyKind;
 import dev.harness.store.KlTables;
+import dev.harness.study.ContentHash;
 import dev.harness.study.Phase;
+import dev.harness.study.Step;
 import dev.harness.study.Study;
 import dev.harness.study.StudyContext;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 /**
  * kl: which prompts make two models (or a model and its fine-tune) diverge most. prepare stores the prompts; run
@@ -16,22 +15,15 @@ import java.util.Map;
  * {@code harness kl} comparison on the dumps; analyze summarises and plots; report writes report.md and
  * kl_ranking.csv.
  */
-public final class KlStudy implements Study {
-  public static final String NAME = dev.harness.config.StudyKind.KL.id();
+public final class KlStudy {
+  public static final String NAME = StudyKind.KL.id();
 
-  @Override
-  public String name() { return NAME; }
-
-  @Override
-  public Object phaseInputs(Phase phase, StudyContext ctx) {
-    ExperimentConfig c = ctx.config();
-    Map<String, Object> in = new LinkedHashMap<>();
-    switch (phase) {
-      case PREPARE -> {
+  public static final Study STUDY = new Study(StudyKind.KL, List.of(
+      new Step(Phase.PREPARE, (in, c, ctx) -> {
         in.put("prompts", c.prompts());
         in.put("source_content", ContentHash.full(c.prompts().source())); // an edited prompt file
-      }
-      case RUN -> {
+      }, ctx -> tables(ctx).count("prompts") > 0, ctx -> new KlPrepare(ctx).execute()),
+      new Step(Phase.RUN, (in, c, ctx) -> {
         in.put("engines", c.engines());
         in.put("generation", c.generation());
         in.put("samples", c.kl().samples());
@@ -39,46 +31,22 @@ public final class KlStudy implements Study {
         in.put("pair", KlUnits.pair(c).nameA() + "," + KlUnits.pair(c).nameB());
         in.put("cross", KlUnits.textLevel(c) ? "text" : KlUnits.needsCross(c)); // text_mc: text scores under both
         // model / adapter content and the prompts' text: a change the config's own sections do not show
-        in.put("unit_identity", KlUnits.identityDigest(c, new KlTables(ctx.store()).prompts()));
-      }
-      case SCORE -> {
+        in.put("unit_identity", KlUnits.identityDigest(c, tables(ctx).prompts()));
+      }, ctx -> KlRun.missing(ctx) == 0, ctx -> new KlRun(ctx).execute()),
+      new Step(Phase.SCORE, (in, c, ctx) -> {
         in.put("estimator", c.kl().estimator());
         in.put("alignment", c.kl().alignment());
         in.put("min_coverage", c.kl().minCoverage());
         in.put("bootstrap", c.analysis().bootstrapIters() + "," + c.analysis().ci() + "," + c.analysis().seed());
-      }
-      case ANALYZE -> in.put("top_n", c.kl().topN());
-      case REPORT -> in.put("report", 1);
-    }
-    return in;
-  }
+      }, ctx -> tables(ctx).count("divergences") > 0, ctx -> new KlScore(ctx).execute()),
+      new Step(Phase.ANALYZE, (in, c, ctx) -> in.put("top_n", c.kl().topN()),
+          ctx -> tables(ctx).count("divergence_summary") > 0 && ctx.hasRunFiles(KlAnalyze.PLOTS),
+          ctx -> new KlAnalyze(ctx).execute()),
+      new Step(Phase.REPORT, (in, c, ctx) -> in.put("report", 1),
+          ctx -> ctx.hasRunFiles("report.md", KlReport.CSV), ctx -> new KlReport(ctx).execute())),
+      ctx -> KlUnits.status(ctx.config(), tables(ctx)));
 
-  @Override
-  public boolean outputsExist(Phase phase, StudyContext ctx) {
-    KlTables t = new KlTables(ctx.store());
-    return switch (phase) {
-      case PREPARE -> t.count("prompts") > 0;
-      case RUN -> KlRunPhase.missing(ctx) == 0;
-      case SCORE -> t.count("divergences") > 0;
-      case ANALYZE -> t.count("divergence_summary") > 0
-          && ctx.hasRunFiles(KlAnalyze.PLOTS);
-      case REPORT -> ctx.hasRunFiles("report.md", KlReport.CSV);
-    };
-  }
+  private KlStudy() {}
 
-  @Override
-  public java.util.Optional<UnitStatus> unitStatus(StudyContext ctx) {
-    return java.util.Optional.of(KlUnits.status(ctx.config(), new KlTables(ctx.store())));
-  }
-
-  @Override
-  public String execute(Phase phase, StudyContext ctx) {
-    return switch (phase) {
-      case PREPARE -> new KlPrepare(ctx).execute();
-      case RUN -> new KlRunPhase(ctx).execute();
-      case SCORE -> new KlScore(ctx).execute();
-      case ANALYZE -> new KlAnalyze(ctx).execute();
-      case REPORT -> new KlReport(ctx).execute();
-    };
-  }
+  private static KlTables tables(StudyContext ctx) { return new KlTables(ctx.store()); }
 }

@@ -132,7 +132,7 @@ public final class PromptSource {
     try {
       return hub.get().file(RepoType.DATASET, repo, revision, path);
     } catch (HubException e) {
-      throw new HarnessException(configPath + ": prompts.source '" + source + "': " + e.getMessage(), 1, e);
+      throw HarnessException.failure(configPath + ": prompts.source '" + source + "': " + e.getMessage(), e);
     }
   }
 
@@ -146,7 +146,7 @@ public final class PromptSource {
     try {
       files = hub.get().listFiles(RepoType.DATASET, repo, revision);
     } catch (HubException e) {
-      throw new HarnessException(configPath + ": prompts.source '" + source + "': " + e.getMessage(), 1, e);
+      throw HarnessException.failure(configPath + ": prompts.source '" + source + "': " + e.getMessage(), e);
     }
     return files.stream().filter(f -> f.toLowerCase(Locale.ROOT).endsWith(".parquet")).findFirst()
         .orElseThrow(() -> new ConfigException(configPath, "prompts.source", "dataset repo " + repo + " has no Parquet"
@@ -175,7 +175,7 @@ public final class PromptSource {
         }
       } else if (name.endsWith(".json")) {
         JsonNode root = JSON.readTree(file.toFile());
-        if (root == null || !root.isArray()) throw new HarnessException(label + ": expected a JSON array of records", 2);
+        if (root == null || !root.isArray()) throw HarnessException.usage(label + ": expected a JSON array of records");
         for (int i = 0; i < root.size() && out.size() < max; i++) out.add(object(root.get(i), label + " item " + i));
       } else {
         CsvMapper csv = new CsvMapper();
@@ -185,8 +185,8 @@ public final class PromptSource {
         }
       }
     } catch (JsonProcessingException e) {
-      throw new HarnessException(label + ": invalid " + (name.endsWith(".csv") ? "CSV" : "JSON") + " at line "
-          + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ": " + e.getOriginalMessage(), 2, e);
+      throw HarnessException.usage(label + ": invalid " + (name.endsWith(".csv") ? "CSV" : "JSON") + " at line "
+          + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ": " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw HarnessException.failure("reading " + file + ": " + e.getMessage(), e);
     }
@@ -194,7 +194,7 @@ public final class PromptSource {
   }
 
   private static JsonNode object(JsonNode n, String where) {
-    if (n == null || !n.isObject()) throw new HarnessException(where + ": expected a JSON object (a record)", 2);
+    if (n == null || !n.isObject()) throw HarnessException.usage(where + ": expected a JSON object (a record)");
     return n;
   }
 

@@ -114,7 +114,7 @@ final class KvRun {
       Integer maxPrompt = maxPromptTokens(c, info);
 
       AtomicReference<String> firstError = new AtomicReference<>();
-      UnitPool.Tally n = UnitPool.each(ctx, "run", c.engine().concurrency(), todo,
+      UnitPool.Tally n = UnitPool.each(ctx, Phase.RUN.id(), c.engine().concurrency(), todo,
           u -> runUnit(engine, u, tok, maxPrompt, runs, firstError));
       if (n.ok() == 0 && n.failed() > 0) {
         new KvReport(ctx).failuresOnly();

@@ -1,68 +1,40 @@
 package dev.harness.study.kv;
 
-import dev.harness.config.ExperimentConfig;
+import dev.harness.config.StudyKind;
 import dev.harness.study.Phase;
+import dev.harness.study.Step;
 import dev.harness.study.Study;
-import dev.harness.study.StudyContext;
+import dev.harness.study.UnitIdentity;
 import java.nio.file.Files;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
+import java.util.TreeSet;
 
 /** kv_transition: where a KV-cache compression policy breaks as context grows and the budget shrinks. */
-public final class KvTransitionStudy implements Study {
-  public static final String NAME = dev.harness.config.StudyKind.KV_TRANSITION.id();
+public final class KvTransitionStudy {
+  public static final String NAME = StudyKind.KV_TRANSITION.id();
 
-  @Override
-  public String name() { return NAME; }
-
-  @Override
-  public java.util.Optional<dev.harness.study.UnitStatus> unitStatus(StudyContext ctx) { return java.util.Optional.of(KvUnitStatus.of(ctx)); }
-
-  @Override
-  public Object phaseInputs(Phase phase, StudyContext ctx) {
-    ExperimentConfig c = ctx.config();
-    Map<String, Object> in = new LinkedHashMap<>();
-    switch (phase) {
-      case PREPARE -> {
+  public static final Study STUDY = new Study(StudyKind.KV_TRANSITION, List.of(
+      new Step(Phase.PREPARE, (in, c, ctx) -> {
         in.put("dataset", c.dataset());
         in.put("bins", c.bins());
         in.put("sampling", c.sampling());
         in.put("tokenizer", c.engine().isLocal() ? c.engine().model() : c.engine().tokenizer());
-      }
-      case RUN -> {
+      }, ctx -> Files.isRegularFile(KvPrepare.manifestPath(ctx)), ctx -> new KvPrepare(ctx).execute()),
+      new Step(Phase.RUN, (in, c, ctx) -> {
         in.put("engine", c.engine());
         in.put("kv", c.kv());
         in.put("generation", c.generation());
         in.put("metrics", c.scoring().metrics().contains("answer_loglik"));
         // checkpoint / adapter content and prompt text: an in-place edit re-runs run and status names it
-        in.put("unit_identity", dev.harness.study.UnitIdentity.hash(new java.util.TreeSet<>(KvRun.currentKeys(ctx))));
-      }
-      case SCORE -> in.put("scoring", c.scoring());
-      case ANALYZE -> in.put("analysis", c.analysis());
-      case REPORT -> in.put("report", 1);
-    }
-    return in;
-  }
+        in.put("unit_identity", UnitIdentity.hash(new TreeSet<>(KvRun.currentKeys(ctx))));
+      }, ctx -> KvRun.unansweredUnits(ctx) == 0, ctx -> new KvRun(ctx).execute()),
+      new Step(Phase.SCORE, (in, c, ctx) -> in.put("scoring", c.scoring()),
+          ctx -> true, ctx -> new KvScore(ctx).execute()),
+      new Step(Phase.ANALYZE, (in, c, ctx) -> in.put("analysis", c.analysis()),
+          ctx -> ctx.hasRunFiles(KvAnalyze.PLOTS), ctx -> new KvAnalyze(ctx).execute()),
+      new Step(Phase.REPORT, (in, c, ctx) -> in.put("report", 1),
+          ctx -> ctx.hasRunFiles("report.md"), ctx -> new KvReport(ctx).execute())),
+      KvUnitStatus::of);
 
-  @Override
-  public boolean outputsExist(Phase phase, StudyContext ctx) {
-    return switch (phase) {
-      case PREPARE -> Files.isRegularFile(KvPrepare.manifestPath(ctx));
-      case RUN -> KvRun.unansweredUnits(ctx) == 0;
-      case SCORE -> true;
-      case ANALYZE -> ctx.hasRunFiles(KvAnalyze.PLOTS);
-      case REPORT -> ctx.hasRunFiles("report.md");
-    };
-  }
-
-  @Override
-  public String execute(Phase phase, StudyContext ctx) {
-    return switch (phase) {
-      case PREPARE -> new KvPrepare(ctx).execute();
-      case RUN -> new KvRun(ctx).execute();
-      case SCORE -> new KvScore(ctx).execute();
-      case ANALYZE -> new KvAnalyze(ctx).execute();
-      case REPORT -> new KvReport(ctx).execute();
-    };
-  }
+  private KvTransitionStudy() {}
 }

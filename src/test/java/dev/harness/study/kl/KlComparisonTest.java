@@ -37,7 +37,7 @@ class KlComparisonTest {
     return p;
   }
 
-  KlRun run(Path a, Path b, Estimator e, Alignment al) {
+  DumpComparison run(Path a, Path b, Estimator e, Alignment al) {
     return KlComparison.run(a, b, new KlComparison.Settings(e, al, OPT, false));
   }
 
@@ -50,7 +50,7 @@ class KlComparisonTest {
   void topkRestEqualsHandComputedCoarsenedKlAndIsALowerBound() {
     Path[] d = categorical(3);
     for (Alignment al : Alignment.values()) {
-      KlRun run = run(d[0], d[1], Estimator.TOPK_REST, al);
+      DumpComparison run = run(d[0], d[1], Estimator.TOPK_REST, al);
       assertEquals(2, run.ranked().size());
       for (PromptDivergence r : run.ranked()) {
         assertEquals(FWD, r.forward(), 1e-12);
@@ -158,7 +158,7 @@ class KlComparisonTest {
     Path a = write("a.jsonl", la);
     Path b = write("b.jsonl", lb);
     Files.writeString(a, Files.readString(a) + "{\"prompt_id\": \"p1\", \"resp\n\n[1,2]\n{\"prompt\": \"no id\"}\n");
-    KlRun run = run(a, b, Estimator.TOPK_REST, Alignment.MATCHED);
+    DumpComparison run = run(a, b, Estimator.TOPK_REST, Alignment.MATCHED);
     DumpIssues is = run.issues();
     assertEquals(2, is.count(DumpIssues.Kind.MALFORMED_LINE));
     assertTrue(is.examples(DumpIssues.Kind.MALFORMED_LINE).get(0).startsWith("a.jsonl:7:"),
@@ -188,7 +188,7 @@ class KlComparisonTest {
     HarnessException ex = assertThrows(HarnessException.class, () -> run(a, b, Estimator.TOPK_REST, Alignment.MATCHED));
     assertEquals(2, ex.exitCode());
     assertTrue(ex.getMessage().contains("different tokenizers") && ex.getMessage().contains("text level"));
-    KlRun forced = KlComparison.run(a, b,
+    DumpComparison forced = KlComparison.run(a, b,
         new KlComparison.Settings(Estimator.TOPK_REST, Alignment.MATCHED, OPT, true));
     assertEquals(2, forced.ranked().size());
   }
@@ -221,7 +221,7 @@ class KlComparisonTest {
   @Test
   void mcWithTeacherForcedScoresIsWithinItsCi() {
     Path[] d = teacherForced(3);
-    KlRun run = run(d[0], d[1], Estimator.MC, Alignment.MATCHED);
+    DumpComparison run = run(d[0], d[1], Estimator.MC, Alignment.MATCHED);
     assertTrue(run.teacherForced());
     PromptDivergence r = run.ranked().get(0);
     double exact = Dumps.kl(Dumps.P, Dumps.Q);
@@ -245,7 +245,7 @@ class KlComparisonTest {
   @Test
   void benchHookWritesReadableDumps() {
     Path[] d = SyntheticDumps.generate(dir, 4, 3, 6, 20, 1);
-    KlRun run = run(d[0], d[1], Estimator.TOPK_REST, Alignment.POSITIONAL);
+    DumpComparison run = run(d[0], d[1], Estimator.TOPK_REST, Alignment.POSITIONAL);
     assertEquals(4, run.compared());
     assertTrue(run.issues().isEmpty());
     run.ranked().forEach(r -> assertTrue(r.value() > 0 && Double.isFinite(r.value()), r.toString()));

@@ -33,7 +33,7 @@ class KlReportRenderingTest {
   }
 
   /** mc over dumps where only A carries teacher-forced scores: reverse, coverage and TVD bracket are NaN. */
-  KlRun oneDirectionMc(int prompts, int samples, String prompt) {
+  DumpComparison oneDirectionMc(int prompts, int samples, String prompt) {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < prompts; i++) ids.add("p" + i);
     var sa = Dumps.samples(Dumps.P, 3, ids, samples, 6, 21);
@@ -55,7 +55,7 @@ class KlReportRenderingTest {
 
   @Test
   void nanInputsRenderAsNaWithTheirReasonNeverNan() throws Exception {
-    KlRun run = oneDirectionMc(3, 4, "Prompt");
+    DumpComparison run = oneDirectionMc(3, 4, "Prompt");
     PromptDivergence d = run.ranked().get(0);
     assertTrue(Double.isNaN(d.reverse()) && Double.isNaN(d.meanCoverage()) && Double.isNaN(d.tvdLow()), d.toString());
     assertTrue(d.flags().contains(KlFlag.ONE_DIRECTION));
@@ -100,7 +100,7 @@ class KlReportRenderingTest {
     int top = 5;
     long bound = 40 + (long) top * (KlOutputs.PROMPT_LINES + 2 * KlOutputs.EXCERPT_LINES + 20);
     for (int prompts : new int[] {10, 60}) {
-      KlRun run = oneDirectionMc(prompts, 8, longPrompt);
+      DumpComparison run = oneDirectionMc(prompts, 8, longPrompt);
       StringWriter md = new StringWriter();
       KlOutputs.writeReport(run, top, md);
       long lines = md.toString().lines().count();

@@ -1,7 +1,6 @@
 package dev.harness.study.control;
 
 import dev.harness.config.ExperimentConfig;
-import dev.harness.metrics.control.ControlScore;
 import dev.harness.metrics.control.ControlScorer;
 import dev.harness.store.ControlTables;
 import dev.harness.study.StudyContext;
@@ -11,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /** score: every stored ok distribution against its item's target with {@code control.scorer} and the blocklist. */
-final class ControlScoring {
+final class ControlScore {
   private final StudyContext ctx;
 
-  ControlScoring(StudyContext ctx) { this.ctx = ctx; }
+  ControlScore(StudyContext ctx) { this.ctx = ctx; }
 
   String execute() {
     ExperimentConfig c = ctx.config();
@@ -32,7 +31,8 @@ final class ControlScoring {
         failed++;
         continue;
       }
-      ControlScore s = scorer.score(StoredDistribution.fromJson(r.distributionJson()), it.target());
+      dev.harness.metrics.control.ControlScore s =
+          scorer.score(StoredDistribution.fromJson(r.distributionJson()), it.target());
       if (s.pass()) passes++;
       rows.add(new ControlTables.ResultRow(r.engineVariant(), r.itemId(), c.control().scorer(), s.tvd(), s.pass(),
           s.word1(), s.p1(), s.word2(), s.p2(), s.otherMass(), s.blockedMass()));
