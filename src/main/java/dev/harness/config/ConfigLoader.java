@@ -40,7 +40,11 @@ public final class ConfigLoader {
   /** The mapper used for configs (snake_case, strict). Also used to snapshot a config as JSON. */
   public static ObjectMapper mapper() { return YAML; }
 
-  public static ExperimentConfig load(Path file, List<String> overrides, Env env) {
+  /**
+   * Loads and validates a study config; {@code studies} holds what the study packages declare (their checks), as
+   * {@code study.StudyRegistry.loadConfig} passes it.
+   */
+  public static ExperimentConfig load(Path file, List<String> overrides, Env env, StudyBinding studies) {
     JsonNode tree = readTree(file, "'study' and 'output'");
     ObjectNode root = (ObjectNode) tree;
     for (String o : overrides) {
@@ -50,7 +54,7 @@ public final class ConfigLoader {
     OutputRootRefs.resolve(root, file.toString());
     ExperimentConfig cfg = convert(root, ExperimentConfig.class, file.toString());
     cfg = EnvDefaults.apply(cfg, env);
-    ConfigValidator.validate(cfg, file.toString());
+    ConfigValidator.validate(cfg, file.toString(), studies);
     return cfg;
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.harness.study.StudyRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -31,7 +32,7 @@ class StudySectionsTest {
   private ConfigException fails(String yaml, String... sets) throws Exception {
     Path f = dir.resolve("c.yaml");
     Files.writeString(f, yaml);
-    return assertThrows(ConfigException.class, () -> ConfigLoader.load(f, List.of(sets), ENV));
+    return assertThrows(ConfigException.class, () -> StudyRegistry.loadConfig(f, List.of(sets), ENV));
   }
 
   @Test
@@ -61,7 +62,7 @@ class StudySectionsTest {
           if (k.acceptedKeys().contains(sec)) continue;
           Path f = dir.resolve("c.yaml");
           Files.writeString(f, "study: " + k.id() + "\noutput: {exp_group_id: t}\n" + sec + ": {}\n");
-          ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, List.of(), ENV));
+          ConfigException e = assertThrows(ConfigException.class, () -> StudyRegistry.loadConfig(f, List.of(), ENV));
           assertEquals(sec, e.fieldPath(), k + " with " + sec + ": " + e.getMessage());
           assertTrue(e.getMessage().contains("for study " + k.id()), e.getMessage());
         }
@@ -98,7 +99,7 @@ class StudySectionsTest {
     assertTrue(files.size() >= 10, "found " + files);
     Set<String> studies = new HashSet<>();
     for (Path f : files) {
-      ExperimentConfig c = ConfigLoader.load(f, List.of(), new Env(Map.of("BASE_URL", "http://127.0.0.1:9/v1",
+      ExperimentConfig c = StudyRegistry.loadConfig(f, List.of(), new Env(Map.of("BASE_URL", "http://127.0.0.1:9/v1",
           "MODEL_NAME", "m"), Map.of()));
       studies.add(c.study());
       // the snapshot (report configuration section, runs.config_json) is the study's own, in snake_case keys

@@ -36,7 +36,7 @@ class SharedLocalBasesTest {
         dataset: {source: data/fixtures/story_qa.jsonl}
         kv: {policy: snapkv, budgets: [1.0]}
         """ + engines);
-    return ConfigLoader.load(f, List.of(), new Env(Map.of(), Map.of()));
+    return StudyRegistry.loadConfig(f, List.of(), new Env(Map.of(), Map.of()));
   }
 
   @Test

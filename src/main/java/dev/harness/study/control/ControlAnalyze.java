@@ -7,7 +7,6 @@ import dev.harness.report.Plots;
 import dev.harness.stats.Bootstrap;
 import dev.harness.stats.Interval;
 import dev.harness.stats.Wilson;
-import dev.harness.store.ControlTables;
 import dev.harness.study.StudyContext;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,13 +1,12 @@
 package dev.harness.study.control;
 
-import dev.harness.report.TextFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.config.GridConfig;
 import dev.harness.engine.Message;
 import dev.harness.engine.Tokenizer;
-import dev.harness.store.ControlTables;
+import dev.harness.report.TextFiles;
 import dev.harness.study.StudyContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;

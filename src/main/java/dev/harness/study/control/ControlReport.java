@@ -1,15 +1,14 @@
 package dev.harness.study.control;
 
-import dev.harness.study.FailuresOnlyReport;
-import dev.harness.report.TextFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.report.Csv;
 import dev.harness.report.Markdown;
+import dev.harness.report.TextFiles;
 import dev.harness.stats.Interval;
-import dev.harness.store.ControlTables;
+import dev.harness.study.FailuresOnlyReport;
 import dev.harness.study.StudyContext;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,28 +1,27 @@
 package dev.harness.study.control;
 
-import dev.harness.study.EngineIdentity;
-import dev.harness.study.UnitIdentity;
-import dev.harness.study.RunProvenance;
-import dev.harness.study.UnitStatus;
-import dev.harness.study.UnitFailure;
-import dev.harness.study.Json;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.engine.Engine;
 import dev.harness.engine.EngineInfo;
-import dev.harness.engine.NextToken;
-import dev.harness.engine.Prompt;
 import dev.harness.engine.FullNextToken;
 import dev.harness.engine.InProcess;
+import dev.harness.engine.NextToken;
+import dev.harness.engine.Prompt;
 import dev.harness.engine.TokenIds;
 import dev.harness.metrics.control.Distribution;
-import dev.harness.store.ControlTables;
-import dev.harness.store.RunTables;
+import dev.harness.store.RequestTables;
+import dev.harness.study.EngineIdentity;
+import dev.harness.study.Json;
 import dev.harness.study.Phase;
 import dev.harness.study.PhaseException;
 import dev.harness.study.RunEnvironment;
+import dev.harness.study.RunProvenance;
 import dev.harness.study.StudyContext;
+import dev.harness.study.UnitFailure;
+import dev.harness.study.UnitIdentity;
 import dev.harness.study.UnitPool;
+import dev.harness.study.UnitStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -129,7 +128,7 @@ final class ControlRun {
       if (todo.isEmpty()) continue;
       try (Engine engine = ctx.openVariant(e)) {
         EngineInfo info = engine.info();
-        new RunTables(ctx.store()).upsertRun(new RunTables.RunRow(OutputControlStudy.NAME + ":" + e.label(),
+        new RequestTables(ctx.store()).upsertRun(new RequestTables.RunRow(OutputControlStudy.NAME + ":" + e.label(),
             OutputControlStudy.NAME, e.label(), null, null, info.kind(), e.model(), Json.write(info), dev.harness.config.ConfigSnapshot.json(c),
             Json.write(RunEnvironment.capture())));
         AtomicReference<String> err = new AtomicReference<>();

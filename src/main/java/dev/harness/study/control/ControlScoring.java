@@ -3,7 +3,6 @@ package dev.harness.study.control;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.metrics.control.ControlScore;
 import dev.harness.metrics.control.ControlScorer;
-import dev.harness.store.ControlTables;
 import dev.harness.study.StudyContext;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,13 +1,12 @@
 package dev.harness.study.control;
 
-import dev.harness.study.UnitIdentity;
-import dev.harness.study.UnitStatus;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
-import dev.harness.store.ControlTables;
 import dev.harness.study.Phase;
 import dev.harness.study.Study;
 import dev.harness.study.StudyContext;
+import dev.harness.study.UnitIdentity;
+import dev.harness.study.UnitStatus;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -7,7 +7,6 @@ import dev.harness.report.PlotSeries;
 import dev.harness.report.Plots;
 import dev.harness.stats.Bootstrap;
 import dev.harness.stats.Interval;
-import dev.harness.store.KlTables;
 import dev.harness.study.Phase;
 import dev.harness.study.PhaseException;
 import dev.harness.study.StudyContext;

@@ -1,17 +1,16 @@
 package dev.harness.study.kl;
 
-import dev.harness.study.UnitFailure;
 import dev.harness.config.ConfigException;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.engine.Engine;
-import dev.harness.engine.TokenLogprob;
-import dev.harness.engine.TokenScore;
 import dev.harness.engine.IdScoring;
 import dev.harness.engine.TokenIds;
-import dev.harness.store.KlTables;
+import dev.harness.engine.TokenLogprob;
+import dev.harness.engine.TokenScore;
 import dev.harness.study.Progress;
 import dev.harness.study.StudyContext;
+import dev.harness.study.UnitFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

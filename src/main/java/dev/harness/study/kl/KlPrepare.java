@@ -1,8 +1,7 @@
 package dev.harness.study.kl;
 
-import dev.harness.study.Json;
 import dev.harness.hub.HubClient;
-import dev.harness.store.KlTables;
+import dev.harness.study.Json;
 import dev.harness.study.StudyContext;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,15 +1,14 @@
 package dev.harness.study.kl;
 
-import dev.harness.study.FailuresOnlyReport;
-import dev.harness.report.TextFiles;
 import dev.harness.HarnessException;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.metrics.kl.Estimator;
 import dev.harness.metrics.kl.PromptDivergence;
 import dev.harness.report.Markdown;
+import dev.harness.report.TextFiles;
 import dev.harness.stats.Interval;
-import dev.harness.store.KlTables;
+import dev.harness.study.FailuresOnlyReport;
 import dev.harness.study.Phase;
 import dev.harness.study.PhaseException;
 import dev.harness.study.StudyContext;

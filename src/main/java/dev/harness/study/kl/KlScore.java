@@ -1,6 +1,5 @@
 package dev.harness.study.kl;
 
-import dev.harness.study.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.harness.HarnessException;
 import dev.harness.config.ConfigException;
@@ -10,7 +9,7 @@ import dev.harness.metrics.kl.KlFlag;
 import dev.harness.metrics.kl.KlOptions;
 import dev.harness.metrics.kl.PromptDivergence;
 import dev.harness.metrics.kl.TextMonteCarlo;
-import dev.harness.store.KlTables;
+import dev.harness.study.Json;
 import dev.harness.study.Phase;
 import dev.harness.study.PhaseException;
 import dev.harness.study.StudyContext;

@@ -1,12 +1,11 @@
 package dev.harness.study.kl;
 
-import dev.harness.study.ContentHash;
-import dev.harness.study.UnitStatus;
 import dev.harness.config.ExperimentConfig;
-import dev.harness.store.KlTables;
+import dev.harness.study.ContentHash;
 import dev.harness.study.Phase;
 import dev.harness.study.Study;
 import dev.harness.study.StudyContext;
+import dev.harness.study.UnitStatus;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

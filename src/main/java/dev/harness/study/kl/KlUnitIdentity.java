@@ -1,10 +1,9 @@
 package dev.harness.study.kl;
 
-import dev.harness.study.EngineIdentity;
-import dev.harness.study.UnitIdentity;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
-import dev.harness.store.KlTables;
+import dev.harness.study.EngineIdentity;
+import dev.harness.study.UnitIdentity;
 
 /**
  * Everything that decides one kl sample: the sampling engine ({@link EngineIdentity}: model and checkpoint hash,

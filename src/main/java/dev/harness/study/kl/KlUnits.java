@@ -1,14 +1,13 @@
 package dev.harness.study.kl;
 
-import dev.harness.study.UnitIdentity;
-import dev.harness.study.RunProvenance;
-import dev.harness.study.UnitStatus;
-import dev.harness.study.Json;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
+import dev.harness.study.Json;
+import dev.harness.study.RunProvenance;
+import dev.harness.study.UnitIdentity;
+import dev.harness.study.UnitStatus;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import dev.harness.store.KlTables;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -8,12 +8,10 @@ import dev.harness.stats.Interval;
 import dev.harness.stats.Percentiles;
 import dev.harness.stats.TransitionDetector;
 import dev.harness.stats.Wilson;
-import dev.harness.store.KvAnalysisTables;
-import dev.harness.store.KvAnalysisTables.Ci;
-import dev.harness.store.KvDataTables;
-import dev.harness.store.RunTables;
-import dev.harness.store.ScoreTables;
+import dev.harness.store.RequestTables;
+import dev.harness.store.ScoreFailureTables;
 import dev.harness.study.StudyContext;
+import dev.harness.study.kv.KvAnalysisTables.Ci;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +34,7 @@ final class KvAnalyze {
 
   /** The units of one (budget, bin) cell. */
   static final class Cell {
-    final List<RunTables.UnitResult> units = new ArrayList<>();
+    final List<RequestTables.UnitResult> units = new ArrayList<>();
     final Map<String, Map<String, Double>> scoresByMetric = new HashMap<>(); // metric -> example id -> value
     int failed;
     int infra;
@@ -53,19 +51,19 @@ final class KvAnalyze {
       binOf.put(it.exampleId(), it.binIndex());
     }
     Map<String, Map<String, Double>> scores = new HashMap<>();
-    for (ScoreTables.ScoreRow s : new ScoreTables(ctx.store()).scores()) {
+    for (ScoreFailureTables.ScoreRow s : new ScoreFailureTables(ctx.store()).scores()) {
       scores.computeIfAbsent(s.unitKey(), k -> new HashMap<>()).put(s.metric(), s.value());
     }
     Map<String, Set<String>> failureTypes = new HashMap<>();
     Set<String> infraUnits = new HashSet<>();
-    for (ScoreTables.FailureRow f : new ScoreTables(ctx.store()).failures()) {
+    for (ScoreFailureTables.FailureRow f : new ScoreFailureTables(ctx.store()).failures()) {
       failureTypes.computeIfAbsent(f.unitKey(), k -> new HashSet<>()).add(f.failureType());
       if (f.infrastructure()) infraUnits.add(f.unitKey());
     }
 
     TreeMap<Double, Map<Integer, Cell>> cells = new TreeMap<>();
     Set<String> current = KvRun.currentKeys(ctx);
-    for (RunTables.UnitResult u : new RunTables(ctx.store()).units()) {
+    for (RequestTables.UnitResult u : new RequestTables(ctx.store()).units()) {
       if (!current.contains(u.unitKey())) continue; // a row of another configuration
       Integer bin = binOf.get(u.itemId());
       if (bin == null || u.budget() == null || !c.kv().budgets().contains(u.budget())) continue;

@@ -1,6 +1,5 @@
 package dev.harness.study.kv;
 
-import dev.harness.study.Json;
 import dev.harness.config.ConfigException;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.data.Bin;
@@ -16,7 +15,7 @@ import dev.harness.data.SamplingSpec;
 import dev.harness.engine.Tokenizer;
 import dev.harness.hub.HubClient;
 import dev.harness.hub.HubSettings;
-import dev.harness.store.KvDataTables;
+import dev.harness.study.Json;
 import dev.harness.study.StudyContext;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,23 +1,22 @@
 package dev.harness.study.kv;
 
-import dev.harness.report.TextFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.report.Csv;
 import dev.harness.report.Markdown;
+import dev.harness.report.TextFiles;
 import dev.harness.stats.Interval;
 import dev.harness.stats.TransitionDetector;
 import dev.harness.stats.TransitionFamilies;
-import dev.harness.store.KvAnalysisTables;
-import dev.harness.store.KvAnalysisTables.BinStatRow;
-import dev.harness.store.KvAnalysisTables.Ci;
-import dev.harness.store.KvAnalysisTables.TransitionRow;
-import dev.harness.store.RunTables;
-import dev.harness.store.ScoreTables;
-import dev.harness.study.PhaseException;
+import dev.harness.store.RequestTables;
+import dev.harness.store.ScoreFailureTables;
 import dev.harness.study.Phase;
+import dev.harness.study.PhaseException;
 import dev.harness.study.StudyContext;
+import dev.harness.study.kv.KvAnalysisTables.BinStatRow;
+import dev.harness.study.kv.KvAnalysisTables.Ci;
+import dev.harness.study.kv.KvAnalysisTables.TransitionRow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,19 +36,19 @@ final class KvReport {
   String execute() {
     ExperimentConfig c = ctx.config();
     List<BinStatRow> stats = new KvAnalysisTables(ctx.store()).binStats();
-    if (stats.isEmpty() && !new ScoreTables(ctx.store()).failures().isEmpty()) return failuresOnly();
+    if (stats.isEmpty() && !new ScoreFailureTables(ctx.store()).failures().isEmpty()) return failuresOnly();
     if (stats.isEmpty()) {
       throw new PhaseException(Phase.REPORT, ctx.configPath(), "no bin_stats in " + ctx.store().file()
           + "; run 'harness analyze -c " + ctx.configPath() + "' first", null);
     }
     List<TransitionRow> transitions = new KvAnalysisTables(ctx.store()).transitions();
-    List<RunTables.RunRow> runs = new RunTables(ctx.store()).runs();
-    List<ScoreTables.FailureRow> failures = new ScoreTables(ctx.store()).failures();
+    List<RequestTables.RunRow> runs = new RequestTables(ctx.store()).runs();
+    List<ScoreFailureTables.FailureRow> failures = new ScoreFailureTables(ctx.store()).failures();
     int totalUnits = stats.stream().mapToInt(BinStatRow::nUnits).sum();
 
     Markdown md = new Markdown();
     md.heading(1, "kv_transition: " + c.output().expGroupId());
-    md.paragraph(dev.harness.study.RunProvenance.fromKeys(c, KvRun.currentKeys(ctx), new RunTables(ctx.store()).respondedUnitKeys()).line());
+    md.paragraph(dev.harness.study.RunProvenance.fromKeys(c, KvRun.currentKeys(ctx), new RequestTables(ctx.store()).respondedUnitKeys()).line());
     md.paragraph("Where does KV-cache policy `" + c.kv().policy() + "` break as prompts grow and the KV budget shrinks? "
         + "Every mean below carries its n and a " + pct(c.analysis().ci()) + " interval (percentile bootstrap, "
         + c.analysis().bootstrapIters() + " resamples, seed " + c.analysis().seed() + "; Wilson for rates). "
@@ -78,7 +77,7 @@ final class KvReport {
 
     md.heading(2, "Engine and environment");
     if (!runs.isEmpty()) {
-      RunTables.RunRow r = runs.get(0);
+      RequestTables.RunRow r = runs.get(0);
       md.table(List.of("field", "value"), engineRows(r));
     }
 
@@ -150,8 +149,8 @@ final class KvReport {
    */
   String failuresOnly() {
     ExperimentConfig c = ctx.config();
-    List<ScoreTables.FailureRow> failures = new ScoreTables(ctx.store()).failures();
-    int totalUnits = new RunTables(ctx.store()).units().size();
+    List<ScoreFailureTables.FailureRow> failures = new ScoreFailureTables(ctx.store()).failures();
+    int totalUnits = new RequestTables(ctx.store()).units().size();
     Markdown md = new Markdown();
     md.heading(1, "kv_transition: " + c.output().expGroupId() + " (failures only)");
     md.paragraph("No unit produced a response, so there is nothing to score or analyze: " + failures.size()
@@ -165,11 +164,11 @@ final class KvReport {
     return "wrote " + report + " (failures only: " + failures.size() + " failures among " + totalUnits + " units)";
   }
 
-  private void failureTable(Markdown md, List<ScoreTables.FailureRow> failures, int totalUnits) {
+  private void failureTable(Markdown md, List<ScoreFailureTables.FailureRow> failures, int totalUnits) {
     md.heading(2, "Failures by type");
     Map<String, Integer> counts = new TreeMap<>();
     Map<String, String> example = new TreeMap<>();
-    for (ScoreTables.FailureRow f : failures) {
+    for (ScoreFailureTables.FailureRow f : failures) {
       counts.merge(f.failureType(), 1, Integer::sum);
       example.putIfAbsent(f.failureType(), f.evidence());
     }
@@ -229,7 +228,7 @@ final class KvReport {
     return v >= 1e-4 || v == 0 ? String.format(Locale.ROOT, "%.4f", v) : String.format(Locale.ROOT, "%.1e", v);
   }
 
-  private List<List<String>> engineRows(RunTables.RunRow r) {
+  private List<List<String>> engineRows(RequestTables.RunRow r) {
     List<List<String>> rows = new ArrayList<>();
     rows.add(List.of("engine", r.engineKind()));
     rows.add(List.of("model", r.model()));

@@ -1,16 +1,15 @@
 package dev.harness.study.kv;
 
-import dev.harness.study.Json;
 import dev.harness.config.ExperimentConfig;
-import dev.harness.stats.TransitionDetector;
-import dev.harness.stats.TransitionFamilies;
 import dev.harness.stats.BinScores;
 import dev.harness.stats.BinSeries;
 import dev.harness.stats.Transition;
+import dev.harness.stats.TransitionDetector;
+import dev.harness.stats.TransitionFamilies;
 import dev.harness.stats.TransitionInput;
-import dev.harness.store.KvAnalysisTables.TransitionRow;
-import dev.harness.store.KvDataTables;
+import dev.harness.study.Json;
 import dev.harness.study.StudyContext;
+import dev.harness.study.kv.KvAnalysisTables.TransitionRow;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,6 @@
 package dev.harness.study.kv;
 
 import dev.harness.config.ExperimentConfig;
-import dev.harness.store.KvDataTables;
 import dev.harness.study.EngineIdentity;
 import dev.harness.study.Json;
 import java.util.Map;

@@ -1,14 +1,13 @@
 package dev.harness.study.mc;
 
-import dev.harness.study.Json;
-import dev.harness.stats.Descriptive;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.harness.HarnessVersion;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.data.mc.McTask;
-import dev.harness.store.McTables;
+import dev.harness.stats.Descriptive;
+import dev.harness.study.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;

@@ -1,16 +1,15 @@
 package dev.harness.study.mc;
 
-import dev.harness.stats.Descriptive;
 import dev.harness.config.AnalysisConfig;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.report.Csv;
 import dev.harness.stats.Bootstrap;
+import dev.harness.stats.Descriptive;
 import dev.harness.stats.Interval;
 import dev.harness.stats.McNemar;
 import dev.harness.stats.McNemarResult;
 import dev.harness.stats.PairedBootstrap;
-import dev.harness.store.McTables;
 import dev.harness.study.StudyContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

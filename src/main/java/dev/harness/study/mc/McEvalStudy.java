@@ -1,12 +1,11 @@
 package dev.harness.study.mc;
 
-import dev.harness.store.McTables;
-import dev.harness.study.UnitIdentity;
-import dev.harness.study.UnitStatus;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.study.Phase;
 import dev.harness.study.Study;
 import dev.harness.study.StudyContext;
+import dev.harness.study.UnitIdentity;
+import dev.harness.study.UnitStatus;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

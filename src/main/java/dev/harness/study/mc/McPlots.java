@@ -5,7 +5,6 @@ import dev.harness.config.ExperimentConfig;
 import dev.harness.report.PlotSeries;
 import dev.harness.report.Plots;
 import dev.harness.report.Point;
-import dev.harness.store.McTables;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,13 +1,12 @@
 package dev.harness.study.mc;
 
-import dev.harness.study.Json;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.data.mc.McDoc;
 import dev.harness.data.mc.McReader;
 import dev.harness.data.mc.McSubset;
 import dev.harness.data.mc.McTask;
 import dev.harness.hub.HubClient;
-import dev.harness.store.McTables;
+import dev.harness.study.Json;
 import dev.harness.study.StudyContext;
 import java.util.ArrayList;
 import java.util.List;

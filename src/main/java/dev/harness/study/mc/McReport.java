@@ -1,11 +1,10 @@
 package dev.harness.study.mc;
 
-import dev.harness.report.TextFiles;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.report.Markdown;
+import dev.harness.report.TextFiles;
 import dev.harness.stats.Interval;
-import dev.harness.store.McTables;
 import dev.harness.study.FailuresOnlyReport;
 import dev.harness.study.StudyContext;
 import dev.harness.study.UnitStatus;

@@ -1,19 +1,18 @@
 package dev.harness.study.mc;
 
-import dev.harness.study.EngineIdentity;
-import dev.harness.study.Json;
 import dev.harness.config.ConfigException;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
+import dev.harness.engine.BatchScoring;
 import dev.harness.engine.Engine;
 import dev.harness.engine.EngineException;
 import dev.harness.engine.EngineInfo;
-import dev.harness.engine.TokenScore;
-import dev.harness.engine.BatchScoring;
 import dev.harness.engine.InProcess;
 import dev.harness.engine.SharedPrefixScoring;
-import dev.harness.store.McTables;
-import dev.harness.store.RunTables;
+import dev.harness.engine.TokenScore;
+import dev.harness.store.RequestTables;
+import dev.harness.study.EngineIdentity;
+import dev.harness.study.Json;
 import dev.harness.study.Phase;
 import dev.harness.study.PhaseException;
 import dev.harness.study.Progress;
@@ -155,11 +154,11 @@ final class McRun {
     ExperimentConfig c = ctx.config();
     String hash = McVariants.hash(v);
     EngineInfo info = engine.info();
-    RunTables runs = new RunTables(ctx.store());
+    RequestTables runs = new RequestTables(ctx.store());
     String configJson = dev.harness.config.ConfigSnapshot.json(c);
     String envJson = Json.write(RunEnvironment.capture());
     for (int s : seeds) {
-      runs.upsertRun(new RunTables.RunRow(McVariants.runId(v, s), McEvalStudy.NAME, v.label(), null, (long) s,
+      runs.upsertRun(new RequestTables.RunRow(McVariants.runId(v, s), McEvalStudy.NAME, v.label(), null, (long) s,
           info.kind(), v.model(), Json.write(info), configJson, envJson));
     }
     int batchSize = c.mc().batchSize();

@@ -4,7 +4,6 @@ import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.data.mc.McTask;
 import dev.harness.metrics.mc.McMetrics;
-import dev.harness.store.McTables;
 import dev.harness.study.Phase;
 import dev.harness.study.PhaseException;
 import dev.harness.study.StudyContext;

@@ -1,13 +1,12 @@
 package dev.harness.study.mc;
 
-import dev.harness.store.McTables;
-import dev.harness.study.EngineIdentity;
-import dev.harness.study.UnitIdentity;
-import dev.harness.study.RunProvenance;
-import dev.harness.study.UnitStatus;
-import dev.harness.study.Json;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
+import dev.harness.study.EngineIdentity;
+import dev.harness.study.Json;
+import dev.harness.study.RunProvenance;
+import dev.harness.study.UnitIdentity;
+import dev.harness.study.UnitStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,16 +1,20 @@
-package dev.harness.config;
+package dev.harness.study.mc;
 
+import dev.harness.config.ConfigException;
+import dev.harness.config.EngineConfig;
+import dev.harness.config.ExperimentConfig;
+import dev.harness.config.McConfig;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /** Checks the mc_eval study's sections once the config's shape is right. */
-final class McValidation {
+public final class McValidation {
   static final List<String> TASKS = List.of("arc_easy", "arc_challenge", "truthfulqa_mc1", "truthfulqa_mc2");
 
   private McValidation() {}
 
-  static void validate(ExperimentConfig c, String file) {
+  public static void validate(ExperimentConfig c, String file) {
     if (c.tasks().isEmpty()) fail(file, "tasks", "required: a non-empty list of " + TASKS);
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < c.tasks().size(); i++) {

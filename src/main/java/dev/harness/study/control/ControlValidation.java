@@ -1,5 +1,11 @@
-package dev.harness.config;
+package dev.harness.study.control;
 
+import dev.harness.config.ConfigException;
+import dev.harness.config.ControlConfig;
+import dev.harness.config.EngineConfig;
+import dev.harness.config.ExperimentConfig;
+import dev.harness.config.GridConfig;
+import dev.harness.config.WordsConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -7,13 +13,13 @@ import java.util.List;
 import java.util.Set;
 
 /** Checks the output_control study's sections once the config's shape is right. */
-final class ControlValidation {
+public final class ControlValidation {
   static final List<String> FORMATS = List.of("chat", "plain");
   static final List<String> SCORERS = List.of("tvd", "tvd_renormalized", "sad_compat");
 
   private ControlValidation() {}
 
-  static void validate(ExperimentConfig c, String file) {
+  public static void validate(ExperimentConfig c, String file) {
     GridConfig g = c.grid();
     nonEmptyDistinct(g.cases(), "grid.cases", file);
     for (int i = 0; i < g.cases().size(); i++) {
