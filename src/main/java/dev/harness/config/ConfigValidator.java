@@ -7,10 +7,10 @@ public final class ConfigValidator {
   private ConfigValidator() {}
 
   /**
-   * The common sections' checks, then the study's own ({@code studies.validate}: {@code study.StudyRegistry} hands each
-   * study's checks in, as {@code config} does not see the study packages), then the capabilities the study needs.
+   * The common sections' checks, then the study's own ({@link StudySection#validate}: the checks live in the study's
+   * package, beside its sections).
    */
-  public static void validate(ExperimentConfig c, String file, StudyBinding studies) {
+  public static void validate(ExperimentConfig c, String file) {
     if (c.study() == null) fail(file, "study", "required; expected one of " + StudyKind.ids());
     StudyKind kind = StudyKind.byId(c.study()).orElse(null);
     if (kind == null) fail(file, "study", "expected one of " + StudyKind.ids() + ", got '" + c.study() + "'");
@@ -35,8 +35,7 @@ public final class ConfigValidator {
         if (!names.add(e.name())) fail(file, "engines[" + i + "].name", "duplicate variant name '" + e.name() + "'");
       }
     }
-    studies.validate(kind, c, file);
-    CapabilityValidation.validate(c, file);
+    c.section().validate(c, file);
     GenerationConfig g = c.generation();
     if (g.maxTokens() < 1) fail(file, "generation.max_tokens", "expected an integer >= 1, got " + g.maxTokens());
     if (g.temperature() < 0) fail(file, "generation.temperature", "expected >= 0, got " + g.temperature());

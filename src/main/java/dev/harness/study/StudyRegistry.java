@@ -6,48 +6,51 @@ import dev.harness.config.Env;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.config.StudyBinding;
 import dev.harness.config.StudyKind;
+import dev.harness.config.StudySection;
 import dev.harness.store.StoreChain;
 import dev.harness.study.control.ControlSchema;
-import dev.harness.study.control.ControlValidation;
+import dev.harness.study.control.ControlStudyConfig;
 import dev.harness.study.control.OutputControlStudy;
 import dev.harness.study.kl.KlSchema;
 import dev.harness.study.kl.KlStudy;
-import dev.harness.study.kl.KlValidation;
+import dev.harness.study.kl.KlStudyConfig;
 import dev.harness.study.kv.KvSchema;
+import dev.harness.study.kv.KvStudyConfig;
 import dev.harness.study.kv.KvTransitionStudy;
-import dev.harness.study.kv.KvValidation;
 import dev.harness.study.mc.McEvalStudy;
 import dev.harness.study.mc.McSchema;
-import dev.harness.study.mc.McValidation;
+import dev.harness.study.mc.McStudyConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Study kind → what its package declares: the implementation, the meaning checks of its sections and the store chain. The names and sections live in
+ * Study kind → what its package declares: the implementation, the record of its own config sections (with their
+ * checks) and the store chain. The names and sections live in
  * {@link StudyKind} (the one registry); these switches are exhaustive over it, so the compiler asks for each part when
  * a kind is added.
  */
 public final class StudyRegistry {
   private StudyRegistry() {}
 
-  /** The study packages' side of config loading: each study's checks. */
-  public static final StudyBinding BINDING = StudyRegistry::validate;
+  /** The study packages' side of config loading: the record each study's own sections bind to. */
+  public static final StudyBinding BINDING = StudyRegistry::sectionType;
 
   /** Loads and validates a study config (YAML, {@code --set} overrides, {@code .env}) with every study's checks. */
   public static ExperimentConfig loadConfig(Path file, List<String> overrides, Env env) {
     return ConfigLoader.load(file, overrides, env, BINDING);
   }
 
-  /** Runs the meaning checks the study's package declares for its sections. */
-  static void validate(StudyKind kind, ExperimentConfig c, String file) {
-    switch (kind) {
-      case KV_TRANSITION -> KvValidation.validate(c, file);
-      case KL -> KlValidation.validate(c, file);
-      case OUTPUT_CONTROL -> ControlValidation.validate(c, file);
-      case MC_EVAL -> McValidation.validate(c, file);
-    }
+  /** The record of a study's own sections, declared in its package (it carries their checks and data files). */
+  public static Class<? extends StudySection> sectionType(StudyKind kind) {
+    return switch (kind) {
+      case KV_TRANSITION -> KvStudyConfig.class;
+      case KL -> KlStudyConfig.class;
+      case OUTPUT_CONTROL -> ControlStudyConfig.class;
+      case MC_EVAL -> McStudyConfig.class;
+    };
   }
+
 
   public static Study forName(String name, String configPath) {
     StudyKind kind = StudyKind.byId(name).orElseThrow(() -> new ConfigException(configPath, "study",

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.harness.study.StudyRegistry;
+import dev.harness.study.kv.KvStudyConfig;
+import dev.harness.study.mc.McStudyConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,13 +40,13 @@ class ConfigLoaderTest {
     assertEquals("runs", c.output().root());
     assertEquals(2, c.engine().concurrency());
     assertEquals(120.0, c.engine().timeoutS());
-    assertEquals(List.of(1.0, 0.5), c.kv().budgets());
-    assertEquals("kvpress", c.kv().protocol());
-    assertEquals("{budget_tokens}", c.kv().serverFields().get("max_cache_tokens"));
-    assertEquals(5, c.bins().count());
+    assertEquals(List.of(1.0, 0.5), c.section(KvStudyConfig.class).kv().budgets());
+    assertEquals("kvpress", c.section(KvStudyConfig.class).kv().protocol());
+    assertEquals("{budget_tokens}", c.section(KvStudyConfig.class).kv().serverFields().get("max_cache_tokens"));
+    assertEquals(5, c.section(KvStudyConfig.class).bins().count());
     assertEquals(128, c.generation().maxTokens());
     assertEquals(0.7, c.analysis().transition().threshold());
-    assertEquals("longbench__narrativeqa", c.dataset().datasetId());
+    assertEquals("longbench__narrativeqa", c.section(KvStudyConfig.class).dataset().datasetId());
   }
 
   @Test
@@ -52,7 +54,7 @@ class ConfigLoaderTest {
     ExperimentConfig c = StudyRegistry.loadConfig(write(VALID),
         List.of("kv.budgets=[1.0, 0.2]", "engine.concurrency=8", "output.exp_group_id=other", "analysis.transition.threshold=0.5"),
         NO_ENV);
-    assertEquals(List.of(1.0, 0.2), c.kv().budgets());
+    assertEquals(List.of(1.0, 0.2), c.section(KvStudyConfig.class).kv().budgets());
     assertEquals(8, c.engine().concurrency());
     assertEquals("other", c.output().expGroupId());
     assertEquals(0.5, c.analysis().transition().threshold());
@@ -74,7 +76,7 @@ class ConfigLoaderTest {
     assertEquals("other/dir", c.engines().get(1).adapter());
     assertEquals(3, c.engines().get(0).concurrency());
     assertEquals("m1", c.engines().get(1).model());
-    assertEquals(List.of(0, 7), c.seeds());
+    assertEquals(List.of(0, 7), c.section(McStudyConfig.class).seeds());
     ConfigException out = assertThrows(ConfigException.class,
         () -> StudyRegistry.loadConfig(write(yaml), List.of("engines[2].adapter=x"), NO_ENV));
     assertEquals("--set engines[2].adapter", out.fieldPath());
@@ -96,7 +98,7 @@ class ConfigLoaderTest {
   @Test
   void kvRoundingMustBeCeilOrKvpress() throws Exception {
     assertEquals("kvpress", StudyRegistry.loadConfig(write(VALID), List.of("kv.params.rounding=kvpress"), NO_ENV)
-        .kv().params().get("rounding"));
+        .section(KvStudyConfig.class).kv().params().get("rounding"));
     ConfigException e = assertThrows(ConfigException.class,
         () -> StudyRegistry.loadConfig(write(VALID), List.of("kv.params.rounding=floor"), NO_ENV));
     assertTrue(e.getMessage().contains("kv.params.rounding: expected ceil or kvpress, got 'floor'"), e.getMessage());
@@ -160,7 +162,7 @@ class ConfigLoaderTest {
     ConfigException q = assertThrows(ConfigException.class,
         () -> StudyRegistry.loadConfig(write(VALID), List.of("kv.protocol=full"), NO_ENV));
     assertTrue(q.getMessage().endsWith("kv.protocol: expected kvpress or full_prefill, got 'full'"), q.getMessage());
-    assertEquals("full_prefill", StudyRegistry.loadConfig(write(VALID), List.of("kv.protocol=full_prefill"), NO_ENV).kv().protocol());
+    assertEquals("full_prefill", StudyRegistry.loadConfig(write(VALID), List.of("kv.protocol=full_prefill"), NO_ENV).section(KvStudyConfig.class).kv().protocol());
   }
 
   @Test

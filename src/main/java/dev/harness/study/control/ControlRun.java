@@ -162,20 +162,20 @@ final class ControlRun {
   private boolean runUnit(Engine engine, TokenIds ids, Unit u, ControlTables tables, AtomicReference<String> firstError,
       int maxLength, AtomicInteger cut) {
     ExperimentConfig c = ctx.config();
-    Prompt prompt = ControlPrompts.prompt(u.item(), c.control().promptFormat());
+    Prompt prompt = ControlPrompts.prompt(u.item(), c.section(ControlStudyConfig.class).control().promptFormat());
     long t0 = System.nanoTime();
     try {
       Integer promptTokens = ids == null ? null : ids.promptIds(prompt).length;
       if (promptTokens != null && promptTokens > maxLength) cut.incrementAndGet();
       // the whole vocabulary where the engine has it, else the API's top entries
       NextToken nt = engine.as(FullNextToken.class).map(f -> f.fullNextToken(prompt))
-          .orElseGet(() -> engine.nextToken(prompt, c.control().topLogprobs()));
-      List<String> extra = new ArrayList<>(c.control().blocklist());
+          .orElseGet(() -> engine.nextToken(prompt, c.section(ControlStudyConfig.class).control().topLogprobs()));
+      List<String> extra = new ArrayList<>(c.section(ControlStudyConfig.class).control().blocklist());
       if (u.item().givenWords()) {
         extra.add(u.item().word1());
         extra.add(u.item().word2());
       }
-      Distribution d = StoredDistribution.select(nt, c.control().storeTop(), extra);
+      Distribution d = StoredDistribution.select(nt, c.section(ControlStudyConfig.class).control().storeTop(), extra);
       tables.putResponse(new ControlTables.ResponseRow(u.key(), u.variant(), u.item().itemId(), "ok", promptTokens,
           nt.vocabSize() < 0 ? null : nt.vocabSize(), nt.fullVocabulary(), StoredDistribution.toJson(d), d.restMass(),
           null, null, (System.nanoTime() - t0) / 1e6));

@@ -26,23 +26,23 @@ public final class OutputControlStudy implements Study {
     Map<String, Object> in = new LinkedHashMap<>();
     switch (phase) {
       case PREPARE -> {
-        in.put("grid", c.grid());
-        in.put("words", c.words());
-        in.put("blocklist", c.control().blocklist());
+        in.put("grid", c.section(ControlStudyConfig.class).grid());
+        in.put("words", c.section(ControlStudyConfig.class).words());
+        in.put("blocklist", c.section(ControlStudyConfig.class).control().blocklist());
         List<String> toks = new ArrayList<>();
         for (EngineConfig e : c.variants()) toks.add(e.isLocal() ? e.model() : e.tokenizer());
         in.put("tokenizers", toks);
       }
       case RUN -> {
         in.put("engines", c.variants());
-        in.put("prompt_format", c.control().promptFormat());
-        in.put("top_logprobs", c.control().topLogprobs());
-        in.put("store_top", c.control().storeTop());
+        in.put("prompt_format", c.section(ControlStudyConfig.class).control().promptFormat());
+        in.put("top_logprobs", c.section(ControlStudyConfig.class).control().topLogprobs());
+        in.put("store_top", c.section(ControlStudyConfig.class).control().storeTop());
         in.put("unit_identity", UnitIdentity.hash(new java.util.TreeSet<>(ControlRun.currentKeys(ctx))));
       }
       case SCORE -> {
-        in.put("scorer", c.control().scorer());
-        in.put("blocklist", c.control().blocklist());
+        in.put("scorer", c.section(ControlStudyConfig.class).control().scorer());
+        in.put("blocklist", c.section(ControlStudyConfig.class).control().blocklist());
       }
       case ANALYZE -> in.put("analysis", c.analysis());
       case REPORT -> in.put("report", 1);
@@ -54,7 +54,7 @@ public final class OutputControlStudy implements Study {
   public boolean outputsExist(Phase phase, StudyContext ctx) {
     return switch (phase) {
       case PREPARE -> !ControlRun.evalItems(ctx).isEmpty()
-          && (ctx.config().grid().trainPairs() == 0 || Files.isRegularFile(ControlPrepare.trainFile(ctx)));
+          && (ctx.config().section(ControlStudyConfig.class).grid().trainPairs() == 0 || Files.isRegularFile(ControlPrepare.trainFile(ctx)));
       case RUN -> ControlRun.unanswered(ctx) == 0;
       case SCORE -> new ControlTables(ctx.store()).resultCount() == ControlScoring.scorable(ctx);
       case ANALYZE -> ctx.hasRunFiles(ControlAnalyze.PLOTS);

@@ -13,7 +13,7 @@ final class KlPrepare {
   KlPrepare(StudyContext ctx) { this.ctx = ctx; }
 
   String execute() {
-    PromptSource.Selection sel = PromptSource.read(ctx.config().prompts(), ctx.configPath(), HubClient::fromEnv);
+    PromptSource.Selection sel = PromptSource.read(ctx.config().section(KlStudyConfig.class).prompts(), ctx.configPath(), HubClient::fromEnv);
     List<KlTables.PromptRow> rows = new ArrayList<>();
     int pos = 0;
     for (PromptSource.Prompt p : sel.prompts()) {

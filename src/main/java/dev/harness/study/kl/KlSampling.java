@@ -55,7 +55,7 @@ final class KlSampling {
     EngineIdentity engine = EngineIdentity.of(variant);
     for (KlTables.PromptRow p : prompts) {
       String id = UnitIdentity.hash(KlUnitIdentity.of(c, engine, p));
-      for (int s = 0; s < c.kl().samples(); s++) {
+      for (int s = 0; s < c.section(KlStudyConfig.class).kl().samples(); s++) {
         out.add(new Unit(KlUnits.unitKey(variant.name(), p.promptId(), s, id), variant.name(), p, s,
             KlUnits.seed(c.generation().seed(), variant.name(), p.promptId(), s)));
       }
@@ -116,7 +116,7 @@ final class KlSampling {
 
   private CompletionRequest request(ExperimentConfig c, EngineConfig variant, Unit u) {
     return new CompletionRequest(prompt(variant, u.prompt().text()), c.generation().maxTokens(),
-        c.generation().temperature(), c.generation().topP(), u.seed(), List.of(), true, c.kl().topLogprobs(), null);
+        c.generation().temperature(), c.generation().topP(), u.seed(), List.of(), true, c.section(KlStudyConfig.class).kl().topLogprobs(), null);
   }
 
   /** HTTP: one request per unit (the pool runs several at once). */

@@ -34,7 +34,7 @@ final class KlScore {
   KlScore(StudyContext ctx) { this.ctx = ctx; }
 
   static KlOptions options(ExperimentConfig c) {
-    return new KlOptions(c.kl().minCoverage(), c.analysis().bootstrapIters(), c.analysis().ci(), c.analysis().seed());
+    return new KlOptions(c.section(KlStudyConfig.class).kl().minCoverage(), c.analysis().bootstrapIters(), c.analysis().ci(), c.analysis().seed());
   }
 
   String execute() {
@@ -51,8 +51,8 @@ final class KlScore {
     KlCrossScoring.checkSameTokenizer(ctx);
     Map<String, String> fp = KlSampling.fingerprints(ctx);
     boolean same = fp.get(p.nameA()) != null && fp.get(p.nameA()).equals(fp.get(p.nameB()));
-    Estimator est = Estimator.parse(c.kl().estimator());
-    Alignment al = Alignment.valueOf(c.kl().alignment().toUpperCase(Locale.ROOT));
+    Estimator est = Estimator.parse(c.section(KlStudyConfig.class).kl().estimator());
+    Alignment al = Alignment.valueOf(c.section(KlStudyConfig.class).kl().alignment().toUpperCase(Locale.ROOT));
     KlRun run;
     try {
       run = KlComparison.run(a, b, new KlComparison.Settings(est, al, options(c), same));

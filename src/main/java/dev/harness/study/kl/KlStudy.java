@@ -27,26 +27,26 @@ public final class KlStudy implements Study {
     Map<String, Object> in = new LinkedHashMap<>();
     switch (phase) {
       case PREPARE -> {
-        in.put("prompts", c.prompts());
-        in.put("source_content", ContentHash.full(c.prompts().source())); // an edited prompt file
+        in.put("prompts", c.section(KlStudyConfig.class).prompts());
+        in.put("source_content", ContentHash.full(c.section(KlStudyConfig.class).prompts().source())); // an edited prompt file
       }
       case RUN -> {
         in.put("engines", c.engines());
         in.put("generation", c.generation());
-        in.put("samples", c.kl().samples());
-        in.put("top_logprobs", c.kl().topLogprobs());
+        in.put("samples", c.section(KlStudyConfig.class).kl().samples());
+        in.put("top_logprobs", c.section(KlStudyConfig.class).kl().topLogprobs());
         in.put("pair", KlUnits.pair(c).nameA() + "," + KlUnits.pair(c).nameB());
         in.put("cross", KlUnits.textLevel(c) ? "text" : KlUnits.needsCross(c)); // text_mc: text scores under both
         // model / adapter content and the prompts' text: a change the config's own sections do not show
         in.put("unit_identity", KlUnits.identityDigest(c, new KlTables(ctx.store()).prompts()));
       }
       case SCORE -> {
-        in.put("estimator", c.kl().estimator());
-        in.put("alignment", c.kl().alignment());
-        in.put("min_coverage", c.kl().minCoverage());
+        in.put("estimator", c.section(KlStudyConfig.class).kl().estimator());
+        in.put("alignment", c.section(KlStudyConfig.class).kl().alignment());
+        in.put("min_coverage", c.section(KlStudyConfig.class).kl().minCoverage());
         in.put("bootstrap", c.analysis().bootstrapIters() + "," + c.analysis().ci() + "," + c.analysis().seed());
       }
-      case ANALYZE -> in.put("top_n", c.kl().topN());
+      case ANALYZE -> in.put("top_n", c.section(KlStudyConfig.class).kl().topN());
       case REPORT -> in.put("report", 1);
     }
     return in;

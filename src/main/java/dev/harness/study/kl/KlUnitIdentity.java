@@ -21,7 +21,7 @@ record KlUnitIdentity(EngineIdentity engine, String promptSha256, int maxTokens,
   static KlUnitIdentity of(ExperimentConfig c, EngineIdentity engine, KlTables.PromptRow prompt) {
     var g = c.generation();
     return new KlUnitIdentity(engine, prompt.sha256(), g.maxTokens(), g.temperature(), g.topP(), g.seed(),
-        g.maxPromptTokens(), c.kl().topLogprobs());
+        g.maxPromptTokens(), c.section(KlStudyConfig.class).kl().topLogprobs());
   }
 
   /**
@@ -32,7 +32,7 @@ record KlUnitIdentity(EngineIdentity engine, String promptSha256, int maxTokens,
     static String label(ExperimentConfig c, EngineConfig scorer) {
       var g = c.generation();
       return scorer.name() + "#" + UnitIdentity.hash(new Scorer(EngineIdentity.of(scorer), g.maxPromptTokens(),
-          g.maxTokens(), c.kl().topLogprobs()));
+          g.maxTokens(), c.section(KlStudyConfig.class).kl().topLogprobs()));
     }
   }
 }

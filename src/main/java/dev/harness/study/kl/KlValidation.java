@@ -4,8 +4,6 @@ import dev.harness.config.ConfigException;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.config.GenerationConfig;
-import dev.harness.config.KlConfig;
-import dev.harness.config.PromptsConfig;
 import java.util.List;
 import java.util.Locale;
 
@@ -19,7 +17,7 @@ public final class KlValidation {
   private KlValidation() {}
 
   public static void validate(ExperimentConfig c, String file) {
-    PromptsConfig p = c.prompts();
+    PromptsConfig p = c.section(KlStudyConfig.class).prompts();
     if (p.source() == null || p.source().isBlank()) {
       fail(file, "prompts.source", "required: a local .jsonl/.json/.csv/.parquet file or hf://org/name/path/file.parquet (or .jsonl/.json/.csv)");
     }
@@ -38,7 +36,7 @@ public final class KlValidation {
       fail(file, "engines", "the kl study compares two or more named variants (engines: [{name: a, ...}, {name: b, ...}]),"
           + " got " + c.engines().size());
     }
-    KlConfig k = c.kl();
+    KlConfig k = c.section(KlStudyConfig.class).kl();
     if (k.samples() < 1) fail(file, "kl.samples", "expected an integer >= 1, got " + k.samples());
     if (!ESTIMATORS.contains(k.estimator())) {
       fail(file, "kl.estimator", "expected one of " + ESTIMATORS + ", got '" + k.estimator() + "'");

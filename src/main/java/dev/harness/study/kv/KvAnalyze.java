@@ -45,9 +45,9 @@ final class KvAnalyze {
     int iters = c.analysis().bootstrapIters();
     double level = c.analysis().ci();
     long seed = c.analysis().seed();
-    List<KvDataTables.BinRow> bins = new KvDataTables(ctx.store()).bins(c.dataset().datasetId());
+    List<KvDataTables.BinRow> bins = new KvDataTables(ctx.store()).bins(c.section(KvStudyConfig.class).dataset().datasetId());
     Map<String, Integer> binOf = new HashMap<>();
-    for (KvDataTables.PreparedItem it : new KvDataTables(ctx.store()).items(c.dataset().datasetId())) {
+    for (KvDataTables.PreparedItem it : new KvDataTables(ctx.store()).items(c.section(KvStudyConfig.class).dataset().datasetId())) {
       binOf.put(it.exampleId(), it.binIndex());
     }
     Map<String, Map<String, Double>> scores = new HashMap<>();
@@ -66,7 +66,7 @@ final class KvAnalyze {
     for (RequestTables.UnitResult u : new RequestTables(ctx.store()).units()) {
       if (!current.contains(u.unitKey())) continue; // a row of another configuration
       Integer bin = binOf.get(u.itemId());
-      if (bin == null || u.budget() == null || !c.kv().budgets().contains(u.budget())) continue;
+      if (bin == null || u.budget() == null || !c.section(KvStudyConfig.class).kv().budgets().contains(u.budget())) continue;
       Cell cell = cells.computeIfAbsent(u.budget(), b -> new TreeMap<>()).computeIfAbsent(bin, b -> new Cell());
       cell.units.add(u);
       if (failureTypes.containsKey(u.unitKey())) cell.failed++;
@@ -101,7 +101,7 @@ final class KvAnalyze {
 
     List<KvAnalysisTables.TransitionRow> transitions = KvTransitions.detect(ctx, cells, bins);
     new KvAnalysisTables(ctx.store()).replace(rows, transitions);
-    KvPlots.write(ctx.runDir(), rows, bins, c.kv().budgets(), c.scoring().metrics());
+    KvPlots.write(ctx.runDir(), rows, bins, c.section(KvStudyConfig.class).kv().budgets(), c.section(KvStudyConfig.class).scoring().metrics());
     long found = transitions.stream().filter(t -> t.transitionBin() != null).count();
     return rows.size() + " (budget, bin) cells, " + found + "/" + transitions.size() + " (budget, metric) pairs with a transition, plots in "
         + ctx.runDir().resolve("plots");

@@ -25,7 +25,7 @@ final class KvMemoryTradeoff {
     Set<String> current = KvRun.currentKeys(ctx);
     for (RequestTables.UnitResult u : new RequestTables(ctx.store()).units()) {
       if (!current.contains(u.unitKey())) continue; // a row of another configuration
-      if (u.budget() == null || !c.kv().budgets().contains(u.budget())) continue;
+      if (u.budget() == null || !c.section(KvStudyConfig.class).kv().budgets().contains(u.budget())) continue;
       units.put(u.unitKey(), u);
       byBudget.computeIfAbsent(u.budget(), b -> new ArrayList<>()).add(u);
     }
@@ -39,7 +39,7 @@ final class KvMemoryTradeoff {
     md.paragraph("All bins pooled. KV bytes are the cache the engine kept after compressing the prompt (mean per "
         + "request); saved = 1 - kept / full. Scores: mean with a percentile-bootstrap CI and n.");
     List<String> header = new ArrayList<>(List.of("budget", "n units", "KV kept / full (mean)", "saved"));
-    c.scoring().metrics().forEach(m -> header.add(m + " [CI]"));
+    c.section(KvStudyConfig.class).scoring().metrics().forEach(m -> header.add(m + " [CI]"));
     List<List<String>> rows = new ArrayList<>();
     for (var e : byBudget.descendingMap().entrySet()) {
       List<RequestTables.UnitResult> us = e.getValue();
@@ -53,7 +53,7 @@ final class KvMemoryTradeoff {
       boolean known = Double.isFinite(kept) && Double.isFinite(full) && full > 0;
       row.add(known ? String.format(Locale.ROOT, "%.3f / %.3f MiB", kept / 1048576.0, full / 1048576.0) : "not reported");
       row.add(known ? String.format(Locale.ROOT, "%.1f%%", 100.0 * (1 - kept / full)) : "–");
-      for (String m : c.scoring().metrics()) {
+      for (String m : c.section(KvStudyConfig.class).scoring().metrics()) {
         List<Double> v = scores.getOrDefault(m, Map.of()).getOrDefault(e.getKey(), List.of());
         Interval ci = Bootstrap.meanCi(v.stream().mapToDouble(Double::doubleValue).toArray(),
             c.analysis().bootstrapIters(), c.analysis().ci(), c.analysis().seed());

@@ -49,7 +49,7 @@ final class KvReport {
     Markdown md = new Markdown();
     md.heading(1, "kv_transition: " + c.output().expGroupId());
     md.paragraph(dev.harness.study.RunProvenance.fromKeys(c, KvRun.currentKeys(ctx), new RequestTables(ctx.store()).respondedUnitKeys()).line());
-    md.paragraph("Where does KV-cache policy `" + c.kv().policy() + "` break as prompts grow and the KV budget shrinks? "
+    md.paragraph("Where does KV-cache policy `" + c.section(KvStudyConfig.class).kv().policy() + "` break as prompts grow and the KV budget shrinks? "
         + "Every mean below carries its n and a " + pct(c.analysis().ci()) + " interval (percentile bootstrap, "
         + c.analysis().bootstrapIters() + " resamples, seed " + c.analysis().seed() + "; Wilson for rates). "
         + "Scores are per item in [0, 1]; infrastructure failures (rate limits, timeouts, engine errors) are excluded "
@@ -58,17 +58,17 @@ final class KvReport {
     md.heading(2, "Configuration");
     md.table(List.of("setting", "value"), List.of(
         List.of("config file", "`" + ctx.configPath() + "`"),
-        List.of("dataset", c.dataset().name() + " / " + c.dataset().task() + " (" + c.dataset().split() + ") from `"
-            + c.dataset().source() + "`"),
-        List.of("bins", c.bins().edges() != null ? "explicit edges " + c.bins().edges() : c.bins().count() + " quantile bins"),
-        List.of("sampling", "pinned".equals(c.sampling().strategy()) ? "pinned, " + c.sampling().ids().size() + " ids"
-            : c.sampling().strategy() + ", " + c.sampling().nPerBin() + " per bin, seed " + c.sampling().seed()),
-        List.of("KV policy", c.kv().policy() + " " + c.kv().params() + (c.kv().queryAware() ? ", query-aware" : ", query-agnostic")),
-        List.of("protocol", KvProtocolSentence.of(c.kv().protocol(), c.kv().queryAware())),
-        List.of("budgets", c.kv().budgets().toString()),
+        List.of("dataset", c.section(KvStudyConfig.class).dataset().name() + " / " + c.section(KvStudyConfig.class).dataset().task() + " (" + c.section(KvStudyConfig.class).dataset().split() + ") from `"
+            + c.section(KvStudyConfig.class).dataset().source() + "`"),
+        List.of("bins", c.section(KvStudyConfig.class).bins().edges() != null ? "explicit edges " + c.section(KvStudyConfig.class).bins().edges() : c.section(KvStudyConfig.class).bins().count() + " quantile bins"),
+        List.of("sampling", "pinned".equals(c.section(KvStudyConfig.class).sampling().strategy()) ? "pinned, " + c.section(KvStudyConfig.class).sampling().ids().size() + " ids"
+            : c.section(KvStudyConfig.class).sampling().strategy() + ", " + c.section(KvStudyConfig.class).sampling().nPerBin() + " per bin, seed " + c.section(KvStudyConfig.class).sampling().seed()),
+        List.of("KV policy", c.section(KvStudyConfig.class).kv().policy() + " " + c.section(KvStudyConfig.class).kv().params() + (c.section(KvStudyConfig.class).kv().queryAware() ? ", query-aware" : ", query-agnostic")),
+        List.of("protocol", KvProtocolSentence.of(c.section(KvStudyConfig.class).kv().protocol(), c.section(KvStudyConfig.class).kv().queryAware())),
+        List.of("budgets", c.section(KvStudyConfig.class).kv().budgets().toString()),
         List.of("generation", "max_tokens " + c.generation().maxTokens() + ", temperature " + c.generation().temperature()
             + ", top_p " + c.generation().topP() + ", seed " + c.generation().seed()),
-        List.of("metrics", String.join(", ", c.scoring().metrics())),
+        List.of("metrics", String.join(", ", c.section(KvStudyConfig.class).scoring().metrics())),
         List.of("transition rule", "first bin whose paired exact test against budget 1.0 rejects after Holm "
             + "correction over " + KvTransitions.familyWords(c.analysis().transition().family())
             + " at family-wise α = " + c.analysis().transition().alpha()

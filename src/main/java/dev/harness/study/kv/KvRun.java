@@ -68,9 +68,9 @@ final class KvRun {
 
   static List<Unit> allUnits(StudyContext ctx) {
     ExperimentConfig c = ctx.config();
-    List<KvDataTables.PreparedItem> items = new KvDataTables(ctx.store()).items(c.dataset().datasetId());
+    List<KvDataTables.PreparedItem> items = new KvDataTables(ctx.store()).items(c.section(KvStudyConfig.class).dataset().datasetId());
     List<Unit> units = new ArrayList<>();
-    for (double b : c.kv().budgets()) {
+    for (double b : c.section(KvStudyConfig.class).kv().budgets()) {
       for (KvDataTables.PreparedItem it : items) {
         units.add(new Unit(unitKey(c, it, b), runId(c.engine(), b), b, it));
       }
@@ -96,7 +96,7 @@ final class KvRun {
     List<Unit> todo = units.stream().filter(u -> !done.contains(u.key())).toList();
     if (todo.isEmpty()) return "all " + units.size() + " units already have responses";
 
-    try (Engine engine = ctx.engines().open(c.engine(), c.kv(), ctx.configPath())) {
+    try (Engine engine = ctx.engines().open(c.engine(), c.section(KvStudyConfig.class).kv(), ctx.configPath())) {
       EngineInfo info = engine.info();
       if (wantsAnswerLoglik(c) && !engine.can(CompressedLoglik.class)) {
         throw new dev.harness.config.ConfigException(ctx.configPath(), "scoring.metrics", "answer_loglik needs capability "
@@ -105,7 +105,7 @@ final class KvRun {
       }
       String configJson = dev.harness.config.ConfigSnapshot.json(c);
       String envJson = Json.write(RunEnvironment.capture());
-      for (double b : c.kv().budgets()) {
+      for (double b : c.section(KvStudyConfig.class).kv().budgets()) {
         runs.upsertRun(new RequestTables.RunRow(runId(c.engine(), b), KvTransitionStudy.NAME, variant(c.engine()), b,
             c.generation().seed(), info.kind(), c.engine().model(), Json.write(info), configJson, envJson));
       }
@@ -137,10 +137,10 @@ final class KvRun {
     return Math.max(2, Integer.parseInt(window) - c.generation().maxTokens());
   }
 
-  static KvProtocol protocol(ExperimentConfig c) { return KvProtocol.byId(c.kv().protocol()); }
+  static KvProtocol protocol(ExperimentConfig c) { return KvProtocol.byId(c.section(KvStudyConfig.class).kv().protocol()); }
 
   static boolean wantsAnswerLoglik(ExperimentConfig c) {
-    return c.scoring().metrics().contains("answer_loglik");
+    return c.section(KvStudyConfig.class).scoring().metrics().contains("answer_loglik");
   }
 
   /** Runs one unit and stores its outcome; returns false when it failed at the infrastructure level. */
@@ -159,14 +159,14 @@ final class KvRun {
       promptTokens = t.keptTokens();
     }
     Prompt prompt = "completions".equals(c.engine().endpoint()) ? Prompt.text(text) : Prompt.chat(List.of(Message.user(text)));
-    Map<String, Object> kvParams = new LinkedHashMap<>(c.kv().params());
+    Map<String, Object> kvParams = new LinkedHashMap<>(c.section(KvStudyConfig.class).kv().params());
     if (!c.engine().isLocal() && promptTokens != null) {
       kvParams.put("prompt_tokens", promptTokens); // lets {budget_tokens} be computed for server fields
     }
     // the question is always named: under kvpress it runs through the compressed cache (query-aware or not); under
     // full_prefill it is appended after compression when not query-aware
-    KvSpec kv = new KvSpec(u.budget() >= 1.0 ? "full" : c.kv().policy(), u.budget(), kvParams,
-        c.kv().queryAware(), suffix, protocol(c));
+    KvSpec kv = new KvSpec(u.budget() >= 1.0 ? "full" : c.section(KvStudyConfig.class).kv().policy(), u.budget(), kvParams,
+        c.section(KvStudyConfig.class).kv().queryAware(), suffix, protocol(c));
     CompletionRequest req = new CompletionRequest(prompt, c.generation().maxTokens(), c.generation().temperature(),
         c.generation().topP(), c.generation().seed(), List.of(), false, 0, kv);
     Map<String, Object> params = new LinkedHashMap<>();

@@ -26,9 +26,9 @@ final class KvScore {
   KvScore(StudyContext ctx) { this.ctx = ctx; }
 
   String execute() {
-    List<String> metrics = ctx.config().scoring().metrics();
+    List<String> metrics = ctx.config().section(KvStudyConfig.class).scoring().metrics();
     Map<String, List<String>> answers = new HashMap<>();
-    for (KvDataTables.PreparedItem it : new KvDataTables(ctx.store()).items(ctx.config().dataset().datasetId())) {
+    for (KvDataTables.PreparedItem it : new KvDataTables(ctx.store()).items(ctx.config().section(KvStudyConfig.class).dataset().datasetId())) {
       answers.put(it.exampleId(), parseAnswers(it.answersJson()));
     }
     List<ScoreFailureTables.ScoreRow> scores = new ArrayList<>();

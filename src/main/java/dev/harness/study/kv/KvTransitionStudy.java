@@ -24,20 +24,20 @@ public final class KvTransitionStudy implements Study {
     Map<String, Object> in = new LinkedHashMap<>();
     switch (phase) {
       case PREPARE -> {
-        in.put("dataset", c.dataset());
-        in.put("bins", c.bins());
-        in.put("sampling", c.sampling());
+        in.put("dataset", c.section(KvStudyConfig.class).dataset());
+        in.put("bins", c.section(KvStudyConfig.class).bins());
+        in.put("sampling", c.section(KvStudyConfig.class).sampling());
         in.put("tokenizer", c.engine().isLocal() ? c.engine().model() : c.engine().tokenizer());
       }
       case RUN -> {
         in.put("engine", c.engine());
-        in.put("kv", c.kv());
+        in.put("kv", c.section(KvStudyConfig.class).kv());
         in.put("generation", c.generation());
-        in.put("metrics", c.scoring().metrics().contains("answer_loglik"));
+        in.put("metrics", c.section(KvStudyConfig.class).scoring().metrics().contains("answer_loglik"));
         // checkpoint / adapter content and prompt text: an in-place edit re-runs run and status names it
         in.put("unit_identity", dev.harness.study.UnitIdentity.hash(new java.util.TreeSet<>(KvRun.currentKeys(ctx))));
       }
-      case SCORE -> in.put("scoring", c.scoring());
+      case SCORE -> in.put("scoring", c.section(KvStudyConfig.class).scoring());
       case ANALYZE -> in.put("analysis", c.analysis());
       case REPORT -> in.put("report", 1);
     }

@@ -45,7 +45,7 @@ final class KvTransitions {
     ExperimentConfig c = ctx.config();
     List<String> metrics = new ArrayList<>();
     metrics.add(c.analysis().transition().metric());
-    c.scoring().metrics().stream().filter(m -> !metrics.contains(m)).forEach(metrics::add);
+    c.section(KvStudyConfig.class).scoring().metrics().stream().filter(m -> !metrics.contains(m)).forEach(metrics::add);
     List<TransitionInput> inputs = new ArrayList<>();
     for (String m : metrics) inputs.add(input(cells, bins, m));
     double threshold = c.analysis().transition().threshold();

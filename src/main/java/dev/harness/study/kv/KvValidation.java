@@ -1,11 +1,10 @@
 package dev.harness.study.kv;
 
-import dev.harness.config.BinsConfig;
+import dev.harness.config.CapabilityValidation;
 import dev.harness.config.ConfigException;
 import dev.harness.config.ConfigValidator;
 import dev.harness.config.ExperimentConfig;
-import dev.harness.config.KvConfig;
-import dev.harness.config.SamplingConfig;
+import dev.harness.engine.CompressedLoglik;
 import java.util.List;
 import java.util.Map;
 
@@ -22,10 +21,10 @@ public final class KvValidation {
   private KvValidation() {}
 
   public static void validate(ExperimentConfig c, String file) {
-    if (c.dataset() == null || c.dataset().source() == null || c.dataset().source().isBlank()) {
+    if (c.section(KvStudyConfig.class).dataset() == null || c.section(KvStudyConfig.class).dataset().source() == null || c.section(KvStudyConfig.class).dataset().source().isBlank()) {
       fail(file, "dataset.source", "required: a local .jsonl/.json/.csv path or hf://THUDM/LongBench");
     }
-    BinsConfig b = c.bins();
+    BinsConfig b = c.section(KvStudyConfig.class).bins();
     if (b.edges() == null && b.count() < 1) fail(file, "bins.count", "expected an integer >= 1, got " + b.count());
     if (b.edges() != null) {
       if (b.edges().size() < 2) fail(file, "bins.edges", "expected at least two edges");
@@ -35,12 +34,12 @@ public final class KvValidation {
         }
       }
     }
-    SamplingConfig s = c.sampling();
+    SamplingConfig s = c.section(KvStudyConfig.class).sampling();
     if (!STRATEGIES.contains(s.strategy())) fail(file, "sampling.strategy", "expected one of " + STRATEGIES + ", got '" + s.strategy() + "'");
     if (s.nPerBin() < 1) fail(file, "sampling.n_per_bin", "expected an integer >= 1, got " + s.nPerBin());
     if ("pinned".equals(s.strategy()) && s.ids().isEmpty()) fail(file, "sampling.ids", "required (non-empty) when strategy is pinned");
     if (s.focusFactor() < 1) fail(file, "sampling.focus_factor", "expected an integer >= 1, got " + s.focusFactor());
-    KvConfig kv = c.kv();
+    KvConfig kv = c.section(KvStudyConfig.class).kv();
     if (!POLICIES.contains(kv.policy())) fail(file, "kv.policy", "expected one of " + POLICIES + ", got '" + kv.policy() + "'");
     if (dev.harness.engine.KvProtocol.byId(kv.protocol()) == null) {
       fail(file, "kv.protocol", "expected kvpress or full_prefill, got '" + kv.protocol() + "'");
@@ -83,13 +82,17 @@ public final class KvValidation {
             + "server ignores the budget)");
       }
     }
-    for (int i = 0; i < c.scoring().metrics().size(); i++) {
-      String m = c.scoring().metrics().get(i);
+    for (int i = 0; i < c.section(KvStudyConfig.class).scoring().metrics().size(); i++) {
+      String m = c.section(KvStudyConfig.class).scoring().metrics().get(i);
       if (!METRICS.contains(m)) fail(file, "scoring.metrics[" + i + "]", "expected one of " + METRICS + ", got '" + m + "'");
     }
     String tm = c.analysis().transition().metric();
-    if (!c.scoring().metrics().contains(tm)) {
-      fail(file, "analysis.transition.metric", "'" + tm + "' is not among scoring.metrics " + c.scoring().metrics());
+    if (!c.section(KvStudyConfig.class).scoring().metrics().contains(tm)) {
+      fail(file, "analysis.transition.metric", "'" + tm + "' is not among scoring.metrics " + c.section(KvStudyConfig.class).scoring().metrics());
+    }
+    if (c.section(KvStudyConfig.class).scoring().metrics().contains("answer_loglik")) {
+      CapabilityValidation.require(c.engine(), "engine", CompressedLoglik.class, "scoring.metrics", "answer_loglik",
+          file);
     }
   }
 

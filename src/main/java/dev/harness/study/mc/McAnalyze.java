@@ -54,7 +54,7 @@ final class McAnalyze {
     Map<String, Map<Integer, double[]>> items = byKey(tables.itemMetrics(), seeds);
     List<McTables.SummaryRow> summary = new ArrayList<>();
     for (EngineConfig v : c.variants()) {
-      for (String task : c.tasks()) {
+      for (String task : c.section(McStudyConfig.class).tasks()) {
         for (String metric : metricsOf(task)) {
           Map<Integer, double[]> per = items.getOrDefault(v.label() + "|" + task + "|" + metric, Map.of());
           for (int si = 0; si < seeds.size(); si++) {
@@ -71,7 +71,7 @@ final class McAnalyze {
     List<McTables.ComparisonRow> comps = new ArrayList<>();
     for (EngineConfig v : c.variants()) {
       if (v == base) continue;
-      for (String task : c.tasks()) {
+      for (String task : c.section(McStudyConfig.class).tasks()) {
         for (String metric : metricsOf(task)) {
           comps.add(compare(v.label(), base.label(), task, metric,
               items.getOrDefault(v.label() + "|" + task + "|" + metric, Map.of()),

@@ -22,18 +22,18 @@ public final class McEvalStudy implements Study {
     Map<String, Object> in = new LinkedHashMap<>();
     switch (phase) {
       case PREPARE -> {
-        in.put("tasks", c.tasks());
-        in.put("limit", c.limit());
-        in.put("sources", c.mc().sources());
-        in.put("subset", c.mc().subset());
-        in.put("subset_seed", c.mc().subsetSeed());
+        in.put("tasks", c.section(McStudyConfig.class).tasks());
+        in.put("limit", c.section(McStudyConfig.class).limit());
+        in.put("sources", c.section(McStudyConfig.class).mc().sources());
+        in.put("subset", c.section(McStudyConfig.class).mc().subset());
+        in.put("subset_seed", c.section(McStudyConfig.class).mc().subsetSeed());
       }
       case RUN -> {
         in.put("variants", c.variants());
         in.put("seeds", McVariants.seeds(c));
         java.util.TreeSet<String> keys = new java.util.TreeSet<>(); // model / adapter content, item texts
         McTables t = new McTables(ctx.store());
-        for (var v : c.variants()) for (String task : c.tasks()) keys.addAll(McVariants.currentKeys(c, t, v, task));
+        for (var v : c.variants()) for (String task : c.section(McStudyConfig.class).tasks()) keys.addAll(McVariants.currentKeys(c, t, v, task));
         in.put("unit_identity", UnitIdentity.hash(keys));
       }
       case SCORE -> in.put("score", 1);
@@ -49,7 +49,7 @@ public final class McEvalStudy implements Study {
   @Override
   public boolean outputsExist(Phase phase, StudyContext ctx) {
     return switch (phase) {
-      case PREPARE -> ctx.config().tasks().stream().allMatch(t -> new McTables(ctx.store()).itemCount(t) > 0);
+      case PREPARE -> ctx.config().section(McStudyConfig.class).tasks().stream().allMatch(t -> new McTables(ctx.store()).itemCount(t) > 0);
       case RUN -> McRun.unanswered(ctx) == 0;
       case SCORE -> true;
       case ANALYZE -> ctx.hasRunFiles(McAnalyze.PLOTS) && ctx.hasRunFiles("summary.csv");

@@ -1,4 +1,4 @@
-package dev.harness.config;
+package dev.harness.study.kv;
 
 import java.util.List;
 import java.util.Map;
@@ -27,4 +27,7 @@ public record KvConfig(
     baseUrls = baseUrls == null ? Map.of() : Map.copyOf(baseUrls);
     protocol = protocol == null ? DEFAULT_PROTOCOL : protocol;
   }
+
+  /** Every field at its default (a config with no {@code kv:} section). */
+  public static KvConfig defaults() { return new KvConfig(null, null, null, null, null, null, null); }
 }
