@@ -15,12 +15,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The forbidden package edges of docs/architecture.md, checked on the sources: {@code metrics} and {@code stats} are
- * pure (no engine types), so they can be tested and reused without an engine. A reference is an import or a fully
+ * pure (no engine types), so they can be tested and reused without an engine; {@code config} and {@code store} do not
+ * see the study packages that build on them. A reference is an import or a fully
  * qualified name in code ({@code dev.harness.engine.X}); comments are skipped.
  */
 class ArchitectureTest {
   private static final Path MAIN = Path.of("src/main/java/dev/harness");
   private static final Pattern ENGINE_REF = Pattern.compile("\\bdev\\.harness\\.engine\\b");
+  private static final Pattern STUDY_REF = Pattern.compile("\\bdev\\.harness\\.study\\b");
 
   @Test
   void metricsAndStatsDoNotReferenceEngine() throws IOException {
@@ -29,6 +31,20 @@ class ArchitectureTest {
       offenders.addAll(referencing(MAIN.resolve(pkg), ENGINE_REF));
     }
     assertEquals(List.of(), offenders, "metrics/stats must not depend on dev.harness.engine");
+  }
+
+  /**
+   * A study's package holds its config section, checks, tables and migrations; {@code config} and {@code store} hold
+   * only what every study shares, so they never name a study package (the loader and the store are handed a study's
+   * parts through {@code config.StudyBinding} and {@code store.StoreChain}).
+   */
+  @Test
+  void configAndStoreDoNotReferenceTheStudies() throws IOException {
+    List<String> offenders = new ArrayList<>();
+    for (String pkg : List.of("config", "store")) {
+      offenders.addAll(referencing(MAIN.resolve(pkg), STUDY_REF));
+    }
+    assertEquals(List.of(), offenders, "config/store must not depend on dev.harness.study");
   }
 
   @Test

@@ -16,8 +16,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code status}: per phase done / stale and why, and the current configuration's units, from the store alone. */
 @Command(name = "status", mixinStandardHelpOptions = true,
@@ -29,7 +29,7 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Env env = Env.system();
-    ExperimentConfig cfg = ConfigLoader.load(options.config, options.sets, env);
+    ExperimentConfig cfg = StudyRegistry.loadConfig(options.config, options.sets, env);
     Study study = StudyRegistry.forName(cfg.study(), options.config.toString());
     Path runDir = Path.of(cfg.output().root(), cfg.output().expGroupId());
     Path db = runDir.resolve(cfg.study() + ".sqlite");
@@ -41,7 +41,7 @@ final class StatusCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     Path dataDir = "runs".equals(cfg.output().root()) ? Path.of("data") : Path.of(cfg.output().root(), "data");
-    try (Store store = Store.open(db, cfg.study())) {
+    try (Store store = Store.open(db, StudyRegistry.storeChain(cfg.study()))) {
       StudyContext ctx = new StudyContext(cfg, options.config.toString(), runDir, dataDir, store,
           new DefaultEngineFactory(env), env, out, spec.commandLine().getErr(), options.verbose);
       for (String line : PhaseStatus.lines(study, ctx)) out.println(line);

@@ -43,14 +43,14 @@ final class StudyLauncher {
 
   static int launch(StudyOptions o, List<Phase> phases, boolean skipDone, Set<Phase> force, CommandLine cl) {
     Env env = Env.system();
-    ExperimentConfig cfg = ConfigLoader.load(o.config, o.sets, env);
+    ExperimentConfig cfg = StudyRegistry.loadConfig(o.config, o.sets, env);
     // nothing is written before the whole config is checked; prepare alone opens no engine, so needs no adapter yet
     ConfigFiles.check(cfg, o.config.toString(), phases.stream().anyMatch(p -> p != Phase.PREPARE));
     Study study = StudyRegistry.forName(cfg.study(), o.config.toString());
     Path runDir = Path.of(cfg.output().root(), cfg.output().expGroupId());
     // Manifests go under <output.root>/data when output.root is set to something other than the default "runs".
     Path dataDir = "runs".equals(cfg.output().root()) ? Path.of("data") : Path.of(cfg.output().root(), "data");
-    try (Store store = Store.open(runDir.resolve(cfg.study() + ".sqlite"), cfg.study())) {
+    try (Store store = Store.open(runDir.resolve(cfg.study() + ".sqlite"), StudyRegistry.storeChain(cfg.study()))) {
       StudyContext ctx = new StudyContext(cfg, o.config.toString(), runDir, dataDir, store,
           new DefaultEngineFactory(env), env, cl.getOut(), cl.getErr(), o.verbose, force);
       Thread onInterrupt = new Thread(() -> interrupted(study, ctx, o), "harness-interrupt");

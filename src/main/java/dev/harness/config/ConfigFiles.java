@@ -33,18 +33,7 @@ public final class ConfigFiles {
       }
       if (e.tokenizer() != null) localModel(e.tokenizer(), path + ".tokenizer", file);
     }
-    switch (kind) {
-      case KV_TRANSITION -> dataFile(c.dataset().source(), "dataset.source", file);
-      case KL -> dataFile(c.prompts().source(), "prompts.source", file);
-      case OUTPUT_CONTROL -> {
-        if (!"builtin".equals(c.words().source())) dataFile(c.words().source(), "words.source", file);
-      }
-      case MC_EVAL -> {
-        for (Map.Entry<String, String> s : c.mc().sources().entrySet()) {
-          dataFile(s.getValue(), "mc.sources." + s.getKey(), file);
-        }
-      }
-    }
+    for (Map.Entry<String, String> d : c.section().dataFiles().entrySet()) dataFile(d.getValue(), d.getKey(), file);
   }
 
   /** A data file: {@code hf://…} (read from the Hub), or a local file that exists. */

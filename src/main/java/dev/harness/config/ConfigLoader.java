@@ -41,7 +41,11 @@ public final class ConfigLoader {
   /** The mapper used for configs (snake_case, strict). Also used to snapshot a config as JSON. */
   public static ObjectMapper mapper() { return YAML; }
 
-  public static ExperimentConfig load(Path file, List<String> overrides, Env env) {
+  /**
+   * Loads and validates a study config; {@code studies} names the record each study's own sections bind to (as
+   * {@code study.StudyRegistry.loadConfig} passes it).
+   */
+  public static ExperimentConfig load(Path file, List<String> overrides, Env env, StudyBinding studies) {
     JsonNode tree = readTree(file, "'study' and 'output'");
     ObjectNode root = (ObjectNode) tree;
     for (String o : overrides) {
@@ -49,10 +53,42 @@ public final class ConfigLoader {
     }
     checkSections(root, file.toString());
     OutputRootRefs.resolve(root, file.toString());
-    ExperimentConfig cfg = convert(root, ExperimentConfig.class, file.toString());
+    ExperimentConfig cfg = bind(root, file.toString(), studies);
     cfg = EnvDefaults.apply(cfg, env);
     ConfigValidator.validate(cfg, file.toString());
     return DtypeDefaults.apply(cfg, dev.harness.engine.local.DeviceChoice::cuda); // after validation: a bad config fails before DJL loads
+  }
+
+  /** The sections every study reads, bound before the study's own. */
+  record CommonSections(String study, OutputConfig output, EngineConfig engine, List<EngineConfig> engines,
+      GenerationConfig generation, AnalysisConfig analysis) {}
+
+  /** The keys bound to {@link CommonSections}: {@link StudyKind#COMMON} and {@code engines}. */
+  static final java.util.Set<String> COMMON_KEYS = commonKeys();
+
+  private static java.util.Set<String> commonKeys() {
+    java.util.Set<String> s = new java.util.LinkedHashSet<>(StudyKind.COMMON);
+    s.add("engines");
+    return java.util.Set.copyOf(s);
+  }
+
+  /**
+   * Binds the common sections, then (once {@code study:} names a study) the study's own sections to the record
+   * {@code studies} names for it. With no known study only the common sections are bound, so the validator names the
+   * missing or unknown {@code study:} first. Field paths in errors are the config's own ({@code kv.budgets[0]}).
+   */
+  static ExperimentConfig bind(ObjectNode root, String file, StudyBinding studies) {
+    JsonNode study = root.get("study");
+    StudyKind kind = study != null && study.isTextual() ? StudyKind.byId(study.asText()).orElse(null) : null;
+    ObjectNode common = YAML.createObjectNode();
+    ObjectNode own = YAML.createObjectNode();
+    for (var it = root.fields(); it.hasNext(); ) {
+      var e = it.next();
+      (COMMON_KEYS.contains(e.getKey()) ? common : own).set(e.getKey(), e.getValue());
+    }
+    CommonSections c = convert(common, CommonSections.class, file);
+    StudySection section = kind == null ? null : convert(own, studies.sectionType(kind), file);
+    return new ExperimentConfig(c.study(), c.output(), c.engine(), c.engines(), c.generation(), c.analysis(), section);
   }
 
   /**
@@ -70,7 +106,10 @@ public final class ConfigLoader {
       String key = it.next();
       if (accepted.contains(key)) continue;
       List<String> owners = StudyKind.owners(key);
-      if (owners.isEmpty()) continue; // not a section of any study: Jackson names it with the full key list
+      if (owners.isEmpty()) {
+        throw new ConfigException(file, key, "unknown key '" + key + "' for study " + kind.id() + " (expected one of: "
+            + String.join(", ", new java.util.TreeSet<>(accepted)) + ")");
+      }
       throw new ConfigException(file, key, "unknown key '" + key + "' for study " + kind.id() + " (it is a section of "
           + String.join(", ", owners) + "; " + kind.id() + " accepts: " + String.join(", ", accepted) + ")");
     }

@@ -20,7 +20,9 @@ public final class ConfigSnapshot {
   /** The study's sections as a tree, in {@link StudyKind#acceptedKeys()} order. */
   public static ObjectNode tree(ExperimentConfig c) {
     StudyKind kind = StudyKind.of(c);
-    JsonNode all = ConfigLoader.mapper().valueToTree(c);
+    ObjectNode all = ConfigLoader.mapper().valueToTree(c);
+    JsonNode own = all.remove("section");
+    if (own instanceof ObjectNode o) all.setAll(o);
     ObjectNode out = ConfigLoader.mapper().createObjectNode();
     for (String key : kind.acceptedKeys()) {
       if (key.equals("engine") && !c.engines().isEmpty()) continue;

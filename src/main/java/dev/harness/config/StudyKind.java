@@ -7,34 +7,27 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The one registry of studies: each study's name (the config's {@code study:}), the top-level config sections it owns,
- * and its meaning checks. The common sections ({@link #COMMON}) belong to every study; a section another study owns is
+ * The one registry of studies: each study's name (the config's {@code study:}) and the top-level config sections it
+ * owns. What a study's package declares for it (implementation, meaning checks, store chain) is reached through
+ * {@code study.StudyRegistry}'s exhaustive switches over this enum ({@link StudyBinding} hands the checks to the loader). The common sections ({@link #COMMON}) belong to every study; a section another study owns is
  * an unknown key for this one ({@link ConfigLoader} checks it once {@code study:} is read). {@code study.StudyRegistry}
  * maps each kind to its implementation with an exhaustive switch, so a new study is added here first.
  */
 public enum StudyKind {
-  KV_TRANSITION("kv_transition", List.of("dataset", "bins", "sampling", "kv", "scoring"), ConfigValidator::validateKv),
-  KL("kl", List.of("engines", "prompts", "kl"), KlValidation::validate),
-  OUTPUT_CONTROL("output_control", List.of("engines", "grid", "words", "control"), ControlValidation::validate),
-  MC_EVAL("mc_eval", List.of("engines", "tasks", "seeds", "limit", "mc"), McValidation::validate);
+  KV_TRANSITION("kv_transition", List.of("dataset", "bins", "sampling", "kv", "scoring")),
+  KL("kl", List.of("engines", "prompts", "kl")),
+  OUTPUT_CONTROL("output_control", List.of("engines", "grid", "words", "control")),
+  MC_EVAL("mc_eval", List.of("engines", "tasks", "seeds", "limit", "mc"));
 
   /** Sections every study reads. */
   public static final List<String> COMMON = List.of("study", "output", "engine", "generation", "analysis");
 
-  /** A study's meaning checks, run after the common ones. */
-  @FunctionalInterface
-  interface Validation {
-    void validate(ExperimentConfig c, String file);
-  }
-
   private final String id;
   private final List<String> sections;
-  private final Validation validation;
 
-  StudyKind(String id, List<String> sections, Validation validation) {
+  StudyKind(String id, List<String> sections) {
     this.id = id;
     this.sections = sections;
-    this.validation = validation;
   }
 
   /** The name a config writes after {@code study:}. */
@@ -49,8 +42,6 @@ public enum StudyKind {
     s.addAll(sections);
     return s;
   }
-
-  void validate(ExperimentConfig c, String file) { validation.validate(c, file); }
 
   public static Optional<StudyKind> byId(String id) {
     return Arrays.stream(values()).filter(k -> k.id.equals(id)).findFirst();

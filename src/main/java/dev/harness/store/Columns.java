@@ -6,32 +6,32 @@ import java.sql.SQLException;
 import java.sql.Types;
 
 /** Nullable column values for the table classes: SQL NULL as Java null, or as NaN for REAL columns. */
-final class Columns {
+public final class Columns {
   private Columns() {}
 
   /** Binds a REAL column; NaN is stored as NULL. */
-  static void setReal(PreparedStatement ps, int i, double v) throws SQLException {
+  public static void setReal(PreparedStatement ps, int i, double v) throws SQLException {
     if (Double.isNaN(v)) ps.setNull(i, Types.REAL);
     else ps.setDouble(i, v);
   }
 
   /** Reads a REAL column; NULL reads as NaN (the inverse of {@link #setReal}). */
-  static double real(ResultSet rs, int i) throws SQLException {
+  public static double real(ResultSet rs, int i) throws SQLException {
     double v = rs.getDouble(i);
     return rs.wasNull() ? Double.NaN : v;
   }
 
-  static Integer intOrNull(ResultSet rs, int i) throws SQLException {
+  public static Integer intOrNull(ResultSet rs, int i) throws SQLException {
     int v = rs.getInt(i);
     return rs.wasNull() ? null : v;
   }
 
-  static Long longOrNull(ResultSet rs, int i) throws SQLException {
+  public static Long longOrNull(ResultSet rs, int i) throws SQLException {
     long v = rs.getLong(i);
     return rs.wasNull() ? null : v;
   }
 
-  static Double doubleOrNull(ResultSet rs, int i) throws SQLException {
+  public static Double doubleOrNull(ResultSet rs, int i) throws SQLException {
     double v = rs.getDouble(i);
     return rs.wasNull() ? null : v;
   }

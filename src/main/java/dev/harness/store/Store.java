@@ -1,8 +1,6 @@
 package dev.harness.store;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,14 +26,13 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * Opens (creating if absent) the store of {@code study} (a study name of {@link StoreSchema#studies()}, e.g.
-   * {@code kv_transition}; {@code finetune} for a training run's store), bringing the shared chain and that study's
-   * chain to their latest versions. No other study's tables are created.
+   * Opens (creating if absent) the store of a study, bringing the shared chain and {@code study}'s chain (declared by
+   * the study's package, e.g. {@code study.kv.KvSchema.CHAIN}; {@link StoreSchema#FINETUNE} for a training run's
+   * store) to their latest versions. No other study's tables are created.
    */
-  public static Store open(Path file, String study) {
-    if (StoreSchema.SHARED.equals(study) || !StoreSchema.CHAINS.containsKey(study)) {
-      throw new IllegalArgumentException("no store chain for study '" + study + "' (known: "
-          + StoreSchema.studies() + ")");
+  public static Store open(Path file, StoreChain study) {
+    if (StoreSchema.SHARED.equals(study.name())) {
+      throw new IllegalArgumentException("the shared chain is applied to every store; open a study's chain");
     }
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
@@ -86,7 +83,7 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  private void migrate(String study) throws SQLException {
+  private void migrate(StoreChain study) throws SQLException {
     int userVersion = userVersion();
     if (userVersion != 0 && userVersion != StoreSchema.CHAINED_LAYOUT && userVersion > StoreSchema.LEGACY_LATEST) {
       throw new StoreException(file + ": schema version " + userVersion + " is unknown to this harness (legacy 1.."
@@ -106,15 +103,16 @@ public final class Store implements AutoCloseable {
         }
       });
     }
-    for (String chain : List.of(StoreSchema.SHARED, study)) {
-      int latest = StoreSchema.latest(chain);
+    for (StoreChain ch : List.of(StoreSchema.SHARED_CHAIN, study)) {
+      String chain = ch.name();
+      int latest = ch.latest();
       int version = chainVersions().getOrDefault(chain, 0);
       if (version > latest) {
         throw new StoreException(file + ": " + chain + " schema version " + version + " is newer than this harness"
             + " knows (" + latest + "); use a newer harness", null);
       }
       for (int v = version; v < latest; v++) {
-        String sql = resource(StoreSchema.resource(chain, v));
+        String sql = ch.script(v);
         int target = v + 1;
         transaction(c -> {
           try (Statement s = c.createStatement()) {
@@ -128,15 +126,6 @@ public final class Store implements AutoCloseable {
           }
         });
       }
-    }
-  }
-
-  private static String resource(String name) {
-    try (InputStream in = Store.class.getResourceAsStream(name)) {
-      if (in == null) throw new IllegalStateException("missing migration resource " + name);
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The store's migration chains: one chain of shared tables, applied to every file, and one chain per study, applied
- * only to that study's file. A chain's scripts are the resources {@code <chain>/NNN__*.sql}; a file records the version
- * each of its chains reached in {@code schema_versions(chain, version)}.
+ * The store's layout: the shared chain, applied to every file, and the rules a file's chains follow. Each study declares
+ * its own chain ({@link StoreChain}) in its package, with its scripts beside it ({@code study.kv.KvSchema},
+ * {@code study/kv/migrations/NNN__*.sql}); {@link Store#open} applies the shared chain and the one it is given. A file
+ * records the version each of its chains reached in {@code schema_versions(chain, version)}.
  *
  * <p>Files written before the split hold one chain, {@code V1..V8} in {@code PRAGMA user_version} (1 to 8), with
  * every study's tables. {@link #legacyVersions(int)} says which chain versions a legacy version stands for, so such a
@@ -15,11 +16,17 @@ import java.util.Map;
 public final class StoreSchema {
   private StoreSchema() {}
 
-  /** The chain of a training run's store ({@code <output>/finetune.sqlite}). */
-  public static final String FINETUNE = "finetune";
-
-  /** The chain every file carries. */
+  /** The name of the chain every file carries. */
   public static final String SHARED = "shared";
+
+  /** The chain every file carries: {@code phases}, {@code runs}, {@code requests}, {@code responses}, {@code telemetry},
+   * {@code scores}, {@code failures}. */
+  public static final StoreChain SHARED_CHAIN = new StoreChain(SHARED, Store.class, "shared",
+      List.of("001__base.sql", "002__phase_inputs.sql"));
+
+  /** The chain of a training run's store ({@code <output>/finetune.sqlite}; tables of {@link TrainTables}). */
+  public static final StoreChain FINETUNE = new StoreChain("finetune", Store.class, "finetune",
+      List.of("001__finetune.sql"));
 
   /**
    * {@code PRAGMA user_version} of a file in the per-chain layout. It is above every legacy version (1..8), so a
@@ -29,28 +36,6 @@ public final class StoreSchema {
 
   /** The highest legacy single-chain version (V8). */
   public static final int LEGACY_LATEST = 8;
-
-  /** Chain name -> its scripts in order; index i brings the chain to version i + 1. */
-  static final Map<String, List<String>> CHAINS = Map.of(
-      SHARED, List.of("001__base.sql", "002__phase_inputs.sql"),
-      "kv_transition", List.of("001__base.sql", "002__answer_logliks.sql"),
-      "kl", List.of("001__kl.sql", "002__run_identity.sql"),
-      "output_control", List.of("001__output_control.sql"),
-      "mc_eval", List.of("001__mc_eval.sql", "002__mc_failures.sql"),
-      "finetune", List.of("001__finetune.sql"));
-
-  /** The studies that have a chain (every chain but the shared one). */
-  public static List<String> studies() {
-    return CHAINS.keySet().stream().filter(c -> !SHARED.equals(c)).sorted().toList();
-  }
-
-  public static int latest(String chain) {
-    List<String> scripts = CHAINS.get(chain);
-    if (scripts == null) throw new IllegalArgumentException("no store chain '" + chain + "' (known: " + studies() + ")");
-    return scripts.size();
-  }
-
-  static String resource(String chain, int index) { return chain + "/" + CHAINS.get(chain).get(index); }
 
   /**
    * The chain versions a legacy single-chain file at {@code userVersion} (1..8) holds: V1 shared 1 + kv_transition 1,

@@ -1,9 +1,9 @@
 package dev.harness.study;
 
 import dev.harness.config.EngineConfig;
-import dev.harness.config.KvConfig;
 import dev.harness.engine.Engine;
 import dev.harness.engine.Tokenizer;
+import dev.harness.study.kv.KvConfig;
 import java.util.Optional;
 
 /** Opens engines (and, for prompt lengths, tokenizers) from config. */

@@ -1,7 +1,7 @@
 package dev.harness.study;
 
 import dev.harness.report.EngineTable;
-import dev.harness.store.RunTables;
+import dev.harness.store.RequestTables;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,7 +11,7 @@ import java.util.Set;
 public final class RunEngines {
   private RunEngines() {}
 
-  public static EngineTable.Run of(RunTables.RunRow r) {
+  public static EngineTable.Run of(RequestTables.RunRow r) {
     return new EngineTable.Run(r.variant(), r.engineKind(), r.model(), r.engineInfoJson(), r.environmentJson());
   }
 
@@ -20,12 +20,12 @@ public final class RunEngines {
    * without a recorded run are left out).
    */
   public static List<EngineTable.Run> of(StudyContext ctx, String study, List<String> variants) {
-    List<RunTables.RunRow> runs = new RunTables(ctx.store()).runs();
+    List<RequestTables.RunRow> runs = new RequestTables(ctx.store()).runs();
     List<EngineTable.Run> out = new ArrayList<>();
     Set<String> seen = new LinkedHashSet<>();
     for (String v : variants) {
       if (!seen.add(v)) continue;
-      for (RunTables.RunRow r : runs) {
+      for (RequestTables.RunRow r : runs) {
         if (study.equals(r.study()) && v.equals(r.variant())) {
           out.add(of(r));
           break;

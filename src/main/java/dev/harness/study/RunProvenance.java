@@ -33,6 +33,10 @@ public record RunProvenance(String configHash, long currentUnits, long storedCur
   }
 
   /** The first 12 hex digits of the SHA-256 of the effective configuration's JSON. */
+  /**
+   * The hash of the study's effective config: the common sections and the study's own (no other study's defaults, so
+   * changing one study's defaults no longer changes another's hash).
+   */
   public static String configHash(ExperimentConfig c) { return UnitIdentity.hash(c); }
 
   /** One line for a report header; both counts name the same kind of row ({@link #unit}). */

@@ -3,6 +3,8 @@ package dev.harness.study;
 import dev.harness.config.Env;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.store.Store;
+import dev.harness.study.kv.KvConfig;
+import dev.harness.study.kv.KvStudyConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
@@ -46,7 +48,9 @@ public record StudyContext(
   public dev.harness.engine.Engine openVariant(dev.harness.config.EngineConfig v) {
     ExperimentConfig c = config;
     try {
-      return engines.open(v, c.kv(), configPath);
+      // only the kv study routes budgets to servers; the others open their variants with kv's defaults
+      KvConfig kv = c.section() instanceof KvStudyConfig k ? k.kv() : KvConfig.defaults();
+      return engines.open(v, kv, configPath);
     } catch (dev.harness.config.ConfigException e) {
       String path = e.fieldPath();
       int index = c.engines().indexOf(v);

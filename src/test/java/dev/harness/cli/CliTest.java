@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.harness.store.KvDataTables;
 import dev.harness.store.Store;
+import dev.harness.study.kv.KvDataTables;
+import dev.harness.study.kv.KvSchema;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -96,7 +97,7 @@ class CliTest {
     assertEquals(1, r.code(), r.err());
     assertTrue(r.err().contains(data.toString()) && r.err().contains("line 2"), r.err());
     assertEquals(1, r.err().lines().filter(l -> l.startsWith("error:")).count(), r.err());
-    try (Store s = Store.open(dir.resolve("runs/bad/kv_transition.sqlite"), "kv_transition")) {
+    try (Store s = Store.open(dir.resolve("runs/bad/kv_transition.sqlite"), KvSchema.CHAIN)) {
       assertEquals(0, new KvDataTables(s).count("datasets"));
       assertEquals(0, new KvDataTables(s).count("examples"));
     }

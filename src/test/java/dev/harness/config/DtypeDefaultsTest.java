@@ -42,11 +42,11 @@ class DtypeDefaultsTest {
         dataset: {source: data/fixtures/story_qa.jsonl}
         kv: {policy: snapkv, budgets: [1.0, 0.5], server_fields: {max_cache_tokens: "{budget_tokens}"}}
         """);
-    ExperimentConfig c = ConfigLoader.load(f, List.of(), new Env(Map.of(), Map.of()));
+    ExperimentConfig c = dev.harness.study.StudyRegistry.loadConfig(f, List.of(), new Env(Map.of(), Map.of()));
     assertEquals("float32", c.engine().dtype());
     ExperimentConfig bad = null;
     try {
-      bad = ConfigLoader.load(f, List.of("engine.dtype=fp8"), new Env(Map.of(), Map.of()));
+      bad = dev.harness.study.StudyRegistry.loadConfig(f, List.of("engine.dtype=fp8"), new Env(Map.of(), Map.of()));
     } catch (ConfigException e) {
       assertEquals(true, e.getMessage().contains("engine.dtype") && e.getMessage().contains("expected auto, float32 or float16"), e.getMessage());
     }

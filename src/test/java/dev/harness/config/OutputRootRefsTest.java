@@ -3,6 +3,7 @@ package dev.harness.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.harness.study.StudyRegistry;
 import dev.harness.train.FinetuneConfig;
 import dev.harness.train.FinetuneConfigLoader;
 import java.nio.file.Files;
@@ -34,25 +35,25 @@ class OutputRootRefsTest {
   @Test
   void aStudyConfigsReferenceFollowsTheEffectiveRoot() throws Exception {
     Path f = study("${output.root}/adapters/a");
-    assertEquals("runs/adapters/a", ConfigLoader.load(f, List.of(), NO_ENV).engines().get(1).adapter(), "default root");
+    assertEquals("runs/adapters/a", StudyRegistry.loadConfig(f, List.of(), NO_ENV).engines().get(1).adapter(), "default root");
     assertEquals("/tmp/x/adapters/a",
-        ConfigLoader.load(f, List.of("output.root=/tmp/x"), NO_ENV).engines().get(1).adapter(), "--set root");
-    assertEquals("/tmp/y/adapters/a", ConfigLoader.load(f, List.of("output.root=/tmp/y", "engines[1].adapter=${output.root}/adapters/a"),
+        StudyRegistry.loadConfig(f, List.of("output.root=/tmp/x"), NO_ENV).engines().get(1).adapter(), "--set root");
+    assertEquals("/tmp/y/adapters/a", StudyRegistry.loadConfig(f, List.of("output.root=/tmp/y", "engines[1].adapter=${output.root}/adapters/a"),
         NO_ENV).engines().get(1).adapter(), "a reference given by --set resolves too");
   }
 
   @Test
   void anUnknownOrUnclosedReferenceIsAConfigErrorNamingTheField() throws Exception {
     ConfigException e = assertThrows(ConfigException.class,
-        () -> ConfigLoader.load(study("${output.rot}/a"), List.of(), NO_ENV));
+        () -> StudyRegistry.loadConfig(study("${output.rot}/a"), List.of(), NO_ENV));
     assertEquals(2, e.exitCode());
     assertEquals(dir.resolve("s.yaml") + ": engines[1].adapter: unknown reference '${output.rot}' (the one supported is ${output.root})",
         e.getMessage());
-    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(study("${output.root/a"), List.of(), NO_ENV));
+    e = assertThrows(ConfigException.class, () -> StudyRegistry.loadConfig(study("${output.root/a"), List.of(), NO_ENV));
     assertEquals(dir.resolve("s.yaml") + ": engines[1].adapter: unclosed reference in '${output.root/a' (expected ${output.root})",
         e.getMessage());
     e = assertThrows(ConfigException.class,
-        () -> ConfigLoader.load(study("a"), List.of("output.root=${output.root}/x"), NO_ENV));
+        () -> StudyRegistry.loadConfig(study("a"), List.of("output.root=${output.root}/x"), NO_ENV));
     assertEquals("output.root", e.fieldPath());
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.harness.study.StudyRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -31,7 +32,7 @@ class StudySectionsTest {
   private ConfigException fails(String yaml, String... sets) throws Exception {
     Path f = dir.resolve("c.yaml");
     Files.writeString(f, yaml);
-    return assertThrows(ConfigException.class, () -> ConfigLoader.load(f, List.of(sets), ENV));
+    return assertThrows(ConfigException.class, () -> StudyRegistry.loadConfig(f, List.of(sets), ENV));
   }
 
   @Test
@@ -61,7 +62,7 @@ class StudySectionsTest {
           if (k.acceptedKeys().contains(sec)) continue;
           Path f = dir.resolve("c.yaml");
           Files.writeString(f, "study: " + k.id() + "\noutput: {exp_group_id: t}\n" + sec + ": {}\n");
-          ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, List.of(), ENV));
+          ConfigException e = assertThrows(ConfigException.class, () -> StudyRegistry.loadConfig(f, List.of(), ENV));
           assertEquals(sec, e.fieldPath(), k + " with " + sec + ": " + e.getMessage());
           assertTrue(e.getMessage().contains("for study " + k.id()), e.getMessage());
         }
@@ -78,10 +79,17 @@ class StudySectionsTest {
         assertTrue(seen.add(s), s + " is owned twice");
       }
     }
-    // every top-level record component is either common or owned by a study
-    for (var rc : ExperimentConfig.class.getRecordComponents()) {
-      String key = rc.getName().replaceAll("([A-Z])", "_$1").toLowerCase();
-      assertTrue(StudyKind.COMMON.contains(key) || !StudyKind.owners(key).isEmpty(), key + " has no owner");
+    // the common record holds the common sections, engines and the study's section; each study's section record
+    // (declared in its package) holds exactly the sections StudyKind lists for it, in that order
+    List<String> common = new java.util.ArrayList<>();
+    for (var rc : ExperimentConfig.class.getRecordComponents()) common.add(rc.getName());
+    assertEquals(List.of("study", "output", "engine", "engines", "generation", "analysis", "section"), common);
+    for (StudyKind k : StudyKind.values()) {
+      List<String> own = new java.util.ArrayList<>();
+      for (var rc : StudyRegistry.sectionType(k).getRecordComponents()) {
+        own.add(rc.getName().replaceAll("([A-Z])", "_$1").toLowerCase());
+      }
+      assertEquals(k.sections().stream().filter(x -> !x.equals("engines")).toList(), own, k.id());
     }
   }
 
@@ -98,7 +106,7 @@ class StudySectionsTest {
     assertTrue(files.size() >= 10, "found " + files);
     Set<String> studies = new HashSet<>();
     for (Path f : files) {
-      ExperimentConfig c = ConfigLoader.load(f, List.of(), new Env(Map.of("BASE_URL", "http://127.0.0.1:9/v1",
+      ExperimentConfig c = StudyRegistry.loadConfig(f, List.of(), new Env(Map.of("BASE_URL", "http://127.0.0.1:9/v1",
           "MODEL_NAME", "m"), Map.of()));
       studies.add(c.study());
       // the snapshot (report configuration section, runs.config_json) is the study's own, in snake_case keys

@@ -3,6 +3,8 @@ package dev.harness.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.harness.study.kl.KlSchema;
+import dev.harness.study.kl.KlTables;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +40,7 @@ class RunIdentityMigrationTest {
       s.execute("INSERT INTO token_logprobs VALUES ('kl|a|p1|s=0', 'a', 0, ' x', 5, -0.5, '[]')");
       s.execute("INSERT INTO cross_scores(unit_key, scorer, status, completed_at) VALUES ('kl|a|p1|s=0', 'b', 'ok', 't')");
     }
-    try (Store store = Store.open(db, "kl")) {
+    try (Store store = Store.open(db, KlSchema.CHAIN)) {
       assertEquals(2, store.chainVersions().get("kl"));
       assertEquals(2, store.chainVersions().get("shared"));
       KlTables t = new KlTables(store);

@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.harness.study.StudyRegistry;
+import dev.harness.study.kv.KvDataTables;
+import dev.harness.study.kv.KvSchema;
+import dev.harness.study.mc.McSchema;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -24,24 +29,33 @@ class StoreChainsTest {
 
   @Test
   void aFreshStoreHoldsTheSharedTablesAndItsStudysOnly() throws Exception {
-    for (String study : StoreSchema.studies()) {
+    for (StoreChain chain : chains()) {
+      String study = chain.name();
       Path file = dir.resolve(study + ".sqlite");
-      try (Store s = Store.open(file, study)) {
-        assertEquals(Map.of("shared", 2, study, StoreSchema.latest(study)), s.chainVersions(), study);
+      try (Store s = Store.open(file, chain)) {
+        assertEquals(Map.of("shared", 2, study, chain.latest()), s.chainVersions(), study);
         assertEquals(StoreSchema.CHAINED_LAYOUT, s.userVersion());
       }
       assertEquals(LegacyStores.expectedTables(study), LegacyStores.tables(file), study);
     }
-    assertEquals(LegacyStores.STUDY_TABLES.keySet(), new TreeSet<>(StoreSchema.studies()));
+    assertEquals(LegacyStores.STUDY_TABLES.keySet(), new TreeSet<>(chains().stream().map(StoreChain::name).toList()));
+  }
+
+  /** Every chain but the shared one: the studies' (declared in their packages) and the training run's. */
+  static List<StoreChain> chains() {
+    List<StoreChain> all = new java.util.ArrayList<>(StudyRegistry.storeChains());
+    all.add(StoreSchema.FINETUNE);
+    return all;
   }
 
   @Test
   void eachChainBuildsTheTablesTheOldChainBuilt() throws Exception {
     Path old = dir.resolve("old.sqlite");
     LegacyStores.write(old, 8);
-    for (String study : StoreSchema.studies()) {
+    for (StoreChain chain : chains()) {
+      String study = chain.name();
       Path file = dir.resolve(study + ".sqlite");
-      Store.open(file, study).close();
+      Store.open(file, chain).close();
       Set<String> tables = new TreeSet<>(LegacyStores.expectedTables(study));
       tables.remove("schema_versions");
       try (Connection a = DriverManager.getConnection("jdbc:sqlite:" + old);
@@ -70,7 +84,7 @@ class StoreChainsTest {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
       shapesBefore = LegacyStores.shapes(c, before);
     }
-    try (Store s = Store.open(file, "kv_transition")) {
+    try (Store s = Store.open(file, KvSchema.CHAIN)) {
       assertEquals(Map.of("shared", 2, "kv_transition", 2, "kl", 2, "output_control", 1, "mc_eval", 2,
           "finetune", 1), s.chainVersions());
       assertEquals("f1", new PhaseTable(s).get("prepare").orElseThrow().fingerprint());
@@ -90,7 +104,7 @@ class StoreChainsTest {
       }
     }
     // opening the same file as another study runs nothing either: every chain is at its latest
-    try (Store s = Store.open(file, "mc_eval")) {
+    try (Store s = Store.open(file, McSchema.CHAIN)) {
       assertEquals(1, count(s, "mc_tasks"));
     }
   }
@@ -103,7 +117,7 @@ class StoreChainsTest {
       s.execute("INSERT INTO mc_tasks VALUES ('arc', 'src', 10, 5, 'all', NULL, 't')");
     }
     assertFalse(LegacyStores.tables(file).contains("mc_failures"));
-    try (Store s = Store.open(file, "mc_eval")) {
+    try (Store s = Store.open(file, McSchema.CHAIN)) {
       assertEquals(2, s.chainVersions().get("mc_eval"), "mc_eval 2 (the old V8) ran on open");
       assertEquals(1, s.chainVersions().get("output_control"));
       assertEquals(1, count(s, "mc_tasks"));

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.harness.study.kl.KlSchema;
+import dev.harness.study.kv.KvDataTables;
+import dev.harness.study.kv.KvSchema;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,7 +17,7 @@ class StoreTest {
 
   @Test
   void migratesToLatestWithWalAndForeignKeys() {
-    try (Store s = Store.open(dir.resolve("a/kv.sqlite"), "kv_transition")) {
+    try (Store s = Store.open(dir.resolve("a/kv.sqlite"), KvSchema.CHAIN)) {
       assertEquals(StoreSchema.CHAINED_LAYOUT, s.userVersion());
       assertEquals(java.util.Map.of("shared", 2, "kv_transition", 2), s.chainVersions());
       String mode = s.query(c -> {
@@ -32,14 +35,14 @@ class StoreTest {
       });
       assertEquals(1, fk);
     }
-    try (Store again = Store.open(dir.resolve("a/kv.sqlite"), "kv_transition")) {
+    try (Store again = Store.open(dir.resolve("a/kv.sqlite"), KvSchema.CHAIN)) {
       assertEquals(java.util.Map.of("shared", 2, "kv_transition", 2), again.chainVersions());
     }
   }
 
   @Test
   void failedTransactionLeavesNothing() {
-    try (Store s = Store.open(dir.resolve("kv.sqlite"), "kv_transition")) {
+    try (Store s = Store.open(dir.resolve("kv.sqlite"), KvSchema.CHAIN)) {
       KvDataTables t = new KvDataTables(s);
       KvDataTables.DatasetRow d = new KvDataTables.DatasetRow("x__y", "x", "y", "src", "test", 1, "approx", null);
       // the entry refers to a bin that does not exist: the foreign key fails and the whole prepare is rolled back
@@ -61,14 +64,14 @@ class StoreTest {
 
   @Test
   void recordUnitReplacesAFailedAttempt() {
-    try (Store s = Store.open(dir.resolve("kv.sqlite"), "kv_transition")) {
-      RunTables r = new RunTables(s);
-      r.upsertRun(new RunTables.RunRow("run1", "kv_transition", "base", 1.0, 0L, "openai", "m", "{}", "{}", "{}"));
-      RunTables.RequestRow req = new RunTables.RequestRow("u1", "run1", "e1", 0, "abc", 10, 5, false, "{}");
-      RunTables.TelemetryRow tel = new RunTables.TelemetryRow(12.0, null, 429, 6, null, null, null, null, null, null, null, null, null);
-      r.recordUnit(req, new RunTables.ResponseRow("error", null, null, null, null, null, "RATE_LIMITED", "slow down", 429, 6), tel);
+    try (Store s = Store.open(dir.resolve("kv.sqlite"), KvSchema.CHAIN)) {
+      RequestTables r = new RequestTables(s);
+      r.upsertRun(new RequestTables.RunRow("run1", "kv_transition", "base", 1.0, 0L, "openai", "m", "{}", "{}", "{}"));
+      RequestTables.RequestRow req = new RequestTables.RequestRow("u1", "run1", "e1", 0, "abc", 10, 5, false, "{}");
+      RequestTables.TelemetryRow tel = new RequestTables.TelemetryRow(12.0, null, 429, 6, null, null, null, null, null, null, null, null, null);
+      r.recordUnit(req, new RequestTables.ResponseRow("error", null, null, null, null, null, "RATE_LIMITED", "slow down", 429, 6), tel);
       assertTrue(r.completedUnitKeys().isEmpty());
-      r.recordUnit(req, new RunTables.ResponseRow("ok", "Paris", "stop", 5, 1, null, null, null, 200, 1), tel);
+      r.recordUnit(req, new RequestTables.ResponseRow("ok", "Paris", "stop", 5, 1, null, null, null, 200, 1), tel);
       assertEquals(1, r.units().size());
       assertEquals("Paris", r.units().get(0).response().text());
       assertEquals(List.of("u1"), List.copyOf(r.completedUnitKeys()));
@@ -87,7 +90,7 @@ class StoreTest {
       st.execute("INSERT INTO phases VALUES ('prepare', 'abc', '2026-01-01T00:00:00Z', 'old')");
       st.execute("PRAGMA user_version = 1");
     }
-    try (Store s = Store.open(file, "kv_transition")) {
+    try (Store s = Store.open(file, KvSchema.CHAIN)) {
       assertEquals(java.util.Map.of("shared", 2, "kv_transition", 2), s.chainVersions());
       assertEquals("abc", new PhaseTable(s).get("prepare").orElseThrow().fingerprint());
       int tables = s.query(c -> {
@@ -107,29 +110,29 @@ class StoreTest {
     try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file); var st = c.createStatement()) {
       st.execute("PRAGMA user_version = 99");
     }
-    StoreException e = assertThrows(StoreException.class, () -> Store.open(file, "kl"));
+    StoreException e = assertThrows(StoreException.class, () -> Store.open(file, KlSchema.CHAIN));
     assertTrue(e.getMessage().contains("schema version 99 is unknown"), e.getMessage());
   }
 
   @Test
   void refusesAChainFromANewerHarness() throws Exception {
     Path file = dir.resolve("newer.sqlite");
-    try (Store s = Store.open(file, "kl")) {
+    try (Store s = Store.open(file, KlSchema.CHAIN)) {
       s.transaction(c -> {
         try (var st = c.createStatement()) {
           st.execute("UPDATE schema_versions SET version = 9 WHERE chain = 'kl'");
         }
       });
     }
-    StoreException e = assertThrows(StoreException.class, () -> Store.open(file, "kl"));
+    StoreException e = assertThrows(StoreException.class, () -> Store.open(file, KlSchema.CHAIN));
     assertTrue(e.getMessage().contains("kl schema version 9 is newer than this harness knows (2)"), e.getMessage());
   }
 
   @Test
-  void refusesAnUnknownStudy() {
+  void refusesTheSharedChainAsAStudy() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Store.open(dir.resolve("x.sqlite"), "shared"));
-    assertTrue(e.getMessage().contains("no store chain for study 'shared'"), e.getMessage());
+        () -> Store.open(dir.resolve("x.sqlite"), StoreSchema.SHARED_CHAIN));
+    assertTrue(e.getMessage().contains("the shared chain is applied to every store"), e.getMessage());
   }
 
   @Test

@@ -31,10 +31,10 @@ class PhaseFingerprintGoldenTest {
       "mc_eval_sanity.yaml        | 603409ea3410aaa8,44d246a6ed82fcc8,bb0384bd5af5de96,c44a812426ad85f4,80c75e102f8b4087"})
   void fingerprintsAreUnchanged(String file, String expected, @TempDir Path dir) {
     Path config = Path.of("config/experiments", file);
-    ExperimentConfig cfg = ConfigLoader.load(config, List.of(), ENV);
+    ExperimentConfig cfg = StudyRegistry.loadConfig(config, List.of(), ENV);
     Study study = StudyRegistry.forName(cfg.study(), config.toString());
     PrintWriter sink = new PrintWriter(new StringWriter());
-    try (Store store = Store.open(dir.resolve(cfg.study() + ".sqlite"), cfg.study())) {
+    try (Store store = Store.open(dir.resolve(cfg.study() + ".sqlite"), StudyRegistry.storeChain(cfg.study()))) {
       StudyContext ctx = new StudyContext(cfg, config.toString(), dir, dir.resolve("data"), store,
           new DefaultEngineFactory(ENV), ENV, sink, sink, false);
       assertEquals(expected, String.join(",", PhaseRunner.fingerprints(study, ctx).values()), file);

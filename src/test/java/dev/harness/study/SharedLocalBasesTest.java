@@ -13,6 +13,7 @@ import dev.harness.config.EngineConfig;
 import dev.harness.config.Env;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.engine.local.LocalEngine;
+import dev.harness.study.kv.KvStudyConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +37,7 @@ class SharedLocalBasesTest {
         dataset: {source: data/fixtures/story_qa.jsonl}
         kv: {policy: snapkv, budgets: [1.0]}
         """ + engines);
-    return ConfigLoader.load(f, List.of(), new Env(Map.of(), Map.of()));
+    return StudyRegistry.loadConfig(f, List.of(), new Env(Map.of(), Map.of()));
   }
 
   @Test
@@ -55,10 +56,10 @@ class SharedLocalBasesTest {
     assertFalse(v.get(1).loraMerge());
     DefaultEngineFactory f = new DefaultEngineFactory(new Env(Map.of(), Map.of()));
     int[] ids = {5, 17, 300, 42, 7};
-    try (LocalEngine base = (LocalEngine) f.open(v.get(0), c.kv(), "c.yaml");
-        LocalEngine lora = (LocalEngine) f.open(v.get(1), c.kv(), "c.yaml");
-        LocalEngine merged = (LocalEngine) f.open(v.get(2), c.kv(), "c.yaml");
-        LocalEngine nf4 = (LocalEngine) f.open(v.get(3), c.kv(), "c.yaml")) {
+    try (LocalEngine base = (LocalEngine) f.open(v.get(0), c.section(KvStudyConfig.class).kv(), "c.yaml");
+        LocalEngine lora = (LocalEngine) f.open(v.get(1), c.section(KvStudyConfig.class).kv(), "c.yaml");
+        LocalEngine merged = (LocalEngine) f.open(v.get(2), c.section(KvStudyConfig.class).kv(), "c.yaml");
+        LocalEngine nf4 = (LocalEngine) f.open(v.get(3), c.section(KvStudyConfig.class).kv(), "c.yaml")) {
       assertTrue(base.sharesBaseWith(lora), "base and adapter variant share the weights");
       assertFalse(base.sharesBaseWith(merged), "a merged adapter changes the weights: own base");
       assertFalse(base.sharesBaseWith(nf4), "another quantization: own base");
@@ -71,7 +72,7 @@ class SharedLocalBasesTest {
       assertTrue(maxDiff(b, l) > 0.1, "adapter view differs from base view");
       assertTrue(maxDiff(l, m) < 1e-3, "unmerged == merged: " + maxDiff(l, m));
       // another base view after closing nothing: still the same weights
-      try (LocalEngine again = (LocalEngine) f.open(v.get(0), c.kv(), "c.yaml")) {
+      try (LocalEngine again = (LocalEngine) f.open(v.get(0), c.section(KvStudyConfig.class).kv(), "c.yaml")) {
         assertTrue(again.sharesBaseWith(base));
       }
     }
@@ -87,7 +88,7 @@ class SharedLocalBasesTest {
     assertTrue(e.getMessage().contains("engine.quantization: expected none, nf4 or nf4_dq, got 'int4'"), e.getMessage());
     ExperimentConfig ok = load("engine: {kind: local, model: %s, device: cpu, adapter: %s}\n".formatted(BASE, dir.resolve("missing")));
     DefaultEngineFactory f = new DefaultEngineFactory(new Env(Map.of(), Map.of()));
-    HarnessException h = assertThrows(HarnessException.class, () -> f.open(ok.engine(), ok.kv(), "c.yaml"));
+    HarnessException h = assertThrows(HarnessException.class, () -> f.open(ok.engine(), ok.section(KvStudyConfig.class).kv(), "c.yaml"));
     assertEquals(2, h.exitCode());
     assertTrue(h.getMessage().startsWith("c.yaml: engine.adapter: '"), h.getMessage());
   }

@@ -17,6 +17,7 @@ import dev.harness.engine.local.lora.PeftAdapter;
 import dev.harness.engine.local.weights.SafetensorsFile;
 import dev.harness.engine.local.weights.TensorEntry;
 import dev.harness.store.Store;
+import dev.harness.store.StoreSchema;
 import dev.harness.store.TrainTables;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -112,7 +113,7 @@ class FinetuneCliTest {
     assertEquals("step,epoch,lr,loss,eval_loss,grad_norm,tokens,seconds", csv.get(0));
     assertEquals(7, csv.size(), "header + 6 steps");
     assertTrue(Files.size(outDir.resolve("plots/loss.png")) > 1000);
-    try (Store s = Store.open(outDir.resolve(Finetune.STORE), "finetune")) {
+    try (Store s = Store.open(outDir.resolve(Finetune.STORE), StoreSchema.FINETUNE)) {
       String runId = s.query(c -> {
         try (var st = c.createStatement(); var rs = st.executeQuery("SELECT run_id, status FROM train_runs")) {
           assertTrue(rs.next());
@@ -220,7 +221,7 @@ class FinetuneCliTest {
   }
 
   private static double[] losses(Path out) {
-    try (Store s = Store.open(out.resolve(Finetune.STORE), "finetune")) {
+    try (Store s = Store.open(out.resolve(Finetune.STORE), StoreSchema.FINETUNE)) {
       return s.query(c -> {
         try (var st = c.createStatement(); var rs = st.executeQuery("SELECT loss FROM train_steps ORDER BY step")) {
           double[] x = new double[0];

@@ -7,7 +7,6 @@ import dev.harness.report.Plots;
 import dev.harness.stats.Bootstrap;
 import dev.harness.stats.Interval;
 import dev.harness.stats.Wilson;
-import dev.harness.store.ControlTables;
 import dev.harness.study.StudyContext;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -90,7 +89,7 @@ final class ControlAnalyze {
 
   private void plots(List<ControlTables.SummaryRow> rows) {
     List<String> engines = ctx.config().variants().stream().map(EngineConfig::label).toList();
-    List<Integer> ps = ctx.config().grid().ps().stream().sorted().toList();
+    List<Integer> ps = ctx.config().section(ControlStudyConfig.class).grid().ps().stream().sorted().toList();
     List<String> pLabels = ps.stream().map(p -> "p=" + p).toList();
     List<PlotSeries> cal = new ArrayList<>();
     double[] target = ps.stream().mapToDouble(p -> p / 100.0).toArray();

@@ -5,7 +5,6 @@ import dev.harness.stats.Interval;
 import dev.harness.stats.McNemar;
 import dev.harness.stats.McNemarResult;
 import dev.harness.stats.PairedBootstrap;
-import dev.harness.store.ControlTables;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

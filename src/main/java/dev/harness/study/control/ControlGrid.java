@@ -1,7 +1,6 @@
 package dev.harness.study.control;
 
 import dev.harness.config.ConfigException;
-import dev.harness.config.GridConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

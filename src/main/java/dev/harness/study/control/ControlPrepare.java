@@ -1,13 +1,11 @@
 package dev.harness.study.control;
 
-import dev.harness.report.TextFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
-import dev.harness.config.GridConfig;
 import dev.harness.engine.Message;
 import dev.harness.engine.Tokenizer;
-import dev.harness.store.ControlTables;
+import dev.harness.report.TextFiles;
 import dev.harness.study.StudyContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,8 +34,8 @@ final class ControlPrepare {
 
   String execute() {
     ExperimentConfig c = ctx.config();
-    GridConfig g = c.grid();
-    List<String> candidates = WordList.candidates(WordList.load(c.words().source()), c.control().blocklist());
+    GridConfig g = c.section(ControlStudyConfig.class).grid();
+    List<String> candidates = WordList.candidates(WordList.load(c.section(ControlStudyConfig.class).words().source()), c.section(ControlStudyConfig.class).control().blocklist());
     List<Tokenizer> toks = new ArrayList<>();
     Set<String> sources = new LinkedHashSet<>();
     List<String> without = new ArrayList<>();
@@ -50,7 +48,7 @@ final class ControlPrepare {
       }
       if (sources.add(src)) ctx.engines().tokenizer(e, ctx.configPath()).ifPresent(toks::add);
     }
-    int minCount = c.words().minCount() != null ? c.words().minCount() : 2 * (g.nPairs() + g.trainPairs());
+    int minCount = c.section(ControlStudyConfig.class).words().minCount() != null ? c.section(ControlStudyConfig.class).words().minCount() : 2 * (g.nPairs() + g.trainPairs());
     WordList.Filtered f = WordList.filter(candidates, toks, minCount);
     if (!without.isEmpty()) {
       ctx.log("[prepare] variants without a tokenizer (set engine.tokenizer to filter for them): " + without);
@@ -68,7 +66,7 @@ final class ControlPrepare {
     if (!"strict".equals(f.level())) ctx.log("[prepare] word filter: " + note);
 
     List<String> shuffled = ControlGrid.shuffled(f.words().stream().map(WordList.Word::word).toList(),
-        c.words().seed(), c.words().maxCount());
+        c.section(ControlStudyConfig.class).words().seed(), c.section(ControlStudyConfig.class).words().maxCount());
     ControlGrid.Pairs pairs = ControlGrid.pairs(shuffled, g.nPairs(), g.trainPairs(), ctx.configPath());
     List<Long> seeds = ControlGrid.seeds(g.seed(), g.nSeeds());
     List<ControlItem> items = ControlGrid.items(g, pairs, seeds);

@@ -1,15 +1,14 @@
 package dev.harness.study.control;
 
-import dev.harness.study.FailuresOnlyReport;
-import dev.harness.report.TextFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.report.Csv;
 import dev.harness.report.Markdown;
+import dev.harness.report.TextFiles;
 import dev.harness.stats.Interval;
-import dev.harness.store.ControlTables;
+import dev.harness.study.FailuresOnlyReport;
 import dev.harness.study.StudyContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,8 +74,8 @@ final class ControlReport {
 
     Map<String, Object> combined = new LinkedHashMap<>();
     combined.put("study", OutputControlStudy.NAME);
-    combined.put("scorer", c.control().scorer());
-    combined.put("prompt_format", c.control().promptFormat());
+    combined.put("scorer", c.section(ControlStudyConfig.class).control().scorer());
+    combined.put("prompt_format", c.section(ControlStudyConfig.class).control().promptFormat());
     combined.put("ci_level", c.analysis().ci());
     Map<String, Object> models = new LinkedHashMap<>();
     for (EngineConfig e : c.variants()) {
@@ -204,11 +203,11 @@ final class ControlReport {
     String level = ControlAnalyze.pct(c.analysis().ci());
     md.paragraph("Can the model make its next-token distribution match a stated target? Each item asks for p% of one "
         + "word and q = 100 − p% of another (given words) or of two words of its choice (random words), within r% "
-        + "total variation distance. Scorer: `" + c.control().scorer() + "`; prompt format: `"
-        + c.control().promptFormat() + "`. Pass rates carry " + level + " Wilson intervals, mean TVD and mean P1 "
+        + "total variation distance. Scorer: `" + c.section(ControlStudyConfig.class).control().scorer() + "`; prompt format: `"
+        + c.section(ControlStudyConfig.class).control().promptFormat() + "`. Pass rates carry " + level + " Wilson intervals, mean TVD and mean P1 "
         + level + " percentile-bootstrap intervals (" + c.analysis().bootstrapIters() + " resamples, seed "
         + c.analysis().seed() + "); n is the number of scored items.");
-    md.paragraph(scorerSentence(c.control().scorer()));
+    md.paragraph(scorerSentence(c.section(ControlStudyConfig.class).control().scorer()));
     String filter = words.isEmpty() ? "none" : words.get(0).filterLevel();
     long eval = words.stream().filter(w -> "eval".equals(w.role())).count();
     long train = words.stream().filter(w -> "train".equals(w.role())).count();

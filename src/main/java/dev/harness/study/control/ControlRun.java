@@ -1,28 +1,27 @@
 package dev.harness.study.control;
 
-import dev.harness.study.EngineIdentity;
-import dev.harness.study.UnitIdentity;
-import dev.harness.study.RunProvenance;
-import dev.harness.study.UnitStatus;
-import dev.harness.study.UnitFailure;
-import dev.harness.study.Json;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.engine.Engine;
 import dev.harness.engine.EngineInfo;
-import dev.harness.engine.NextToken;
-import dev.harness.engine.Prompt;
 import dev.harness.engine.FullNextToken;
 import dev.harness.engine.InProcess;
+import dev.harness.engine.NextToken;
+import dev.harness.engine.Prompt;
 import dev.harness.engine.TokenIds;
 import dev.harness.metrics.control.Distribution;
-import dev.harness.store.ControlTables;
-import dev.harness.store.RunTables;
+import dev.harness.store.RequestTables;
+import dev.harness.study.EngineIdentity;
+import dev.harness.study.Json;
 import dev.harness.study.Phase;
 import dev.harness.study.PhaseException;
 import dev.harness.study.RunEnvironment;
+import dev.harness.study.RunProvenance;
 import dev.harness.study.StudyContext;
+import dev.harness.study.UnitFailure;
+import dev.harness.study.UnitIdentity;
 import dev.harness.study.UnitPool;
+import dev.harness.study.UnitStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -129,7 +128,7 @@ final class ControlRun {
       if (todo.isEmpty()) continue;
       try (Engine engine = ctx.openVariant(e)) {
         EngineInfo info = engine.info();
-        new RunTables(ctx.store()).upsertRun(new RunTables.RunRow(OutputControlStudy.NAME + ":" + e.label(),
+        new RequestTables(ctx.store()).upsertRun(new RequestTables.RunRow(OutputControlStudy.NAME + ":" + e.label(),
             OutputControlStudy.NAME, e.label(), null, null, info.kind(), e.model(), Json.write(info), dev.harness.config.ConfigSnapshot.json(c),
             Json.write(RunEnvironment.capture())));
         AtomicReference<String> err = new AtomicReference<>();
@@ -163,20 +162,20 @@ final class ControlRun {
   private boolean runUnit(Engine engine, TokenIds ids, Unit u, ControlTables tables, AtomicReference<String> firstError,
       int maxLength, AtomicInteger cut) {
     ExperimentConfig c = ctx.config();
-    Prompt prompt = ControlPrompts.prompt(u.item(), c.control().promptFormat());
+    Prompt prompt = ControlPrompts.prompt(u.item(), c.section(ControlStudyConfig.class).control().promptFormat());
     long t0 = System.nanoTime();
     try {
       Integer promptTokens = ids == null ? null : ids.promptIds(prompt).length;
       if (promptTokens != null && promptTokens > maxLength) cut.incrementAndGet();
       // the whole vocabulary where the engine has it, else the API's top entries
       NextToken nt = engine.as(FullNextToken.class).map(f -> f.fullNextToken(prompt))
-          .orElseGet(() -> engine.nextToken(prompt, c.control().topLogprobs()));
-      List<String> extra = new ArrayList<>(c.control().blocklist());
+          .orElseGet(() -> engine.nextToken(prompt, c.section(ControlStudyConfig.class).control().topLogprobs()));
+      List<String> extra = new ArrayList<>(c.section(ControlStudyConfig.class).control().blocklist());
       if (u.item().givenWords()) {
         extra.add(u.item().word1());
         extra.add(u.item().word2());
       }
-      Distribution d = StoredDistribution.select(nt, c.control().storeTop(), extra);
+      Distribution d = StoredDistribution.select(nt, c.section(ControlStudyConfig.class).control().storeTop(), extra);
       tables.putResponse(new ControlTables.ResponseRow(u.key(), u.variant(), u.item().itemId(), "ok", promptTokens,
           nt.vocabSize() < 0 ? null : nt.vocabSize(), nt.fullVocabulary(), StoredDistribution.toJson(d), d.restMass(),
           null, null, (System.nanoTime() - t0) / 1e6));

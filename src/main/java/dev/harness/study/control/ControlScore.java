@@ -2,7 +2,6 @@ package dev.harness.study.control;
 
 import dev.harness.config.ExperimentConfig;
 import dev.harness.metrics.control.ControlScorer;
-import dev.harness.store.ControlTables;
 import dev.harness.study.StudyContext;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +16,7 @@ final class ControlScore {
 
   String execute() {
     ExperimentConfig c = ctx.config();
-    ControlScorer scorer = ControlScorer.of(c.control().scorer(), c.control().blocklist());
+    ControlScorer scorer = ControlScorer.of(c.section(ControlStudyConfig.class).control().scorer(), c.section(ControlStudyConfig.class).control().blocklist());
     ControlTables tables = new ControlTables(ctx.store());
     Map<String, ControlItem> items = new HashMap<>();
     for (ControlItem it : ControlRun.evalItems(ctx)) items.put(it.itemId(), it);
@@ -34,11 +33,11 @@ final class ControlScore {
       dev.harness.metrics.control.ControlScore s =
           scorer.score(StoredDistribution.fromJson(r.distributionJson()), it.target());
       if (s.pass()) passes++;
-      rows.add(new ControlTables.ResultRow(r.engineVariant(), r.itemId(), c.control().scorer(), s.tvd(), s.pass(),
+      rows.add(new ControlTables.ResultRow(r.engineVariant(), r.itemId(), c.section(ControlStudyConfig.class).control().scorer(), s.tvd(), s.pass(),
           s.word1(), s.p1(), s.word2(), s.p2(), s.otherMass(), s.blockedMass()));
     }
     tables.replaceResults(rows);
-    return rows.size() + " distributions scored with " + c.control().scorer() + " (" + passes + " pass), " + failed
+    return rows.size() + " distributions scored with " + c.section(ControlStudyConfig.class).control().scorer() + " (" + passes + " pass), " + failed
         + " failed units excluded";
   }
 

@@ -1,10 +1,10 @@
 package dev.harness.study.control;
 
-import dev.harness.study.EngineIdentity;
-import dev.harness.study.UnitIdentity;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
+import dev.harness.study.EngineIdentity;
 import dev.harness.study.Json;
+import dev.harness.study.UnitIdentity;
 import java.util.List;
 
 /**
@@ -18,13 +18,13 @@ record ControlUnitIdentity(EngineIdentity engine, String promptSha256, int topLo
     List<String> kept) {
 
   static ControlUnitIdentity of(ExperimentConfig c, EngineIdentity engine, EngineConfig e, ControlItem item) {
-    List<String> kept = new java.util.ArrayList<>(c.control().blocklist());
+    List<String> kept = new java.util.ArrayList<>(c.section(ControlStudyConfig.class).control().blocklist());
     if (item.givenWords()) {
       kept.add(item.word1());
       kept.add(item.word2());
     }
     return new ControlUnitIdentity(engine,
-        Json.sha256(Json.write(ControlPrompts.prompt(item, c.control().promptFormat()))),
-        e.isLocal() ? 0 : c.control().topLogprobs(), c.control().storeTop(), kept);
+        Json.sha256(Json.write(ControlPrompts.prompt(item, c.section(ControlStudyConfig.class).control().promptFormat()))),
+        e.isLocal() ? 0 : c.section(ControlStudyConfig.class).control().topLogprobs(), c.section(ControlStudyConfig.class).control().storeTop(), kept);
   }
 }

@@ -7,7 +7,6 @@ import dev.harness.report.PlotSeries;
 import dev.harness.report.Plots;
 import dev.harness.stats.Bootstrap;
 import dev.harness.stats.Interval;
-import dev.harness.store.KlTables;
 import dev.harness.study.Phase;
 import dev.harness.study.PhaseException;
 import dev.harness.study.StudyContext;
@@ -45,7 +44,7 @@ final class KlAnalyze {
         c.analysis().ci()));
     Map<String, String> texts = new HashMap<>();
     for (KlTables.PromptRow p : tables.prompts()) texts.put(p.promptId(), p.text());
-    plots(ctx.runDir(), first, ds, c.kl().topN(), texts);
+    plots(ctx.runDir(), first, ds, c.section(KlStudyConfig.class).kl().topN(), texts);
     return s.nPrompts() + " prompts: mean " + mean.format(4) + ", median " + KlOutputs.num(s.median()) + ", "
         + s.nInfinite() + " infinite, " + s.nNan() + " not comparable";
   }

@@ -1,17 +1,16 @@
 package dev.harness.study.kl;
 
-import dev.harness.study.UnitFailure;
 import dev.harness.config.ConfigException;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.engine.Engine;
-import dev.harness.engine.TokenLogprob;
-import dev.harness.engine.TokenScore;
 import dev.harness.engine.IdScoring;
 import dev.harness.engine.TokenIds;
-import dev.harness.store.KlTables;
+import dev.harness.engine.TokenLogprob;
+import dev.harness.engine.TokenScore;
 import dev.harness.study.Progress;
 import dev.harness.study.StudyContext;
+import dev.harness.study.UnitFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +50,7 @@ final class KlCrossScoring {
     Map<String, String> fp = KlSampling.fingerprints(ctx);
     String a = fp.get(p.nameA()), b = fp.get(p.nameB());
     if (a != null && b != null && !a.equals(b)) {
-      throw new ConfigException(ctx.configPath(), "kl.estimator", "'" + c.kl().estimator() + "' is a token-level"
+      throw new ConfigException(ctx.configPath(), "kl.estimator", "'" + c.section(KlStudyConfig.class).kl().estimator() + "' is a token-level"
           + " estimator, but engines[" + p.indexA() + "] '" + p.nameA() + "' (" + p.a().model() + ", vocabulary "
           + a + ") and engines[" + p.indexB() + "] '" + p.nameB() + "' (" + p.b().model() + ", vocabulary " + b
           + ") use different tokenizers: token-level KL is undefined across vocabularies. Compare at the text level"
@@ -69,7 +68,7 @@ final class KlCrossScoring {
     String label = KlUnits.crossScorer(ctx.config(), scorer);
     IdScoring byIds = engine.as(IdScoring.class).orElse(null);
     TokenIds ids = byIds == null ? null : engine.as(TokenIds.class).orElse(null);
-    boolean batched = ids != null && "mc".equals(ctx.config().kl().estimator());
+    boolean batched = ids != null && "mc".equals(ctx.config().section(KlStudyConfig.class).kl().estimator());
     try (Progress progress = new Progress("teacher forcing under " + scorer.name(), samples.size(), ctx.err())) {
       if (batched) {
         Map<String, List<KlTables.SampleRow>> byPrompt = new java.util.LinkedHashMap<>();
@@ -182,7 +181,7 @@ final class KlCrossScoring {
   }
 
   private List<TokenLogprob> byIds(IdScoring local, int[] context, List<TokenLogprob> own) {
-    List<TokenLogprob> scored = local.scoreIdsTop(context, ids(own), ctx.config().kl().topLogprobs());
+    List<TokenLogprob> scored = local.scoreIdsTop(context, ids(own), ctx.config().section(KlStudyConfig.class).kl().topLogprobs());
     // the same ids decode to the same pieces; keep the sample's own texts so that the dump lines align by text
     List<TokenLogprob> out = new ArrayList<>(scored.size());
     for (int i = 0; i < scored.size(); i++) {

@@ -3,7 +3,6 @@ package dev.harness.study.kl;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.harness.HarnessException;
 import dev.harness.config.EngineConfig;
-import dev.harness.store.KlTables;
 import dev.harness.study.StudyContext;
 import java.io.BufferedWriter;
 import java.io.IOException;

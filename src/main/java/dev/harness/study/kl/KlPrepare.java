@@ -1,8 +1,7 @@
 package dev.harness.study.kl;
 
-import dev.harness.study.Json;
 import dev.harness.hub.HubClient;
-import dev.harness.store.KlTables;
+import dev.harness.study.Json;
 import dev.harness.study.StudyContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +13,7 @@ final class KlPrepare {
   KlPrepare(StudyContext ctx) { this.ctx = ctx; }
 
   String execute() {
-    PromptSource.Selection sel = PromptSource.read(ctx.config().prompts(), ctx.configPath(), HubClient::fromEnv);
+    PromptSource.Selection sel = PromptSource.read(ctx.config().section(KlStudyConfig.class).prompts(), ctx.configPath(), HubClient::fromEnv);
     List<KlTables.PromptRow> rows = new ArrayList<>();
     int pos = 0;
     for (PromptSource.Prompt p : sel.prompts()) {

@@ -1,15 +1,14 @@
 package dev.harness.study.kl;
 
-import dev.harness.study.FailuresOnlyReport;
-import dev.harness.report.TextFiles;
 import dev.harness.HarnessException;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.metrics.kl.Estimator;
 import dev.harness.metrics.kl.PromptDivergence;
 import dev.harness.report.Markdown;
+import dev.harness.report.TextFiles;
 import dev.harness.stats.Interval;
-import dev.harness.store.KlTables;
+import dev.harness.study.FailuresOnlyReport;
 import dev.harness.study.Phase;
 import dev.harness.study.PhaseException;
 import dev.harness.study.StudyContext;
@@ -85,16 +84,16 @@ final class KlReport {
     md.bullet("A = `" + pair.nameA() + "`: " + describe(pair.a()));
     md.bullet("B = `" + pair.nameB() + "`: " + describe(pair.b()));
     md.bullet("estimator: `" + est.id() + "`" + (est.biased() ? " (**biased**, kept for comparison)" : ""));
-    md.bullet(c.kl().samples() + " samples per prompt and variant at temperature " + c.generation().temperature()
+    md.bullet(c.section(KlStudyConfig.class).kl().samples() + " samples per prompt and variant at temperature " + c.generation().temperature()
         + ", top_p " + c.generation().topP() + ", max_tokens " + c.generation().maxTokens() + ", top_logprobs "
-        + c.kl().topLogprobs() + ", seed " + c.generation().seed() + " (one seed per unit)");
+        + c.section(KlStudyConfig.class).kl().topLogprobs() + ", seed " + c.generation().seed() + " (one seed per unit)");
     md.bullet("per prompt: mean over sample pairs of the " + est.unit() + " value"
         + (est == Estimator.TEXT_MC ? " in nats (log pA(y|x) − log pB(y|x) of each sampled text; per character in"
             + " kl_ranking.csv's extra column: per_char, forward_per_char, reverse_per_char)" : "")
         + " (symmetric mean of both directions), " + pct
         + " percentile-bootstrap CI over samples (" + c.analysis().bootstrapIters() + " resamples, seed "
         + c.analysis().seed() + ")");
-    md.bullet("prompts: " + t.prompts().size() + " from `" + c.prompts().source() + "` (field `" + c.prompts().field()
+    md.bullet("prompts: " + t.prompts().size() + " from `" + c.section(KlStudyConfig.class).prompts().source() + "` (field `" + c.section(KlStudyConfig.class).prompts().field()
         + "`)");
 
     md.heading(2, "What the estimator measures");
@@ -163,12 +162,12 @@ final class KlReport {
     md.image("top prompts by divergence", KlAnalyze.PLOTS.get(1));
 
     md.heading(2, "Ranking");
-    md.paragraph("All " + rows.size() + " prompts are in `" + CSV + "`; the first " + Math.min(c.kl().topN(), rows.size())
+    md.paragraph("All " + rows.size() + " prompts are in `" + CSV + "`; the first " + Math.min(c.section(KlStudyConfig.class).kl().topN(), rows.size())
         + " here. value and CI are " + est.unit() + (est == Estimator.TEXT_MC ? " (nats; the tokens column holds"
         + " characters)" : "") + "; forward = KL(A‖B) along A's samples, reverse = KL(B‖A) along B's.");
     List<List<String>> rrows = new ArrayList<>();
     NaNotes notes = new NaNotes();
-    for (PromptDivergence d : ds.subList(0, Math.min(c.kl().topN(), ds.size()))) {
+    for (PromptDivergence d : ds.subList(0, Math.min(c.section(KlStudyConfig.class).kl().topN(), ds.size()))) {
       rrows.add(List.of(String.valueOf(rows.get(rrows.size()).rank()), "`" + d.promptId() + "`",
           (Double.isNaN(d.value()) ? KlOutputs.valueCell(d) : KlOutputs.num(d.value()) + " "
               + notes.interval(d, d.ciLow(), d.ciHigh(), "CI")) + " (n=" + d.nSamples() + ")",
@@ -190,14 +189,14 @@ final class KlReport {
       md.bullet(i.count() + " " + i.label() + "; first: " + String.join(" | ", ex));
     }
 
-    md.heading(2, "Top " + Math.min(c.kl().topN(), ds.size()) + " prompts");
+    md.heading(2, "Top " + Math.min(c.section(KlStudyConfig.class).kl().topN(), ds.size()) + " prompts");
     md.paragraph("Per prompt: the prompt and the first sample of each variant, cut at " + KlOutputs.EXCERPT_LINES
         + " lines / " + KlOutputs.EXCERPT_CHARS + " characters (prompts: " + KlOutputs.PROMPT_LINES + " / "
         + KlOutputs.PROMPT_CHARS + "). Every sample is in `dumps/<variant>.jsonl` and the `samples` table.");
     Map<String, KlTables.PromptRow> prompts = new HashMap<>();
     t.prompts().forEach(p -> prompts.put(p.promptId(), p));
     int rank = 0;
-    for (PromptDivergence d : ds.subList(0, Math.min(c.kl().topN(), ds.size()))) {
+    for (PromptDivergence d : ds.subList(0, Math.min(c.section(KlStudyConfig.class).kl().topN(), ds.size()))) {
       rank++;
       md.heading(3, rank + ". " + d.promptId() + " — " + est.id() + " " + KlOutputs.headline(d));
       if (!d.flags().isEmpty()) md.paragraph("flags: " + KlOutputs.flags(d));

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.harness.engine.TokenLogprob;
 import dev.harness.engine.TopLogprob;
-import dev.harness.store.KlTables;
 import java.util.ArrayList;
 import java.util.List;
 

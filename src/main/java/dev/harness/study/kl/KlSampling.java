@@ -1,9 +1,5 @@
 package dev.harness.study.kl;
 
-import dev.harness.study.EngineIdentity;
-import dev.harness.study.UnitIdentity;
-import dev.harness.study.UnitFailure;
-import dev.harness.study.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
@@ -12,17 +8,20 @@ import dev.harness.engine.CompletionRequest;
 import dev.harness.engine.Engine;
 import dev.harness.engine.EngineException;
 import dev.harness.engine.EngineInfo;
-import dev.harness.engine.Message;
-import dev.harness.engine.Prompt;
 import dev.harness.engine.IdGeneration;
 import dev.harness.engine.InProcess;
+import dev.harness.engine.Message;
+import dev.harness.engine.Prompt;
 import dev.harness.engine.TokenIds;
-import dev.harness.store.KlTables;
-import dev.harness.store.RunTables;
+import dev.harness.store.RequestTables;
+import dev.harness.study.EngineIdentity;
+import dev.harness.study.Json;
 import dev.harness.study.Phase;
 import dev.harness.study.PhaseException;
 import dev.harness.study.RunEnvironment;
 import dev.harness.study.StudyContext;
+import dev.harness.study.UnitFailure;
+import dev.harness.study.UnitIdentity;
 import dev.harness.study.UnitPool;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +55,7 @@ final class KlSampling {
     EngineIdentity engine = EngineIdentity.of(variant);
     for (KlTables.PromptRow p : prompts) {
       String id = UnitIdentity.hash(KlUnitIdentity.of(c, engine, p));
-      for (int s = 0; s < c.kl().samples(); s++) {
+      for (int s = 0; s < c.section(KlStudyConfig.class).kl().samples(); s++) {
         out.add(new Unit(KlUnits.unitKey(variant.name(), p.promptId(), s, id), variant.name(), p, s,
             KlUnits.seed(c.generation().seed(), variant.name(), p.promptId(), s)));
       }
@@ -117,7 +116,7 @@ final class KlSampling {
 
   private CompletionRequest request(ExperimentConfig c, EngineConfig variant, Unit u) {
     return new CompletionRequest(prompt(variant, u.prompt().text()), c.generation().maxTokens(),
-        c.generation().temperature(), c.generation().topP(), u.seed(), List.of(), true, c.kl().topLogprobs(), null);
+        c.generation().temperature(), c.generation().topP(), u.seed(), List.of(), true, c.section(KlStudyConfig.class).kl().topLogprobs(), null);
   }
 
   /** HTTP: one request per unit (the pool runs several at once). */
@@ -209,7 +208,7 @@ final class KlSampling {
     ObjectNode infoJson = KlResponses.JSON.valueToTree(info);
     String fp = TokenizerIdentity.of(info);
     if (fp != null) infoJson.put("tokenizer_fingerprint", fp);
-    new RunTables(ctx.store()).upsertRun(new RunTables.RunRow(KlUnits.runId(variant.name()), KlStudy.NAME,
+    new RequestTables(ctx.store()).upsertRun(new RequestTables.RunRow(KlUnits.runId(variant.name()), KlStudy.NAME,
         variant.name(), null, ctx.config().generation().seed(), info.kind(), variant.model(), infoJson.toString(),
         dev.harness.config.ConfigSnapshot.json(ctx.config()), Json.write(RunEnvironment.capture())));
   }
@@ -217,7 +216,7 @@ final class KlSampling {
   /** Stored tokenizer fingerprints by variant (variants without one are absent). */
   static Map<String, String> fingerprints(StudyContext ctx) {
     Map<String, String> out = new java.util.HashMap<>();
-    for (RunTables.RunRow r : new RunTables(ctx.store()).runs()) {
+    for (RequestTables.RunRow r : new RequestTables(ctx.store()).runs()) {
       if (!KlStudy.NAME.equals(r.study())) continue;
       String fp = KlResponses.parse(r.engineInfoJson()).path("tokenizer_fingerprint").asText(null);
       if (fp != null) out.put(r.variant(), fp);

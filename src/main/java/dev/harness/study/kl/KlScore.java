@@ -1,6 +1,5 @@
 package dev.harness.study.kl;
 
-import dev.harness.study.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.harness.HarnessException;
 import dev.harness.config.ConfigException;
@@ -10,7 +9,7 @@ import dev.harness.metrics.kl.KlFlag;
 import dev.harness.metrics.kl.KlOptions;
 import dev.harness.metrics.kl.PromptDivergence;
 import dev.harness.metrics.kl.TextMonteCarlo;
-import dev.harness.store.KlTables;
+import dev.harness.study.Json;
 import dev.harness.study.Phase;
 import dev.harness.study.PhaseException;
 import dev.harness.study.StudyContext;
@@ -35,7 +34,7 @@ final class KlScore {
   KlScore(StudyContext ctx) { this.ctx = ctx; }
 
   static KlOptions options(ExperimentConfig c) {
-    return new KlOptions(c.kl().minCoverage(), c.analysis().bootstrapIters(), c.analysis().ci(), c.analysis().seed());
+    return new KlOptions(c.section(KlStudyConfig.class).kl().minCoverage(), c.analysis().bootstrapIters(), c.analysis().ci(), c.analysis().seed());
   }
 
   String execute() {
@@ -52,8 +51,8 @@ final class KlScore {
     KlCrossScoring.checkSameTokenizer(ctx);
     Map<String, String> fp = KlSampling.fingerprints(ctx);
     boolean same = fp.get(p.nameA()) != null && fp.get(p.nameA()).equals(fp.get(p.nameB()));
-    Estimator est = Estimator.parse(c.kl().estimator());
-    Alignment al = Alignment.valueOf(c.kl().alignment().toUpperCase(Locale.ROOT));
+    Estimator est = Estimator.parse(c.section(KlStudyConfig.class).kl().estimator());
+    Alignment al = Alignment.valueOf(c.section(KlStudyConfig.class).kl().alignment().toUpperCase(Locale.ROOT));
     DumpComparison run;
     try {
       run = KlComparison.run(a, b, new KlComparison.Settings(est, al, options(c), same));

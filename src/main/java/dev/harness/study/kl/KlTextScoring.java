@@ -2,11 +2,10 @@ package dev.harness.study.kl;
 
 import dev.harness.config.EngineConfig;
 import dev.harness.engine.Engine;
-import dev.harness.engine.TokenLogprob;
-import dev.harness.engine.TokenScore;
 import dev.harness.engine.IdScoring;
 import dev.harness.engine.TokenIds;
-import dev.harness.store.KlTables;
+import dev.harness.engine.TokenLogprob;
+import dev.harness.engine.TokenScore;
 import dev.harness.study.Progress;
 import dev.harness.study.StudyContext;
 import java.util.ArrayList;

@@ -1,10 +1,9 @@
 package dev.harness.study.kl;
 
-import dev.harness.study.EngineIdentity;
-import dev.harness.study.UnitIdentity;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
-import dev.harness.store.KlTables;
+import dev.harness.study.EngineIdentity;
+import dev.harness.study.UnitIdentity;
 
 /**
  * Everything that decides one kl sample: the sampling engine ({@link EngineIdentity}: model and checkpoint hash,
@@ -22,7 +21,7 @@ record KlUnitIdentity(EngineIdentity engine, String promptSha256, int maxTokens,
   static KlUnitIdentity of(ExperimentConfig c, EngineIdentity engine, KlTables.PromptRow prompt) {
     var g = c.generation();
     return new KlUnitIdentity(engine, prompt.sha256(), g.maxTokens(), g.temperature(), g.topP(), g.seed(),
-        g.maxPromptTokens(), c.kl().topLogprobs());
+        g.maxPromptTokens(), c.section(KlStudyConfig.class).kl().topLogprobs());
   }
 
   /**
@@ -33,7 +32,7 @@ record KlUnitIdentity(EngineIdentity engine, String promptSha256, int maxTokens,
     static String label(ExperimentConfig c, EngineConfig scorer) {
       var g = c.generation();
       return scorer.name() + "#" + UnitIdentity.hash(new Scorer(EngineIdentity.of(scorer), g.maxPromptTokens(),
-          g.maxTokens(), c.kl().topLogprobs()));
+          g.maxTokens(), c.section(KlStudyConfig.class).kl().topLogprobs()));
     }
   }
 }

@@ -1,14 +1,13 @@
 package dev.harness.study.kl;
 
-import dev.harness.study.UnitIdentity;
-import dev.harness.study.RunProvenance;
-import dev.harness.study.UnitStatus;
-import dev.harness.study.Json;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
+import dev.harness.study.Json;
+import dev.harness.study.RunProvenance;
+import dev.harness.study.UnitIdentity;
+import dev.harness.study.UnitStatus;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import dev.harness.store.KlTables;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,8 +25,8 @@ final class KlUnits {
 
   static Pair pair(ExperimentConfig c) {
     List<EngineConfig> v = c.engines();
-    if (c.kl().pair().isEmpty()) return new Pair(v.get(0), v.get(1), 0, 1);
-    int ia = index(v, c.kl().pair().get(0)), ib = index(v, c.kl().pair().get(1));
+    if (c.section(KlStudyConfig.class).kl().pair().isEmpty()) return new Pair(v.get(0), v.get(1), 0, 1);
+    int ia = index(v, c.section(KlStudyConfig.class).kl().pair().get(0)), ib = index(v, c.section(KlStudyConfig.class).kl().pair().get(1));
     return new Pair(v.get(ia), v.get(ib), ia, ib);
   }
 
@@ -120,12 +119,12 @@ final class KlUnits {
 
   static Path dump(Path runDir, String variant) { return dumpDir(runDir).resolve(variant + ".jsonl"); }
 
-  static boolean textLevel(ExperimentConfig c) { return "text_mc".equals(c.kl().estimator()); }
+  static boolean textLevel(ExperimentConfig c) { return "text_mc".equals(c.section(KlStudyConfig.class).kl().estimator()); }
 
   /** Whether the run computes teacher-forced cross scores: mc and text_mc always; topk_rest when both sides give top-k (local). */
   static boolean needsCross(ExperimentConfig c) {
     Pair p = pair(c);
-    return switch (c.kl().estimator()) {
+    return switch (c.section(KlStudyConfig.class).kl().estimator()) {
       case "mc", "text_mc" -> true;
       case "topk_rest" -> p.a().isLocal() && p.b().isLocal();
       default -> false;

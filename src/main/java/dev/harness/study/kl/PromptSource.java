@@ -1,6 +1,5 @@
 package dev.harness.study.kl;
 
-import dev.harness.study.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
@@ -9,11 +8,11 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.harness.HarnessException;
 import dev.harness.config.ConfigException;
-import dev.harness.config.PromptsConfig;
 import dev.harness.data.HfSource;
 import dev.harness.hub.HubClient;
 import dev.harness.hub.HubException;
 import dev.harness.hub.RepoType;
+import dev.harness.study.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -8,12 +8,10 @@ import dev.harness.stats.Interval;
 import dev.harness.stats.Percentiles;
 import dev.harness.stats.TransitionDetector;
 import dev.harness.stats.Wilson;
-import dev.harness.store.KvAnalysisTables;
-import dev.harness.store.KvAnalysisTables.Ci;
-import dev.harness.store.KvDataTables;
-import dev.harness.store.RunTables;
-import dev.harness.store.ScoreTables;
+import dev.harness.store.RequestTables;
+import dev.harness.store.ScoreFailureTables;
 import dev.harness.study.StudyContext;
+import dev.harness.study.kv.KvAnalysisTables.Ci;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +34,7 @@ final class KvAnalyze {
 
   /** The units of one (budget, bin) cell. */
   static final class Cell {
-    final List<RunTables.UnitResult> units = new ArrayList<>();
+    final List<RequestTables.UnitResult> units = new ArrayList<>();
     final Map<String, Map<String, Double>> scoresByMetric = new HashMap<>(); // metric -> example id -> value
     int failed;
     int infra;
@@ -47,28 +45,28 @@ final class KvAnalyze {
     int iters = c.analysis().bootstrapIters();
     double level = c.analysis().ci();
     long seed = c.analysis().seed();
-    List<KvDataTables.BinRow> bins = new KvDataTables(ctx.store()).bins(c.dataset().datasetId());
+    List<KvDataTables.BinRow> bins = new KvDataTables(ctx.store()).bins(c.section(KvStudyConfig.class).dataset().datasetId());
     Map<String, Integer> binOf = new HashMap<>();
-    for (KvDataTables.PreparedItem it : new KvDataTables(ctx.store()).items(c.dataset().datasetId())) {
+    for (KvDataTables.PreparedItem it : new KvDataTables(ctx.store()).items(c.section(KvStudyConfig.class).dataset().datasetId())) {
       binOf.put(it.exampleId(), it.binIndex());
     }
     Map<String, Map<String, Double>> scores = new HashMap<>();
-    for (ScoreTables.ScoreRow s : new ScoreTables(ctx.store()).scores()) {
+    for (ScoreFailureTables.ScoreRow s : new ScoreFailureTables(ctx.store()).scores()) {
       scores.computeIfAbsent(s.unitKey(), k -> new HashMap<>()).put(s.metric(), s.value());
     }
     Map<String, Set<String>> failureTypes = new HashMap<>();
     Set<String> infraUnits = new HashSet<>();
-    for (ScoreTables.FailureRow f : new ScoreTables(ctx.store()).failures()) {
+    for (ScoreFailureTables.FailureRow f : new ScoreFailureTables(ctx.store()).failures()) {
       failureTypes.computeIfAbsent(f.unitKey(), k -> new HashSet<>()).add(f.failureType());
       if (f.infrastructure()) infraUnits.add(f.unitKey());
     }
 
     TreeMap<Double, Map<Integer, Cell>> cells = new TreeMap<>();
     Set<String> current = KvRun.currentKeys(ctx);
-    for (RunTables.UnitResult u : new RunTables(ctx.store()).units()) {
+    for (RequestTables.UnitResult u : new RequestTables(ctx.store()).units()) {
       if (!current.contains(u.unitKey())) continue; // a row of another configuration
       Integer bin = binOf.get(u.itemId());
-      if (bin == null || u.budget() == null || !c.kv().budgets().contains(u.budget())) continue;
+      if (bin == null || u.budget() == null || !c.section(KvStudyConfig.class).kv().budgets().contains(u.budget())) continue;
       Cell cell = cells.computeIfAbsent(u.budget(), b -> new TreeMap<>()).computeIfAbsent(bin, b -> new Cell());
       cell.units.add(u);
       if (failureTypes.containsKey(u.unitKey())) cell.failed++;
@@ -103,7 +101,7 @@ final class KvAnalyze {
 
     List<KvAnalysisTables.TransitionRow> transitions = KvTransitions.detect(ctx, cells, bins);
     new KvAnalysisTables(ctx.store()).replace(rows, transitions);
-    KvPlots.write(ctx.runDir(), rows, bins, c.kv().budgets(), c.scoring().metrics());
+    KvPlots.write(ctx.runDir(), rows, bins, c.section(KvStudyConfig.class).kv().budgets(), c.section(KvStudyConfig.class).scoring().metrics());
     long found = transitions.stream().filter(t -> t.transitionBin() != null).count();
     return rows.size() + " (budget, bin) cells, " + found + "/" + transitions.size() + " (budget, metric) pairs with a transition, plots in "
         + ctx.runDir().resolve("plots");

@@ -2,9 +2,8 @@ package dev.harness.study.kv;
 
 import dev.harness.report.PlotSeries;
 import dev.harness.report.Plots;
-import dev.harness.store.KvAnalysisTables.BinStatRow;
-import dev.harness.store.KvAnalysisTables.Ci;
-import dev.harness.store.KvDataTables;
+import dev.harness.study.kv.KvAnalysisTables.BinStatRow;
+import dev.harness.study.kv.KvAnalysisTables.Ci;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

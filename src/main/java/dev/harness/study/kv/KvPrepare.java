@@ -1,6 +1,5 @@
 package dev.harness.study.kv;
 
-import dev.harness.study.Json;
 import dev.harness.config.ConfigException;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.data.Bin;
@@ -16,7 +15,7 @@ import dev.harness.data.SamplingSpec;
 import dev.harness.engine.Tokenizer;
 import dev.harness.hub.HubClient;
 import dev.harness.hub.HubSettings;
-import dev.harness.store.KvDataTables;
+import dev.harness.study.Json;
 import dev.harness.study.StudyContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,16 +35,16 @@ final class KvPrepare {
   static Path manifestPath(StudyContext ctx) {
     ExperimentConfig c = ctx.config();
     var e = c.engine();
-    String key = Manifest.key(c.sampling(), c.bins(), e == null ? null : e.kind(), e == null ? null : e.model(),
+    String key = Manifest.key(c.section(KvStudyConfig.class).sampling(), c.section(KvStudyConfig.class).bins(), e == null ? null : e.kind(), e == null ? null : e.model(),
         e == null ? null : e.tokenizer());
-    return Manifest.keyedPath(ctx.dataDir(), c.dataset().datasetId(), key);
+    return Manifest.keyedPath(ctx.dataDir(), c.section(KvStudyConfig.class).dataset().datasetId(), key);
   }
 
   String execute() {
     ExperimentConfig c = ctx.config();
-    String source = c.dataset().source();
+    String source = c.section(KvStudyConfig.class).dataset().source();
     // a local source's existence is checked before anything is written (config.ConfigFiles)
-    List<Example> examples = LongBenchReader.read(source, c.dataset().task(), c.dataset().split(),
+    List<Example> examples = LongBenchReader.read(source, c.section(KvStudyConfig.class).dataset().task(), c.section(KvStudyConfig.class).dataset().split(),
         source.startsWith("hf://") ? new HubClient(HubSettings.fromEnv()) : null);
     Optional<Tokenizer> tok = ctx.engines().tokenizer(c.engine(), ctx.configPath());
     LengthMeasure measure = tok.map(LengthMeasure::of).orElseGet(LengthMeasure::approximate);
@@ -60,10 +59,10 @@ final class KvPrepare {
       lengthById.put(e.id(), n);
       lengths[i] = n;
     }
-    List<Bin> bins = c.bins().edges() != null ? LengthBinner.explicitBins(c.bins().edges())
-        : LengthBinner.quantileBins(lengths, c.bins().count());
-    SamplingSpec spec = new SamplingSpec(c.sampling().strategy(), c.sampling().nPerBin(), c.sampling().seed(),
-        c.sampling().ids(), c.sampling().focusBins(), c.sampling().focusFactor());
+    List<Bin> bins = c.section(KvStudyConfig.class).bins().edges() != null ? LengthBinner.explicitBins(c.section(KvStudyConfig.class).bins().edges())
+        : LengthBinner.quantileBins(lengths, c.section(KvStudyConfig.class).bins().count());
+    SamplingSpec spec = new SamplingSpec(c.section(KvStudyConfig.class).sampling().strategy(), c.section(KvStudyConfig.class).sampling().nPerBin(), c.section(KvStudyConfig.class).sampling().seed(),
+        c.section(KvStudyConfig.class).sampling().ids(), c.section(KvStudyConfig.class).sampling().focusBins(), c.section(KvStudyConfig.class).sampling().focusFactor());
     List<ManifestEntry> entries = Sampler.sample(examples, lengthById, bins, spec);
     if (entries.isEmpty()) {
       throw new ConfigException(ctx.configPath(), "bins", "no example falls into any bin (" + examples.size()
@@ -74,9 +73,9 @@ final class KvPrepare {
     Map<String, Example> byId = new HashMap<>();
     examples.forEach(e -> byId.put(e.id(), e));
     List<Example> sampled = entries.stream().map(e -> byId.get(e.exampleId())).toList();
-    String datasetId = c.dataset().datasetId();
+    String datasetId = c.section(KvStudyConfig.class).dataset().datasetId();
     Path manifestFile = manifestPath(ctx);
-    Manifest manifest = new Manifest(datasetId, source, c.dataset().task(), c.dataset().split(), measure.name(), bins,
+    Manifest manifest = new Manifest(datasetId, source, c.section(KvStudyConfig.class).dataset().task(), c.section(KvStudyConfig.class).dataset().split(), measure.name(), bins,
         entries, sampled, "harness", spec);
     Manifest.write(manifestFile, manifest);
 
@@ -90,8 +89,8 @@ final class KvPrepare {
         .map(b -> new KvDataTables.BinRow(b.index(), b.lo(), b.hi(), b.label())).toList();
     List<KvDataTables.EntryRow> entryRows = entries.stream()
         .map(e -> new KvDataTables.EntryRow(e.exampleId(), e.binIndex(), e.promptTokens())).toList();
-    new KvDataTables(ctx.store()).replace(new KvDataTables.DatasetRow(datasetId, c.dataset().name(), c.dataset().task(),
-        source, c.dataset().split(), examples.size(), measure.name(), manifestFile.toString()), exampleRows, binRows, entryRows);
+    new KvDataTables(ctx.store()).replace(new KvDataTables.DatasetRow(datasetId, c.section(KvStudyConfig.class).dataset().name(), c.section(KvStudyConfig.class).dataset().task(),
+        source, c.section(KvStudyConfig.class).dataset().split(), examples.size(), measure.name(), manifestFile.toString()), exampleRows, binRows, entryRows);
 
     Map<Integer, Long> perBin = new LinkedHashMap<>();
     entries.forEach(e -> perBin.merge(e.binIndex(), 1L, Long::sum));

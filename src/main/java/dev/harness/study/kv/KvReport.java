@@ -1,6 +1,5 @@
 package dev.harness.study.kv;
 
-import dev.harness.report.TextFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harness.config.ExperimentConfig;
@@ -8,18 +7,18 @@ import dev.harness.report.Csv;
 import dev.harness.report.EngineTable;
 import dev.harness.report.Markdown;
 import dev.harness.study.RunEngines;
+import dev.harness.report.TextFiles;
 import dev.harness.stats.Interval;
 import dev.harness.stats.TransitionDetector;
 import dev.harness.stats.TransitionFamilies;
-import dev.harness.store.KvAnalysisTables;
-import dev.harness.store.KvAnalysisTables.BinStatRow;
-import dev.harness.store.KvAnalysisTables.Ci;
-import dev.harness.store.KvAnalysisTables.TransitionRow;
-import dev.harness.store.RunTables;
-import dev.harness.store.ScoreTables;
-import dev.harness.study.PhaseException;
+import dev.harness.store.RequestTables;
+import dev.harness.store.ScoreFailureTables;
 import dev.harness.study.Phase;
+import dev.harness.study.PhaseException;
 import dev.harness.study.StudyContext;
+import dev.harness.study.kv.KvAnalysisTables.BinStatRow;
+import dev.harness.study.kv.KvAnalysisTables.Ci;
+import dev.harness.study.kv.KvAnalysisTables.TransitionRow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,20 +38,20 @@ final class KvReport {
   String execute() {
     ExperimentConfig c = ctx.config();
     List<BinStatRow> stats = new KvAnalysisTables(ctx.store()).binStats();
-    if (stats.isEmpty() && !new ScoreTables(ctx.store()).failures().isEmpty()) return failuresOnly();
+    if (stats.isEmpty() && !new ScoreFailureTables(ctx.store()).failures().isEmpty()) return failuresOnly();
     if (stats.isEmpty()) {
       throw new PhaseException(Phase.REPORT, ctx.configPath(), "no bin_stats in " + ctx.store().file()
           + "; run 'harness analyze -c " + ctx.configPath() + "' first", null);
     }
     List<TransitionRow> transitions = new KvAnalysisTables(ctx.store()).transitions();
-    List<RunTables.RunRow> runs = new RunTables(ctx.store()).runs();
-    List<ScoreTables.FailureRow> failures = new ScoreTables(ctx.store()).failures();
+    List<RequestTables.RunRow> runs = new RequestTables(ctx.store()).runs();
+    List<ScoreFailureTables.FailureRow> failures = new ScoreFailureTables(ctx.store()).failures();
     int totalUnits = stats.stream().mapToInt(BinStatRow::nUnits).sum();
 
     Markdown md = new Markdown();
     md.heading(1, "kv_transition: " + c.output().expGroupId());
-    md.paragraph(dev.harness.study.RunProvenance.fromKeys(c, KvRun.currentKeys(ctx), new RunTables(ctx.store()).respondedUnitKeys()).line());
-    md.paragraph("Where does KV-cache policy `" + c.kv().policy() + "` break as prompts grow and the KV budget shrinks? "
+    md.paragraph(dev.harness.study.RunProvenance.fromKeys(c, KvRun.currentKeys(ctx), new RequestTables(ctx.store()).respondedUnitKeys()).line());
+    md.paragraph("Where does KV-cache policy `" + c.section(KvStudyConfig.class).kv().policy() + "` break as prompts grow and the KV budget shrinks? "
         + "Every mean below carries its n and a " + pct(c.analysis().ci()) + " interval (percentile bootstrap, "
         + c.analysis().bootstrapIters() + " resamples, seed " + c.analysis().seed() + "; Wilson for rates). "
         + "Scores are per item in [0, 1]; infrastructure failures (rate limits, timeouts, engine errors) are excluded "
@@ -61,17 +60,17 @@ final class KvReport {
     md.heading(2, "Configuration");
     md.table(List.of("setting", "value"), List.of(
         List.of("config file", "`" + ctx.configPath() + "`"),
-        List.of("dataset", c.dataset().name() + " / " + c.dataset().task() + " (" + c.dataset().split() + ") from `"
-            + c.dataset().source() + "`"),
-        List.of("bins", c.bins().edges() != null ? "explicit edges " + c.bins().edges() : c.bins().count() + " quantile bins"),
-        List.of("sampling", "pinned".equals(c.sampling().strategy()) ? "pinned, " + c.sampling().ids().size() + " ids"
-            : c.sampling().strategy() + ", " + c.sampling().nPerBin() + " per bin, seed " + c.sampling().seed()),
-        List.of("KV policy", c.kv().policy() + " " + c.kv().params() + (c.kv().queryAware() ? ", query-aware" : ", query-agnostic")),
-        List.of("protocol", KvProtocolSentence.of(c.kv().protocol(), c.kv().queryAware())),
-        List.of("budgets", c.kv().budgets().toString()),
+        List.of("dataset", c.section(KvStudyConfig.class).dataset().name() + " / " + c.section(KvStudyConfig.class).dataset().task() + " (" + c.section(KvStudyConfig.class).dataset().split() + ") from `"
+            + c.section(KvStudyConfig.class).dataset().source() + "`"),
+        List.of("bins", c.section(KvStudyConfig.class).bins().edges() != null ? "explicit edges " + c.section(KvStudyConfig.class).bins().edges() : c.section(KvStudyConfig.class).bins().count() + " quantile bins"),
+        List.of("sampling", "pinned".equals(c.section(KvStudyConfig.class).sampling().strategy()) ? "pinned, " + c.section(KvStudyConfig.class).sampling().ids().size() + " ids"
+            : c.section(KvStudyConfig.class).sampling().strategy() + ", " + c.section(KvStudyConfig.class).sampling().nPerBin() + " per bin, seed " + c.section(KvStudyConfig.class).sampling().seed()),
+        List.of("KV policy", c.section(KvStudyConfig.class).kv().policy() + " " + c.section(KvStudyConfig.class).kv().params() + (c.section(KvStudyConfig.class).kv().queryAware() ? ", query-aware" : ", query-agnostic")),
+        List.of("protocol", KvProtocolSentence.of(c.section(KvStudyConfig.class).kv().protocol(), c.section(KvStudyConfig.class).kv().queryAware())),
+        List.of("budgets", c.section(KvStudyConfig.class).kv().budgets().toString()),
         List.of("generation", "max_tokens " + c.generation().maxTokens() + ", temperature " + c.generation().temperature()
             + ", top_p " + c.generation().topP() + ", seed " + c.generation().seed()),
-        List.of("metrics", String.join(", ", c.scoring().metrics())),
+        List.of("metrics", String.join(", ", c.section(KvStudyConfig.class).scoring().metrics())),
         List.of("transition rule", "first bin whose paired exact test against budget 1.0 rejects after Holm "
             + "correction over " + KvTransitions.familyWords(c.analysis().transition().family())
             + " at family-wise α = " + c.analysis().transition().alpha()
@@ -148,8 +147,8 @@ final class KvReport {
    */
   String failuresOnly() {
     ExperimentConfig c = ctx.config();
-    List<ScoreTables.FailureRow> failures = new ScoreTables(ctx.store()).failures();
-    int totalUnits = new RunTables(ctx.store()).units().size();
+    List<ScoreFailureTables.FailureRow> failures = new ScoreFailureTables(ctx.store()).failures();
+    int totalUnits = new RequestTables(ctx.store()).units().size();
     Markdown md = new Markdown();
     md.heading(1, "kv_transition: " + c.output().expGroupId() + " (failures only)");
     md.paragraph("No unit produced a response, so there is nothing to score or analyze: " + failures.size()
@@ -163,11 +162,11 @@ final class KvReport {
     return "wrote " + report + " (failures only: " + failures.size() + " failures among " + totalUnits + " units)";
   }
 
-  private void failureTable(Markdown md, List<ScoreTables.FailureRow> failures, int totalUnits) {
+  private void failureTable(Markdown md, List<ScoreFailureTables.FailureRow> failures, int totalUnits) {
     md.heading(2, "Failures by type");
     Map<String, Integer> counts = new TreeMap<>();
     Map<String, String> example = new TreeMap<>();
-    for (ScoreTables.FailureRow f : failures) {
+    for (ScoreFailureTables.FailureRow f : failures) {
       counts.merge(f.failureType(), 1, Integer::sum);
       example.putIfAbsent(f.failureType(), f.evidence());
     }

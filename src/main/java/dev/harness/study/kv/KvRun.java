@@ -1,13 +1,13 @@
 package dev.harness.study.kv;
 
-import dev.harness.study.UnitFailure;
-import dev.harness.study.Json;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.data.Example;
 import dev.harness.data.LongBenchPrompt;
+import dev.harness.engine.AnswerLoglik;
 import dev.harness.engine.Completion;
 import dev.harness.engine.CompletionRequest;
+import dev.harness.engine.CompressedLoglik;
 import dev.harness.engine.Engine;
 import dev.harness.engine.EngineInfo;
 import dev.harness.engine.KvProtocol;
@@ -16,18 +16,17 @@ import dev.harness.engine.Message;
 import dev.harness.engine.Prompt;
 import dev.harness.engine.Telemetry;
 import dev.harness.engine.Tokenizer;
-import dev.harness.engine.AnswerLoglik;
-import dev.harness.engine.CompressedLoglik;
-import dev.harness.store.KvDataTables;
-import dev.harness.store.RunTables;
-import dev.harness.store.ScoreTables;
 import dev.harness.metrics.Failure;
 import dev.harness.metrics.FailureClassifier;
-import dev.harness.study.RunEnvironment;
-import dev.harness.study.StudyContext;
-import dev.harness.study.UnitPool;
+import dev.harness.store.RequestTables;
+import dev.harness.store.ScoreFailureTables;
+import dev.harness.study.Json;
 import dev.harness.study.Phase;
 import dev.harness.study.PhaseException;
+import dev.harness.study.RunEnvironment;
+import dev.harness.study.StudyContext;
+import dev.harness.study.UnitFailure;
+import dev.harness.study.UnitPool;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,9 +68,9 @@ final class KvRun {
 
   static List<Unit> allUnits(StudyContext ctx) {
     ExperimentConfig c = ctx.config();
-    List<KvDataTables.PreparedItem> items = new KvDataTables(ctx.store()).items(c.dataset().datasetId());
+    List<KvDataTables.PreparedItem> items = new KvDataTables(ctx.store()).items(c.section(KvStudyConfig.class).dataset().datasetId());
     List<Unit> units = new ArrayList<>();
-    for (double b : c.kv().budgets()) {
+    for (double b : c.section(KvStudyConfig.class).kv().budgets()) {
       for (KvDataTables.PreparedItem it : items) {
         units.add(new Unit(unitKey(c, it, b), runId(c.engine(), b), b, it));
       }
@@ -81,7 +80,7 @@ final class KvRun {
 
   /** Units without any stored response (failed units count as answered: {@code harness run} retries them). */
   static long unansweredUnits(StudyContext ctx) {
-    Set<String> done = new RunTables(ctx.store()).respondedUnitKeys();
+    Set<String> done = new RequestTables(ctx.store()).respondedUnitKeys();
     return allUnits(ctx).stream().filter(u -> !done.contains(u.key())).count();
   }
 
@@ -92,12 +91,12 @@ final class KvRun {
       throw new PhaseException(Phase.RUN, ctx.configPath(), "no prepared items in " + ctx.store().file()
           + "; run 'harness prepare -c " + ctx.configPath() + "' first", null);
     }
-    RunTables runs = new RunTables(ctx.store());
+    RequestTables runs = new RequestTables(ctx.store());
     Set<String> done = ctx.forced(Phase.RUN) ? Set.of() : runs.completedUnitKeys(); // --force run: every current unit
     List<Unit> todo = units.stream().filter(u -> !done.contains(u.key())).toList();
     if (todo.isEmpty()) return "all " + units.size() + " units already have responses";
 
-    try (Engine engine = ctx.engines().open(c.engine(), c.kv(), ctx.configPath())) {
+    try (Engine engine = ctx.engines().open(c.engine(), c.section(KvStudyConfig.class).kv(), ctx.configPath())) {
       EngineInfo info = engine.info();
       if (wantsAnswerLoglik(c) && !engine.can(CompressedLoglik.class)) {
         throw new dev.harness.config.ConfigException(ctx.configPath(), "scoring.metrics", "answer_loglik needs capability "
@@ -106,8 +105,8 @@ final class KvRun {
       }
       String configJson = dev.harness.config.ConfigSnapshot.json(c);
       String envJson = Json.write(RunEnvironment.capture());
-      for (double b : c.kv().budgets()) {
-        runs.upsertRun(new RunTables.RunRow(runId(c.engine(), b), KvTransitionStudy.NAME, variant(c.engine()), b,
+      for (double b : c.section(KvStudyConfig.class).kv().budgets()) {
+        runs.upsertRun(new RequestTables.RunRow(runId(c.engine(), b), KvTransitionStudy.NAME, variant(c.engine()), b,
             c.generation().seed(), info.kind(), c.engine().model(), Json.write(info), configJson, envJson));
       }
       Optional<Tokenizer> tok = ctx.engines().tokenizer(c.engine(), ctx.configPath());
@@ -138,14 +137,14 @@ final class KvRun {
     return Math.max(2, Integer.parseInt(window) - c.generation().maxTokens());
   }
 
-  static KvProtocol protocol(ExperimentConfig c) { return KvProtocol.byId(c.kv().protocol()); }
+  static KvProtocol protocol(ExperimentConfig c) { return KvProtocol.byId(c.section(KvStudyConfig.class).kv().protocol()); }
 
   static boolean wantsAnswerLoglik(ExperimentConfig c) {
-    return c.scoring().metrics().contains("answer_loglik");
+    return c.section(KvStudyConfig.class).scoring().metrics().contains("answer_loglik");
   }
 
   /** Runs one unit and stores its outcome; returns false when it failed at the infrastructure level. */
-  private boolean runUnit(Engine engine, Unit u, Optional<Tokenizer> tok, Integer maxPrompt, RunTables runs,
+  private boolean runUnit(Engine engine, Unit u, Optional<Tokenizer> tok, Integer maxPrompt, RequestTables runs,
       AtomicReference<String> firstError) {
     ExperimentConfig c = ctx.config();
     Example ex = new Example(u.item().exampleId(), u.item().context(), u.item().input(), List.of(), Map.of());
@@ -160,14 +159,14 @@ final class KvRun {
       promptTokens = t.keptTokens();
     }
     Prompt prompt = "completions".equals(c.engine().endpoint()) ? Prompt.text(text) : Prompt.chat(List.of(Message.user(text)));
-    Map<String, Object> kvParams = new LinkedHashMap<>(c.kv().params());
+    Map<String, Object> kvParams = new LinkedHashMap<>(c.section(KvStudyConfig.class).kv().params());
     if (!c.engine().isLocal() && promptTokens != null) {
       kvParams.put("prompt_tokens", promptTokens); // lets {budget_tokens} be computed for server fields
     }
     // the question is always named: under kvpress it runs through the compressed cache (query-aware or not); under
     // full_prefill it is appended after compression when not query-aware
-    KvSpec kv = new KvSpec(u.budget() >= 1.0 ? "full" : c.kv().policy(), u.budget(), kvParams,
-        c.kv().queryAware(), suffix, protocol(c));
+    KvSpec kv = new KvSpec(u.budget() >= 1.0 ? "full" : c.section(KvStudyConfig.class).kv().policy(), u.budget(), kvParams,
+        c.section(KvStudyConfig.class).kv().queryAware(), suffix, protocol(c));
     CompletionRequest req = new CompletionRequest(prompt, c.generation().maxTokens(), c.generation().temperature(),
         c.generation().topP(), c.generation().seed(), List.of(), false, 0, kv);
     Map<String, Object> params = new LinkedHashMap<>();
@@ -181,12 +180,12 @@ final class KvRun {
     params.put("query_aware", kv.queryAware());
     params.put("kv_protocol", kv.protocol().id());
     params.put("prompt_format", prompt.isChat() ? "chat" : "text");
-    RunTables.RequestRow request = new RunTables.RequestRow(u.key(), u.runId(), u.item().exampleId(), 0, Json.sha256(text),
+    RequestTables.RequestRow request = new RequestTables.RequestRow(u.key(), u.runId(), u.item().exampleId(), 0, Json.sha256(text),
         text.length(), promptTokens, truncated, Json.write(params));
     long t0 = System.nanoTime();
     try {
       Completion out = engine.complete(req);
-      List<RunTables.AnswerLoglikRow> logliks = new ArrayList<>();
+      List<RequestTables.AnswerLoglikRow> logliks = new ArrayList<>();
       java.util.Optional<CompressedLoglik> loglik = wantsAnswerLoglik(c) ? engine.as(CompressedLoglik.class)
           : java.util.Optional.empty();
       if (loglik.isPresent()) {
@@ -194,17 +193,17 @@ final class KvRun {
         List<String> golds = KvScore.parseAnswers(u.item().answersJson());
         for (int i = 0; i < golds.size(); i++) {
           AnswerLoglik a = local.answerLoglik(prompt, " " + golds.get(i).strip(), kv);
-          logliks.add(new RunTables.AnswerLoglikRow(i, golds.get(i), a.sum(), a.nTokens(),
+          logliks.add(new RequestTables.AnswerLoglikRow(i, golds.get(i), a.sum(), a.nTokens(),
               a.nTokens() == 0 ? Double.NaN : a.meanPerToken()));
         }
       }
       boolean wasTruncated = truncated || out.truncatedPrompt();
       Telemetry t = out.telemetry();
-      RunTables.RequestRow r = wasTruncated == truncated ? request : new RunTables.RequestRow(request.unitKey(),
+      RequestTables.RequestRow r = wasTruncated == truncated ? request : new RequestTables.RequestRow(request.unitKey(),
           request.runId(), request.itemId(), 0, request.promptSha256(), request.promptChars(), request.promptTokens(),
           true, request.paramsJson());
       runs.recordUnit(r,
-          new RunTables.ResponseRow("ok", out.text(), out.finishReason(), positive(out.usage().promptTokens()),
+          new RequestTables.ResponseRow("ok", out.text(), out.finishReason(), positive(out.usage().promptTokens()),
               positive(out.usage().completionTokens()), out.tokens().isEmpty() ? null : Json.write(out.tokens()),
               null, null, t == null ? null : t.httpStatus(), t == null ? 1 : t.attempts()),
           telemetryRow(t, out, t0), logliks);
@@ -213,13 +212,13 @@ final class KvRun {
       UnitFailure f = UnitFailure.of(e);
       firstError.compareAndSet(null, f.kind() + (f.httpStatus() == null ? "" : " status=" + f.httpStatus()) + ": " + f.message());
       double ms = (System.nanoTime() - t0) / 1e6;
-      runs.recordUnit(request, new RunTables.ResponseRow("error", null, null, null, null, null, f.kind(),
+      runs.recordUnit(request, new RequestTables.ResponseRow("error", null, null, null, null, null, f.kind(),
           f.message(), f.httpStatus(), f.attempts()),
-          new RunTables.TelemetryRow(ms, null, f.httpStatus(), f.attempts(), null, null, null, null, null, null, null,
+          new RequestTables.TelemetryRow(ms, null, f.httpStatus(), f.attempts(), null, null, null, null, null, null, null,
               null, null));
       // the evidence is kept as the unit fails, not only when score runs (issue 12 item 5)
       Failure failure = FailureClassifier.fromError(f.kind(), f.httpStatus(), f.message(), f.attempts());
-      new ScoreTables(ctx.store()).replaceUnitFailures(u.key(), List.of(new ScoreTables.FailureRow(u.key(),
+      new ScoreFailureTables(ctx.store()).replaceUnitFailures(u.key(), List.of(new ScoreFailureTables.FailureRow(u.key(),
           failure.type().name(), failure.type().isInfrastructure(), failure.evidence())));
       return false;
     }
@@ -227,14 +226,14 @@ final class KvRun {
 
   private static Integer positive(int v) { return v < 0 ? null : v; }
 
-  private static RunTables.TelemetryRow telemetryRow(Telemetry t, Completion out, long t0) {
+  private static RequestTables.TelemetryRow telemetryRow(Telemetry t, Completion out, long t0) {
     double wall = (System.nanoTime() - t0) / 1e6;
     if (t == null) {
-      return new RunTables.TelemetryRow(wall, null, null, 1, positive(out.usage().promptTokens()),
+      return new RequestTables.TelemetryRow(wall, null, null, 1, positive(out.usage().promptTokens()),
           positive(out.usage().completionTokens()), null, null, null, null, null, null, null);
     }
     int completionTokens = out.usage().completionTokens();
-    return new RunTables.TelemetryRow(t.latencyMs(), t.ttftMs(), t.httpStatus(), t.attempts(),
+    return new RequestTables.TelemetryRow(t.latencyMs(), t.ttftMs(), t.httpStatus(), t.attempts(),
         positive(out.usage().promptTokens()), positive(completionTokens), t.prefillMs(), t.decodeMs(),
         t.decodeTokensPerSecond(completionTokens), t.kvFullBytes(), t.kvKeptBytes(), t.peakRssBytes(),
         t.extra().isEmpty() ? null : Json.write(t.extra()));

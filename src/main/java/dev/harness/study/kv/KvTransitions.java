@@ -1,16 +1,15 @@
 package dev.harness.study.kv;
 
-import dev.harness.study.Json;
 import dev.harness.config.ExperimentConfig;
-import dev.harness.stats.TransitionDetector;
-import dev.harness.stats.TransitionFamilies;
 import dev.harness.stats.BinScores;
 import dev.harness.stats.BinSeries;
 import dev.harness.stats.Transition;
+import dev.harness.stats.TransitionDetector;
+import dev.harness.stats.TransitionFamilies;
 import dev.harness.stats.TransitionInput;
-import dev.harness.store.KvAnalysisTables.TransitionRow;
-import dev.harness.store.KvDataTables;
+import dev.harness.study.Json;
 import dev.harness.study.StudyContext;
+import dev.harness.study.kv.KvAnalysisTables.TransitionRow;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +45,7 @@ final class KvTransitions {
     ExperimentConfig c = ctx.config();
     List<String> metrics = new ArrayList<>();
     metrics.add(c.analysis().transition().metric());
-    c.scoring().metrics().stream().filter(m -> !metrics.contains(m)).forEach(metrics::add);
+    c.section(KvStudyConfig.class).scoring().metrics().stream().filter(m -> !metrics.contains(m)).forEach(metrics::add);
     List<TransitionInput> inputs = new ArrayList<>();
     for (String m : metrics) inputs.add(input(cells, bins, m));
     double threshold = c.analysis().transition().threshold();

@@ -1,7 +1,6 @@
 package dev.harness.study.kv;
 
 import dev.harness.config.ExperimentConfig;
-import dev.harness.store.KvDataTables;
 import dev.harness.study.EngineIdentity;
 import dev.harness.study.Json;
 import java.util.Map;
@@ -24,9 +23,9 @@ record KvUnitIdentity(EngineIdentity engine,
     return new KvUnitIdentity(EngineIdentity.of(c.engine()),
         Json.sha256(item.context() + "\u0000" + item.input()), g.maxTokens(), g.temperature(), g.topP(),
         g.seed(), g.maxPromptTokens(),
-        budget >= 1.0 ? "full" : c.kv().policy(),
-        budget >= 1.0 ? Map.of() : new java.util.TreeMap<>(c.kv().params()), budget < 1.0 && c.kv().queryAware(),
-        new java.util.TreeMap<>(c.kv().serverFields()), new java.util.TreeMap<>(c.kv().baseUrls()), budget,
-        KvRun.wantsAnswerLoglik(c), budget >= 1.0 ? null : c.kv().protocol());
+        budget >= 1.0 ? "full" : c.section(KvStudyConfig.class).kv().policy(),
+        budget >= 1.0 ? Map.of() : new java.util.TreeMap<>(c.section(KvStudyConfig.class).kv().params()), budget < 1.0 && c.section(KvStudyConfig.class).kv().queryAware(),
+        new java.util.TreeMap<>(c.section(KvStudyConfig.class).kv().serverFields()), new java.util.TreeMap<>(c.section(KvStudyConfig.class).kv().baseUrls()), budget,
+        KvRun.wantsAnswerLoglik(c), budget >= 1.0 ? null : c.section(KvStudyConfig.class).kv().protocol());
   }
 }

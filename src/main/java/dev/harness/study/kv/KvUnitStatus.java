@@ -1,7 +1,7 @@
 package dev.harness.study.kv;
 
-import dev.harness.store.RunTables;
-import dev.harness.store.ScoreTables;
+import dev.harness.store.RequestTables;
+import dev.harness.store.ScoreFailureTables;
 import dev.harness.study.StudyContext;
 import dev.harness.study.UnitStatus;
 import java.util.HashMap;
@@ -14,10 +14,10 @@ final class KvUnitStatus {
 
   static UnitStatus of(StudyContext ctx) {
     Set<String> current = KvRun.currentKeys(ctx);
-    RunTables runs = new RunTables(ctx.store());
+    RequestTables runs = new RequestTables(ctx.store());
     Set<String> ok = runs.completedUnitKeys();
     Map<String, String> type = new HashMap<>();
-    for (ScoreTables.FailureRow f : new ScoreTables(ctx.store()).failures()) type.putIfAbsent(f.unitKey(), f.failureType());
+    for (ScoreFailureTables.FailureRow f : new ScoreFailureTables(ctx.store()).failures()) type.putIfAbsent(f.unitKey(), f.failureType());
     long done = 0, stored = 0, other = 0;
     Map<String, Long> failed = new HashMap<>();
     for (String k : runs.respondedUnitKeys()) {

@@ -1,14 +1,13 @@
 package dev.harness.study.mc;
 
-import dev.harness.study.Json;
-import dev.harness.stats.Descriptive;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.harness.HarnessVersion;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.data.mc.McTask;
-import dev.harness.store.McTables;
+import dev.harness.stats.Descriptive;
+import dev.harness.study.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -63,7 +62,7 @@ final class LmEvalFiles {
         Map<String, Object> hib = new LinkedHashMap<>();
         Map<String, Object> nsamples = new LinkedHashMap<>();
         Map<String, Object> taskHashes = new LinkedHashMap<>();
-        for (String taskId : c.tasks()) {
+        for (String taskId : c.section(McStudyConfig.class).tasks()) {
           McTask task = McTask.byId(taskId).orElseThrow();
           List<String> sampleHashes = new ArrayList<>();
           Map<String, Double> means = samples(dir.resolve("samples_" + taskId + "_" + time + ".jsonl"), v, task,
@@ -87,7 +86,7 @@ final class LmEvalFiles {
         }
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("results", results);
-        doc.put("group_subtasks", c.tasks().stream().collect(LinkedHashMap::new, (m, t) -> m.put(t, List.of()), Map::putAll));
+        doc.put("group_subtasks", c.section(McStudyConfig.class).tasks().stream().collect(LinkedHashMap::new, (m, t) -> m.put(t, List.of()), Map::putAll));
         doc.put("configs", configs);
         doc.put("versions", versions);
         doc.put("n-shot", nshot);
@@ -266,12 +265,12 @@ final class LmEvalFiles {
     if (info != null && v.adapter() != null) m.put("peft_sha", src.peftSha());
     m.put("dtype", v.dtype());
     m.put("quantization", v.quantization());
-    m.put("batch_size", c.mc().batchSize());
+    m.put("batch_size", c.section(McStudyConfig.class).mc().batchSize());
     m.put("batch_sizes", List.of());
     m.put("device", v.device());
     m.put("use_cache", null);
-    m.put("limit", c.limit());
-    m.put("subset", c.mc().subset());
+    m.put("limit", c.section(McStudyConfig.class).limit());
+    m.put("subset", c.section(McStudyConfig.class).mc().subset());
     m.put("bootstrap_iters", c.analysis().bootstrapIters());
     m.put("gen_kwargs", null);
     m.put("seeds", McVariants.seeds(c));

@@ -1,16 +1,15 @@
 package dev.harness.study.mc;
 
-import dev.harness.stats.Descriptive;
 import dev.harness.config.AnalysisConfig;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.report.Csv;
 import dev.harness.stats.Bootstrap;
+import dev.harness.stats.Descriptive;
 import dev.harness.stats.Interval;
 import dev.harness.stats.McNemar;
 import dev.harness.stats.McNemarResult;
 import dev.harness.stats.PairedBootstrap;
-import dev.harness.store.McTables;
 import dev.harness.study.StudyContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,7 +54,7 @@ final class McAnalyze {
     Map<String, Map<Integer, double[]>> items = byKey(tables.itemMetrics(), seeds);
     List<McTables.SummaryRow> summary = new ArrayList<>();
     for (EngineConfig v : c.variants()) {
-      for (String task : c.tasks()) {
+      for (String task : c.section(McStudyConfig.class).tasks()) {
         for (String metric : metricsOf(task)) {
           Map<Integer, double[]> per = items.getOrDefault(v.label() + "|" + task + "|" + metric, Map.of());
           for (int si = 0; si < seeds.size(); si++) {
@@ -72,7 +71,7 @@ final class McAnalyze {
     List<McTables.ComparisonRow> comps = new ArrayList<>();
     for (EngineConfig v : c.variants()) {
       if (v == base) continue;
-      for (String task : c.tasks()) {
+      for (String task : c.section(McStudyConfig.class).tasks()) {
         for (String metric : metricsOf(task)) {
           comps.add(compare(v.label(), base.label(), task, metric,
               items.getOrDefault(v.label() + "|" + task + "|" + metric, Map.of()),

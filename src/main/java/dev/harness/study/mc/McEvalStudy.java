@@ -1,7 +1,6 @@
 package dev.harness.study.mc;
 
 import dev.harness.config.StudyKind;
-import dev.harness.store.McTables;
 import dev.harness.study.Phase;
 import dev.harness.study.Step;
 import dev.harness.study.Study;
@@ -15,19 +14,19 @@ public final class McEvalStudy {
 
   public static final Study STUDY = new Study(StudyKind.MC_EVAL, List.of(
       new Step(Phase.PREPARE, (in, c, ctx) -> {
-        in.put("tasks", c.tasks());
-        in.put("limit", c.limit());
-        in.put("sources", c.mc().sources());
-        in.put("subset", c.mc().subset());
-        in.put("subset_seed", c.mc().subsetSeed());
-      }, ctx -> ctx.config().tasks().stream().allMatch(t -> new McTables(ctx.store()).itemCount(t) > 0),
+        in.put("tasks", c.section(McStudyConfig.class).tasks());
+        in.put("limit", c.section(McStudyConfig.class).limit());
+        in.put("sources", c.section(McStudyConfig.class).mc().sources());
+        in.put("subset", c.section(McStudyConfig.class).mc().subset());
+        in.put("subset_seed", c.section(McStudyConfig.class).mc().subsetSeed());
+      }, ctx -> ctx.config().section(McStudyConfig.class).tasks().stream().allMatch(t -> new McTables(ctx.store()).itemCount(t) > 0),
           ctx -> new McPrepare(ctx).execute()),
       new Step(Phase.RUN, (in, c, ctx) -> {
         in.put("variants", c.variants());
         in.put("seeds", McVariants.seeds(c));
         TreeSet<String> keys = new TreeSet<>(); // model / adapter content, item texts
         McTables t = new McTables(ctx.store());
-        for (var v : c.variants()) for (String task : c.tasks()) keys.addAll(McVariants.currentKeys(c, t, v, task));
+        for (var v : c.variants()) for (String task : c.section(McStudyConfig.class).tasks()) keys.addAll(McVariants.currentKeys(c, t, v, task));
         in.put("unit_identity", UnitIdentity.hash(keys));
       }, ctx -> McRun.unanswered(ctx) == 0, ctx -> new McRun(ctx).execute()),
       new Step(Phase.SCORE, (in, c, ctx) -> in.put("score", 1),

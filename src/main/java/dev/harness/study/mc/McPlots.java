@@ -5,7 +5,6 @@ import dev.harness.config.ExperimentConfig;
 import dev.harness.report.PlotSeries;
 import dev.harness.report.Plots;
 import dev.harness.report.Point;
-import dev.harness.store.McTables;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,7 @@ final class McPlots {
     Path dir = runDir.resolve("plots");
     List<String> cats = new ArrayList<>();
     List<String[]> keys = new ArrayList<>();
-    for (String task : c.tasks()) {
+    for (String task : c.section(McStudyConfig.class).tasks()) {
       for (String m : McAnalyze.metricsOf(task)) {
         cats.add(task.equals("truthfulqa_mc2") ? "truthfulqa_mc2 (mc2)" : task + " " + m);
         keys.add(new String[] {task, m});
@@ -48,8 +47,8 @@ final class McPlots {
     int n = summary.stream().filter(s -> s.seed().equals(McAnalyze.ALL_SEEDS)).mapToInt(McTables.SummaryRow::n).max().orElse(0);
     Plots.bars(dir.resolve("metrics_by_variant.png"), "MC metrics by variant (seed-averaged, n<=" + n + " docs/task)", "task and metric", "mean with " + pct(c) + " bootstrap CI", cats, series);
 
-    String truth = c.tasks().contains("truthfulqa_mc2") ? "truthfulqa_mc2" : c.tasks().contains("truthfulqa_mc1") ? "truthfulqa_mc1" : null;
-    String arc = c.tasks().contains("arc_easy") ? "arc_easy" : c.tasks().contains("arc_challenge") ? "arc_challenge" : null;
+    String truth = c.section(McStudyConfig.class).tasks().contains("truthfulqa_mc2") ? "truthfulqa_mc2" : c.section(McStudyConfig.class).tasks().contains("truthfulqa_mc1") ? "truthfulqa_mc1" : null;
+    String arc = c.section(McStudyConfig.class).tasks().contains("arc_easy") ? "arc_easy" : c.section(McStudyConfig.class).tasks().contains("arc_challenge") ? "arc_challenge" : null;
     List<Point> points = new ArrayList<>();
     for (EngineConfig v : c.variants()) {
       Optional<McTables.ComparisonRow> x = find(comps, v.label(), arc);

@@ -1,13 +1,12 @@
 package dev.harness.study.mc;
 
-import dev.harness.study.Json;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.data.mc.McDoc;
 import dev.harness.data.mc.McReader;
 import dev.harness.data.mc.McSubset;
 import dev.harness.data.mc.McTask;
 import dev.harness.hub.HubClient;
-import dev.harness.store.McTables;
+import dev.harness.study.Json;
 import dev.harness.study.StudyContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +21,7 @@ final class McPrepare {
   McPrepare(StudyContext ctx) { this.ctx = ctx; }
 
   static String source(ExperimentConfig c, McTask task) {
-    return c.mc().sources().getOrDefault(task.id(), task.defaultSource());
+    return c.section(McStudyConfig.class).mc().sources().getOrDefault(task.id(), task.defaultSource());
   }
 
   String execute() {
@@ -31,15 +30,15 @@ final class McPrepare {
     // read and check every task before writing any (a bad file leaves the store as it was)
     List<McTables.TaskRow> tasks = new ArrayList<>();
     List<List<McTables.ItemRow>> items = new ArrayList<>();
-    for (String id : c.tasks()) {
+    for (String id : c.section(McStudyConfig.class).tasks()) {
       McTask task = McTask.byId(id).orElseThrow();
       String source = source(c, task);
       List<McDoc> all = McReader.read(task, source, source.startsWith("hf://") ? HubClient.fromEnv() : null);
-      List<McDoc> docs = McSubset.select(all, c.limit(), c.mc().subset(), c.mc().subsetSeed());
+      List<McDoc> docs = McSubset.select(all, c.section(McStudyConfig.class).limit(), c.section(McStudyConfig.class).mc().subset(), c.section(McStudyConfig.class).mc().subsetSeed());
       List<McTables.ItemRow> rows = new ArrayList<>();
       for (McDoc d : docs) rows.add(item(task, source, d));
       items.add(rows);
-      tasks.add(new McTables.TaskRow(id, source, all.size(), docs.size(), c.mc().subset(), c.limit()));
+      tasks.add(new McTables.TaskRow(id, source, all.size(), docs.size(), c.section(McStudyConfig.class).mc().subset(), c.section(McStudyConfig.class).limit()));
     }
     List<String> parts = new ArrayList<>();
     for (int i = 0; i < tasks.size(); i++) {
@@ -48,7 +47,7 @@ final class McPrepare {
       tables.upsertTask(t);
       parts.add(t.task() + " " + t.nSelected() + "/" + t.nSource() + " docs");
     }
-    tables.retainTasks(c.tasks());
+    tables.retainTasks(c.section(McStudyConfig.class).tasks());
     return String.join(", ", parts);
   }
 

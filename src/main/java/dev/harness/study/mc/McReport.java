@@ -1,11 +1,10 @@
 package dev.harness.study.mc;
 
-import dev.harness.report.TextFiles;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.report.Markdown;
+import dev.harness.report.TextFiles;
 import dev.harness.stats.Interval;
-import dev.harness.store.McTables;
 import dev.harness.study.FailuresOnlyReport;
 import dev.harness.study.StudyContext;
 import dev.harness.study.UnitStatus;
@@ -51,7 +50,7 @@ final class McReport {
     md.heading(1, "mc_eval: " + c.output().expGroupId());
     md.paragraph(McVariants.provenance(c, tables).line());
     md.paragraph("lm-evaluation-harness-style multiple choice (zero-shot log-likelihood of `\" \" + choice` after the "
-        + "task prompt) for " + c.variants().size() + " variant(s) on " + String.join(", ", c.tasks()) + ". Means carry "
+        + "task prompt) for " + c.variants().size() + " variant(s) on " + String.join(", ", c.section(McStudyConfig.class).tasks()) + ". Means carry "
         + "a " + pct + " percentile-bootstrap CI (" + c.analysis().bootstrapIters() + " resamples, seed "
         + c.analysis().seed() + ") and lm-eval's stderr (sample std / √n).");
     md.paragraph("**Seeds.** The config lists seeds " + seeds + ". A zero-shot log-likelihood score has no sampling, so "
@@ -68,12 +67,12 @@ final class McReport {
       md.bullet("model: `" + v.model() + "` (" + v.kind() + " engine, dtype " + v.dtype() + ")");
       md.bullet("adapter: " + (v.adapter() == null ? "none" : "`" + v.adapter() + "`"));
       md.bullet("quantization: " + v.quantization() + (v.adapter() != null && v.quantization().startsWith("nf4") ? " (QLoRA)" : ""));
-      for (String task : c.tasks()) {
+      for (String task : c.section(McStudyConfig.class).tasks()) {
         tables.task(task).ifPresent(t -> md.bullet("data " + task + ": `" + t.source() + "`, " + t.nSelected() + " of "
             + t.nSource() + " documents (" + (t.limit() == null ? "all" : ("first".equals(t.subset())
-            ? "the first " + t.limit() : "a seeded random " + t.limit() + " (seed " + c.mc().subsetSeed() + ")")) + ")"));
+            ? "the first " + t.limit() : "a seeded random " + t.limit() + " (seed " + c.section(McStudyConfig.class).mc().subsetSeed() + ")")) + ")"));
       }
-      md.bullet("limits: limit " + (c.limit() == null ? "none" : c.limit()) + ", batch size " + c.mc().batchSize()
+      md.bullet("limits: limit " + (c.section(McStudyConfig.class).limit() == null ? "none" : c.section(McStudyConfig.class).limit()) + ", batch size " + c.section(McStudyConfig.class).mc().batchSize()
           + " requests per forward pass, seeds " + seeds);
       md.bullet("lm-eval files: `" + LmEvalFiles.DIR + "/" + folderNames.get(i) + "/`");
     }
@@ -81,7 +80,7 @@ final class McReport {
     md.heading(2, "Metrics (seed-averaged per item)");
     List<List<String>> rows = new ArrayList<>();
     for (EngineConfig v : c.variants()) {
-      for (String task : c.tasks()) {
+      for (String task : c.section(McStudyConfig.class).tasks()) {
         for (String m : McAnalyze.metricsOf(task)) {
           summary.stream().filter(s -> s.variant().equals(v.label()) && s.task().equals(task) && s.metric().equals(m)
               && s.seed().equals(McAnalyze.ALL_SEEDS)).findFirst().ifPresent(s -> rows.add(List.of(v.label(), task,

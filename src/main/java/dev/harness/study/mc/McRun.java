@@ -1,19 +1,18 @@
 package dev.harness.study.mc;
 
-import dev.harness.study.EngineIdentity;
-import dev.harness.study.Json;
 import dev.harness.config.ConfigException;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
+import dev.harness.engine.BatchScoring;
 import dev.harness.engine.Engine;
 import dev.harness.engine.EngineException;
 import dev.harness.engine.EngineInfo;
-import dev.harness.engine.TokenScore;
-import dev.harness.engine.BatchScoring;
 import dev.harness.engine.InProcess;
 import dev.harness.engine.SharedPrefixScoring;
-import dev.harness.store.McTables;
-import dev.harness.store.RunTables;
+import dev.harness.engine.TokenScore;
+import dev.harness.store.RequestTables;
+import dev.harness.study.EngineIdentity;
+import dev.harness.study.Json;
 import dev.harness.study.Phase;
 import dev.harness.study.PhaseException;
 import dev.harness.study.Progress;
@@ -61,7 +60,7 @@ final class McRun {
     EngineIdentity engine = EngineIdentity.of(v);
     List<Integer> seeds = McVariants.seeds(c);
     List<Request> out = new ArrayList<>();
-    for (String task : c.tasks()) {
+    for (String task : c.section(McStudyConfig.class).tasks()) {
       for (McTables.ItemRow it : tables.items(task)) {
         for (McTables.ChoiceRow ch : it.choices()) {
           String id = McVariants.identityHash(c, engine, v, task, it, ch);
@@ -110,7 +109,7 @@ final class McRun {
   String execute() {
     ExperimentConfig c = ctx.config();
     McTables tables = new McTables(ctx.store());
-    for (String task : c.tasks()) {
+    for (String task : c.section(McStudyConfig.class).tasks()) {
       if (tables.itemCount(task) == 0) {
         throw new PhaseException(Phase.RUN, ctx.configPath(), "no prepared items for task " + task + " in "
             + ctx.store().file() + "; run 'harness prepare -c " + ctx.configPath() + "' first", null);
@@ -155,14 +154,14 @@ final class McRun {
     ExperimentConfig c = ctx.config();
     String hash = McVariants.hash(v);
     EngineInfo info = engine.info();
-    RunTables runs = new RunTables(ctx.store());
+    RequestTables runs = new RequestTables(ctx.store());
     String configJson = dev.harness.config.ConfigSnapshot.json(c);
     String envJson = Json.write(RunEnvironment.capture());
     for (int s : seeds) {
-      runs.upsertRun(new RunTables.RunRow(McVariants.runId(v, s), McEvalStudy.NAME, v.label(), null, (long) s,
+      runs.upsertRun(new RequestTables.RunRow(McVariants.runId(v, s), McEvalStudy.NAME, v.label(), null, (long) s,
           info.kind(), v.model(), Json.write(info), configJson, envJson));
     }
-    int batchSize = c.mc().batchSize();
+    int batchSize = c.section(McStudyConfig.class).mc().batchSize();
     java.util.concurrent.ExecutorService pool = engine.can(InProcess.class) || v.concurrency() <= 1 ? null
         : java.util.concurrent.Executors.newFixedThreadPool(v.concurrency());
     try (Progress progress = new Progress("run " + v.label(), todo.size(), ctx.err())) {
@@ -212,7 +211,7 @@ final class McRun {
    */
   private List<Outcome> score(Engine engine, List<Request> batch, EngineConfig v,
       java.util.concurrent.ExecutorService pool) {
-    var shared = engine.as(SharedPrefixScoring.class).filter(x -> ctx.config().mc().sharedPrefix());
+    var shared = engine.as(SharedPrefixScoring.class).filter(x -> ctx.config().section(McStudyConfig.class).mc().sharedPrefix());
     var batched = engine.as(BatchScoring.class).filter(x -> batch.size() > 1);
     if (shared.isPresent() || batched.isPresent()) {
       try {

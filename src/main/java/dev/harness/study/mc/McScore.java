@@ -4,7 +4,6 @@ import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
 import dev.harness.data.mc.McTask;
 import dev.harness.metrics.mc.McMetrics;
-import dev.harness.store.McTables;
 import dev.harness.study.Phase;
 import dev.harness.study.PhaseException;
 import dev.harness.study.StudyContext;
@@ -44,9 +43,9 @@ final class McScore {
     McTables tables = new McTables(ctx.store());
     List<McTables.ItemMetricRow> rows = new ArrayList<>();
     Map<String, List<McTables.ItemRow>> items = new HashMap<>();
-    for (String taskId : c.tasks()) items.put(taskId, tables.items(taskId));
+    for (String taskId : c.section(McStudyConfig.class).tasks()) items.put(taskId, tables.items(taskId));
     for (EngineConfig v : c.variants()) {
-      for (String taskId : c.tasks()) {
+      for (String taskId : c.section(McStudyConfig.class).tasks()) {
         McTask task = McTask.byId(taskId).orElseThrow();
         Map<String, Double> ll = new HashMap<>();
         for (McTables.ResultRow r : McVariants.currentResults(c, tables, v, taskId)) {
@@ -75,7 +74,7 @@ final class McScore {
       }
     }
     tables.replaceItemMetrics(rows);
-    return rows.size() + " per-item metric values (" + c.variants().size() + " variants × " + c.tasks().size()
+    return rows.size() + " per-item metric values (" + c.variants().size() + " variants × " + c.section(McStudyConfig.class).tasks().size()
         + " tasks × " + McVariants.seeds(c).size() + " seeds)";
   }
 }

@@ -1,13 +1,12 @@
 package dev.harness.study.mc;
 
-import dev.harness.store.McTables;
-import dev.harness.study.EngineIdentity;
-import dev.harness.study.UnitIdentity;
-import dev.harness.study.RunProvenance;
-import dev.harness.study.UnitStatus;
-import dev.harness.study.Json;
 import dev.harness.config.EngineConfig;
 import dev.harness.config.ExperimentConfig;
+import dev.harness.study.EngineIdentity;
+import dev.harness.study.Json;
+import dev.harness.study.RunProvenance;
+import dev.harness.study.UnitIdentity;
+import dev.harness.study.UnitStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,14 +20,14 @@ final class McVariants {
 
   /** {@code seeds}, or [0] when the config names none. */
   static List<Integer> seeds(ExperimentConfig c) {
-    return c.seeds().isEmpty() ? List.of(0) : c.seeds();
+    return c.section(McStudyConfig.class).seeds().isEmpty() ? List.of(0) : c.section(McStudyConfig.class).seeds();
   }
 
   /** {@code mc.baseline}, else the first variant without an adapter, else the first variant. */
   static EngineConfig baseline(ExperimentConfig c) {
     List<EngineConfig> vs = c.variants();
-    if (c.mc().baseline() != null) {
-      return vs.stream().filter(v -> v.label().equals(c.mc().baseline())).findFirst().orElseThrow();
+    if (c.section(McStudyConfig.class).mc().baseline() != null) {
+      return vs.stream().filter(v -> v.label().equals(c.section(McStudyConfig.class).mc().baseline())).findFirst().orElseThrow();
     }
     return vs.stream().filter(v -> v.adapter() == null).findFirst().orElse(vs.get(0));
   }
@@ -61,7 +60,7 @@ final class McVariants {
   /** The unit keys of the current configuration over every variant and task. */
   static Set<String> currentKeys(ExperimentConfig c, McTables tables) {
     Set<String> keys = new HashSet<>();
-    for (EngineConfig v : c.variants()) for (String task : c.tasks()) keys.addAll(currentKeys(c, tables, v, task));
+    for (EngineConfig v : c.variants()) for (String task : c.section(McStudyConfig.class).tasks()) keys.addAll(currentKeys(c, tables, v, task));
     return keys;
   }
 
@@ -76,7 +75,7 @@ final class McVariants {
     for (EngineConfig v : c.variants()) {
       Set<String> stored = tables.resultHashes(v.label()).keySet();
       Set<String> all = new HashSet<>();
-      for (String task : c.tasks()) all.addAll(currentKeys(c, tables, v, task));
+      for (String task : c.section(McStudyConfig.class).tasks()) all.addAll(currentKeys(c, tables, v, task));
       current += all.size();
       currentAll.addAll(all);
       for (String k : stored) {

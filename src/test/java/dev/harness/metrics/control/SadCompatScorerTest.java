@@ -2,7 +2,7 @@ package dev.harness.metrics.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.harness.config.ControlConfig;
+import dev.harness.study.control.ControlConfig;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

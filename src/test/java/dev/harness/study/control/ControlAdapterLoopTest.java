@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.harness.store.ControlTables;
 import dev.harness.store.Store;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -70,7 +69,7 @@ class ControlAdapterLoopTest {
       assertTrue(Files.isRegularFile(runDir.resolve(f)), f);
     }
     Map<String, double[]> recomputed = new HashMap<>();
-    try (Store s = Store.open(runDir.resolve("output_control.sqlite"), "output_control")) {
+    try (Store s = Store.open(runDir.resolve("output_control.sqlite"), ControlSchema.CHAIN)) {
       ControlTables t = new ControlTables(s);
       Map<String, ControlTables.ItemRow> items = new HashMap<>();
       t.items().forEach(r -> items.put(r.itemId(), r));

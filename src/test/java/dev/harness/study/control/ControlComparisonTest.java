@@ -3,7 +3,6 @@ package dev.harness.study.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.harness.config.AnalysisConfig;
-import dev.harness.store.ControlTables;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harness.cli.Main;
-import dev.harness.store.ControlTables;
 import dev.harness.store.Store;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -63,7 +62,7 @@ class ControlEndToEndTest {
 
     Map<String, double[]> recomputed = new HashMap<>(); // item → {tvd, pass}
     Set<String> evalWords = new HashSet<>();
-    try (Store s = Store.open(runDir.resolve("output_control.sqlite"), "output_control")) {
+    try (Store s = Store.open(runDir.resolve("output_control.sqlite"), ControlSchema.CHAIN)) {
       ControlTables t = new ControlTables(s);
       Map<String, ControlTables.ItemRow> items = new HashMap<>();
       for (ControlTables.ItemRow r : t.items()) items.put(r.itemId(), r);

@@ -56,8 +56,8 @@ class ControlOpenAiTest {
     assertTrue(err1.toString().contains("every request failed"), err1.toString());
     // one seed's items (p 30/50/70 × r 10/20 = 6) keep failing; the other 6 succeed
     String seedText;
-    try (dev.harness.store.Store s = dev.harness.store.Store.open(dir.resolve("runs/api/output_control.sqlite"), "output_control")) {
-      dev.harness.store.ControlTables t = new dev.harness.store.ControlTables(s);
+    try (dev.harness.store.Store s = dev.harness.store.Store.open(dir.resolve("runs/api/output_control.sqlite"), ControlSchema.CHAIN)) {
+      dev.harness.study.control.ControlTables t = new dev.harness.study.control.ControlTables(s);
       assertEquals(12, t.responses().stream().filter(r -> r.status().equals("error")).count());
       Long seed = t.items().get(0).seed();
       seedText = "it's " + seed + ".";

@@ -3,7 +3,6 @@ package dev.harness.study.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.harness.store.ControlTables;
 import dev.harness.store.Store;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -11,12 +10,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * output_control run identity against {@link ControlMockApi}'s server (12 items, one HTTP variant): each
@@ -54,7 +53,7 @@ class ControlUnitIdentityTest {
     assertEquals(24, all(cfg, "--set", s), set);
     for (String b : api.bodies.subList(12, 24)) assertTrue(b.contains(carried), set + ": " + b);
     assertEquals(24, all(cfg, "--set", s), "rerun of the changed config: nothing sent");
-    try (Store st = Store.open(dir.resolve("runs/api/output_control.sqlite"), "output_control")) {
+    try (Store st = Store.open(dir.resolve("runs/api/output_control.sqlite"), ControlSchema.CHAIN)) {
       assertEquals(24, new ControlTables(st).responses().size(), "old rows kept");
       assertEquals(12, new ControlTables(st).results().size(), "scored: current units only");
     }
@@ -68,7 +67,7 @@ class ControlUnitIdentityTest {
     Path cfg = api.config(dir);
     assertEquals(12, all(cfg));
     assertEquals(24, all(cfg, "--force", "run"));
-    try (Store st = Store.open(dir.resolve("runs/api/output_control.sqlite"), "output_control")) {
+    try (Store st = Store.open(dir.resolve("runs/api/output_control.sqlite"), ControlSchema.CHAIN)) {
       assertEquals(12, new ControlTables(st).responses().size(), "same identity: replaced");
     }
   }

@@ -3,8 +3,8 @@ package dev.harness.study.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.harness.store.ControlTables;
 import dev.harness.store.Store;
+import dev.harness.store.StoreSchema;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -54,7 +54,7 @@ class OutputRootLoopTest {
         "--set", "train.lr=0.01", "--set", "train.eval_split=0.0", "--set", "train.save_every=0")), err.toString());
     Path adapter = root.resolve("adapters/tvd_control");
     assertTrue(Files.isRegularFile(adapter.resolve("adapter_model.safetensors")), err.toString());
-    try (Store s = Store.open(adapter.resolve("finetune.sqlite"), "finetune")) {
+    try (Store s = Store.open(adapter.resolve("finetune.sqlite"), StoreSchema.FINETUNE)) {
       String cfg = one(s, "SELECT config_json FROM train_runs");
       assertTrue(cfg.contains(split.toString()), "finetune read the split prepare wrote under the root: " + cfg);
     }
@@ -62,7 +62,7 @@ class OutputRootLoopTest {
     assertEquals(0, cli(err, "all", "-c", STUDY, small), err.toString());
     Path runDir = root.resolve("output_control_v1");
     assertTrue(Files.isRegularFile(runDir.resolve("report.md")));
-    try (Store s = Store.open(runDir.resolve("output_control.sqlite"), "output_control")) {
+    try (Store s = Store.open(runDir.resolve("output_control.sqlite"), ControlSchema.CHAIN)) {
       String snapshot = one(s, "SELECT config_json FROM runs WHERE variant = 'tvd_adapter'");
       assertTrue(snapshot.contains("\"adapter\":\"" + adapter + "\""), "the study loads the adapter under the root: " + snapshot);
       Map<String, String> base = new HashMap<>();

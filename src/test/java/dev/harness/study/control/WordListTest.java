@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.harness.config.ControlConfig;
 import dev.harness.engine.local.tokenizer.HfTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;

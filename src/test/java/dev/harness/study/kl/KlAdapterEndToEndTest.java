@@ -3,7 +3,6 @@ package dev.harness.study.kl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.harness.store.KlTables;
 import dev.harness.store.Store;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -38,7 +37,7 @@ class KlAdapterEndToEndTest {
         "dumps/base.jsonl", "dumps/lora.jsonl", "kl.sqlite")) {
       assertTrue(Files.isRegularFile(runDir.resolve(f)) && Files.size(runDir.resolve(f)) > 0, f);
     }
-    try (Store s = Store.open(runDir.resolve("kl.sqlite"), "kl")) {
+    try (Store s = Store.open(runDir.resolve("kl.sqlite"), KlSchema.CHAIN)) {
       KlTables t = new KlTables(s);
       assertEquals(3, t.count("prompts"));
       assertEquals(12, t.count("samples"));

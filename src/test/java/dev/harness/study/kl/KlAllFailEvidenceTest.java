@@ -3,7 +3,6 @@ package dev.harness.study.kl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.harness.store.KlTables;
 import dev.harness.store.Store;
 import dev.harness.study.TestServer;
 import java.io.StringWriter;
@@ -30,7 +29,7 @@ class KlAllFailEvidenceTest {
       StringWriter err = new StringWriter();
       assertEquals(1, KlStudyLocalTest.run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
       assertTrue(err.toString().contains("every sample failed (8/8); first error:"), err.toString());
-      try (Store s = Store.open(dir.resolve("runs/fail/kl.sqlite"), "kl")) {
+      try (Store s = Store.open(dir.resolve("runs/fail/kl.sqlite"), KlSchema.CHAIN)) {
         KlTables t = new KlTables(s);
         assertEquals(8, t.samples().stream().filter(x -> !x.ok() && x.httpStatus() != null && x.httpStatus() == 503)
             .count(), "one failure row per unit, with its HTTP status");

@@ -83,10 +83,10 @@ class KlConfigTest {
       server.start();
       dev.harness.hub.HubClient client = new dev.harness.hub.HubClient(new dev.harness.hub.HubSettings(
           server.url("/").toString(), null, dir.resolve("hf"), false));
-      dev.harness.config.PromptsConfig cfg = dev.harness.config.ConfigLoader.convert(
+      dev.harness.study.kl.PromptsConfig cfg = dev.harness.config.ConfigLoader.convert(
           dev.harness.config.ConfigLoader.mapper().readTree(
               "{source: 'hf://allenai/WildChat/data/train-00000-of-00001.parquet', field: conversation}"),
-          dev.harness.config.PromptsConfig.class, "c.yaml");
+          dev.harness.study.kl.PromptsConfig.class, "c.yaml");
       PromptSource.Selection sel = PromptSource.read(cfg, "c.yaml", () -> client);
       assertEquals(3, sel.recordsRead());
       assertEquals(1, sel.duplicates(), "the third record repeats the first's user turn");
@@ -112,9 +112,9 @@ class KlConfigTest {
           server.url("/").toString(), null, dir.resolve("hf"), false));
       assertEquals(java.util.List.of("README.md", "data/train-00000-of-00002.parquet", "data/train-00001-of-00002.parquet"),
           client.listFiles(dev.harness.hub.RepoType.DATASET, "allenai/WildChat", null));
-      dev.harness.config.PromptsConfig cfg = dev.harness.config.ConfigLoader.convert(
+      dev.harness.study.kl.PromptsConfig cfg = dev.harness.config.ConfigLoader.convert(
           dev.harness.config.ConfigLoader.mapper().readTree("{source: 'hf://allenai/WildChat', field: conversation}"),
-          dev.harness.config.PromptsConfig.class, "c.yaml");
+          dev.harness.study.kl.PromptsConfig.class, "c.yaml");
       PromptSource.Selection sel = PromptSource.read(cfg, "c.yaml", () -> client);
       assertEquals(java.util.List.of("first shard"), sel.prompts().stream().map(PromptSource.Prompt::text).toList());
       // offline: the cached snapshot's files stand in for the list

@@ -3,7 +3,6 @@ package dev.harness.study.kl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.harness.store.KlTables;
 import dev.harness.store.Store;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
@@ -76,7 +75,7 @@ class KlLocalIdentityTest {
     flipFirstDataByte(model.resolve("model.safetensors"));
     log = all(cfg, "--set", set);
     assertTrue(log.contains("8 samples sent"), "checkpoint bytes edited: both variants: " + log);
-    try (Store s = Store.open(db, "kl")) {
+    try (Store s = Store.open(db, KlSchema.CHAIN)) {
       for (KlTables.DivergenceRow d : new KlTables(s).divergences()) assertEquals(2, d.nSamples(), d.toString());
     }
     String report = Files.readString(dir.resolve("runs/local/report.md"));
@@ -113,7 +112,7 @@ class KlLocalIdentityTest {
   }
 
   static List<Long> counts(Path db) {
-    try (Store s = Store.open(db, "kl")) {
+    try (Store s = Store.open(db, KlSchema.CHAIN)) {
       long base = s.query(c -> {
         try (var st = c.createStatement(); var rs = st.executeQuery("SELECT COUNT(*) FROM samples WHERE variant = 'base'")) {
           return rs.next() ? rs.getLong(1) : 0L;

@@ -3,7 +3,6 @@ package dev.harness.study.kl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.harness.store.KlTables;
 import dev.harness.store.Store;
 import dev.harness.study.TestServer;
 import java.io.StringWriter;
@@ -63,7 +62,7 @@ class KlStudyHttpTest {
     assertTrue(log.contains("warning: b: 2 of 4 samples failed (2 without log-probs)"), log);
 
     Path runDir = dir.resolve("runs/http");
-    try (Store s = Store.open(runDir.resolve("kl.sqlite"), "kl")) {
+    try (Store s = Store.open(runDir.resolve("kl.sqlite"), KlSchema.CHAIN)) {
       KlTables t = new KlTables(s);
       List<KlTables.SampleRow> samples = t.samples();
       assertEquals(8, samples.size());
@@ -164,7 +163,7 @@ class KlStudyHttpTest {
         """.formatted(dir.resolve("runs"), url, url, prompts));
     StringWriter err = new StringWriter();
     assertEquals(0, KlStudyLocalTest.run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
-    try (Store s = Store.open(dir.resolve("runs/mc/kl.sqlite"), "kl")) {
+    try (Store s = Store.open(dir.resolve("runs/mc/kl.sqlite"), KlSchema.CHAIN)) {
       KlTables t = new KlTables(s);
       assertEquals(6, t.count("cross_scores"));
       assertTrue(t.crossScores().stream().allMatch(KlTables.CrossRow::ok), t.crossScores().toString());

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.harness.cli.Main;
 import dev.harness.stats.Interval;
-import dev.harness.store.KlTables;
 import dev.harness.store.Store;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -84,7 +83,7 @@ class KlStudyLocalTest {
     assertEquals(PROMPTS * SAMPLES, Files.readAllLines(runDir.resolve("dumps/a.jsonl")).size());
     assertEquals(PROMPTS * SAMPLES, Files.readAllLines(runDir.resolve("dumps/b.jsonl")).size());
     assertTrue(Files.readString(runDir.resolve("dumps/a.jsonl")).contains("\"cross\":{\"model\""), "teacher-forced");
-    try (Store s = Store.open(runDir.resolve("kl.sqlite"), "kl")) {
+    try (Store s = Store.open(runDir.resolve("kl.sqlite"), KlSchema.CHAIN)) {
       KlTables t = new KlTables(s);
       assertEquals(PROMPTS, t.count("prompts"));
       assertEquals(List.of("q0", "q1", "q2"), t.prompts().stream().map(KlTables.PromptRow::promptId).toList());
@@ -108,7 +107,7 @@ class KlStudyLocalTest {
   @Order(2)
   void identicalModelsGiveZeroAndTheReportIsRecomputableFromTheStore() throws Exception {
     String report = Files.readString(runDir.resolve("report.md"));
-    try (Store s = Store.open(runDir.resolve("kl.sqlite"), "kl")) {
+    try (Store s = Store.open(runDir.resolve("kl.sqlite"), KlSchema.CHAIN)) {
       KlTables t = new KlTables(s);
       List<KlTables.DivergenceRow> rows = t.divergences();
       for (KlTables.DivergenceRow r : rows) {
@@ -200,7 +199,7 @@ class KlStudyLocalTest {
   @Test
   @Order(5)
   void resumeSendsOnlyTheMissingUnits() throws Exception {
-    try (Store s = Store.open(runDir.resolve("kl.sqlite"), "kl")) {
+    try (Store s = Store.open(runDir.resolve("kl.sqlite"), KlSchema.CHAIN)) {
       s.transaction(c -> {
         try (Statement st = c.createStatement()) {
           // a crash after some units: two samples of b and one teacher-forced scoring of a's never made it
@@ -215,7 +214,7 @@ class KlStudyLocalTest {
     assertTrue(log.contains("[prepare] skipped"), log);
     // 2 samples of b; then 2 + 1 scorings: b's two new samples under a, a's q0/s=1 under b
     assertTrue(log.contains("2 samples sent (2 ok, 0 failed, 0 without log-probs); 3 samples scored"), log);
-    try (Store s = Store.open(runDir.resolve("kl.sqlite"), "kl")) {
+    try (Store s = Store.open(runDir.resolve("kl.sqlite"), KlSchema.CHAIN)) {
       KlTables t = new KlTables(s);
       assertEquals(2 * PROMPTS * SAMPLES, t.count("samples"));
       assertEquals(2 * PROMPTS * SAMPLES, t.count("cross_scores"));
@@ -233,7 +232,7 @@ class KlStudyLocalTest {
     assertTrue(e.contains("kl.estimator: 'mc' is a token-level estimator"), e);
     assertTrue(e.contains("different tokenizers") && e.contains("text level"), e);
     assertTrue(e.contains("set kl.estimator: text_mc"), "names the text-level estimator: " + e);
-    try (Store s = Store.open(dir.resolve("runs/vocab/kl.sqlite"), "kl")) {
+    try (Store s = Store.open(dir.resolve("runs/vocab/kl.sqlite"), KlSchema.CHAIN)) {
       assertEquals(0, new KlTables(s).count("cross_scores"), "refused before any teacher forcing");
     }
   }
@@ -250,7 +249,7 @@ class KlStudyLocalTest {
     com.fasterxml.jackson.databind.JsonNode crossTop = line.path("cross").path("response").path("choices").path(0)
         .path("logprobs").path("content").path(0).path("top_logprobs");
     assertEquals(5, crossTop.size(), "the scorer's top-5 at the sample's first position: " + line);
-    try (Store s = Store.open(rd.resolve("kl.sqlite"), "kl")) {
+    try (Store s = Store.open(rd.resolve("kl.sqlite"), KlSchema.CHAIN)) {
       List<KlTables.DivergenceRow> rows = new KlTables(s).divergences();
       assertEquals(2, rows.size());
       for (KlTables.DivergenceRow r : rows) {

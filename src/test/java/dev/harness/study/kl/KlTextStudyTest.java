@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.harness.store.KlTables;
 import dev.harness.store.Store;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -27,9 +26,9 @@ class KlTextStudyTest {
   @TempDir Path dir;
 
   static Map<String, String> fingerprints(Path db) {
-    try (Store s = Store.open(db, "kl")) {
+    try (Store s = Store.open(db, KlSchema.CHAIN)) {
       Map<String, String> out = new HashMap<>();
-      for (var r : new dev.harness.store.RunTables(s).runs()) {
+      for (var r : new dev.harness.store.RequestTables(s).runs()) {
         out.put(r.variant(), KlResponses.parse(r.engineInfoJson()).path("tokenizer_fingerprint").asText(null));
       }
       return out;
@@ -69,7 +68,7 @@ class KlTextStudyTest {
     assertTrue(report.contains("value and CI are per sequence"), report);
     assertTrue(report.contains("| " + 2 * PROMPTS * SAMPLES + " ok, 0 failed |"), "text scorings per scorer: " + report);
     assertTrue(Files.readString(runDir.resolve("kl_ranking.csv")).contains("per_char="), "per-character values");
-    try (Store s = Store.open(runDir.resolve("kl.sqlite"), "kl")) {
+    try (Store s = Store.open(runDir.resolve("kl.sqlite"), KlSchema.CHAIN)) {
       KlTables t = new KlTables(s);
       assertEquals(2 * PROMPTS * SAMPLES, t.count("samples"));
       assertEquals(2 * 2 * PROMPTS * SAMPLES, t.count("cross_scores"), "every text under both variants");
@@ -127,7 +126,7 @@ class KlTextStudyTest {
     Path runDir = dir.resolve("runs/same");
     StringWriter err = new StringWriter();
     assertEquals(0, KlStudyLocalTest.run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
-    try (Store s = Store.open(runDir.resolve("kl.sqlite"), "kl")) {
+    try (Store s = Store.open(runDir.resolve("kl.sqlite"), KlSchema.CHAIN)) {
       KlTables t = new KlTables(s);
       for (KlTables.SampleRow x : t.samples()) {
         assertEquals(seq(t, x.unitKey(), "a"), seq(t, x.unitKey(), "b"), 0.0, x.unitKey());
@@ -171,7 +170,7 @@ class KlTextStudyTest {
           data));
       StringWriter err = new StringWriter();
       assertEquals(0, KlStudyLocalTest.run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
-      try (Store s = Store.open(runDir.resolve("kl.sqlite"), "kl")) {
+      try (Store s = Store.open(runDir.resolve("kl.sqlite"), KlSchema.CHAIN)) {
         KlTables t = new KlTables(s);
         assertEquals(2 * 2 * 2 * 2, t.count("cross_scores"));
         assertTrue(t.crossScores().stream().allMatch(KlTables.CrossRow::ok), t.crossScores().toString());

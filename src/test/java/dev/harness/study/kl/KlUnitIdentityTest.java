@@ -3,7 +3,6 @@ package dev.harness.study.kl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.harness.store.KlTables;
 import dev.harness.store.Store;
 import dev.harness.study.TestServer;
 import java.io.StringWriter;
@@ -87,7 +86,7 @@ class KlUnitIdentityTest {
       for (String b : bodies.subList(8, after)) assertTrue(!b.contains("model-a"), "variant a is unchanged: " + b);
     }
     assertEquals(after, all(cfg, "--set", s), "the changed config, rerun: nothing sent");
-    try (Store st = Store.open(dir.resolve("runs/ident/kl.sqlite"), "kl")) {
+    try (Store st = Store.open(dir.resolve("runs/ident/kl.sqlite"), KlSchema.CHAIN)) {
       KlTables t = new KlTables(st);
       assertEquals(8 + resent, t.count("samples"), "old rows are kept");
       for (KlTables.DivergenceRow d : t.divergences()) assertEquals(2, d.nSamples(), "current units only: " + d);
@@ -103,7 +102,7 @@ class KlUnitIdentityTest {
     assertEquals(8, all(cfg));
     assertEquals(8, all(cfg));
     assertEquals(16, all(cfg, "--force", "run"), "--force run: every unit of the current configuration");
-    try (Store st = Store.open(dir.resolve("runs/ident/kl.sqlite"), "kl")) {
+    try (Store st = Store.open(dir.resolve("runs/ident/kl.sqlite"), KlSchema.CHAIN)) {
       assertEquals(8, new KlTables(st).count("samples"), "same identity: the rows are replaced, not added");
     }
     assertEquals(16, all(cfg));
@@ -117,7 +116,7 @@ class KlUnitIdentityTest {
     int after = all(cfg);
     assertEquals(12, after, "the changed prompt's 4 units (2 variants x 2 samples)");
     for (String b : bodies.subList(8, 12)) assertTrue(b.contains("another prompt"), b);
-    try (Store st = Store.open(dir.resolve("runs/ident/kl.sqlite"), "kl")) {
+    try (Store st = Store.open(dir.resolve("runs/ident/kl.sqlite"), KlSchema.CHAIN)) {
       KlTables t = new KlTables(st);
       assertEquals(12, t.count("samples"), "the dropped prompt's samples are kept");
       assertEquals(2, t.prompts().size(), "the current selection only");

@@ -2,7 +2,6 @@ package dev.harness.study.kl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.harness.config.PromptsConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -9,8 +9,7 @@ import dev.harness.data.Example;
 import dev.harness.data.LongBenchPrompt;
 import dev.harness.data.LongBenchReader;
 import dev.harness.engine.local.tokenizer.HfTokenizer;
-import dev.harness.store.KvAnalysisTables;
-import dev.harness.store.RunTables;
+import dev.harness.store.RequestTables;
 import dev.harness.store.Store;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -83,7 +82,7 @@ class DoorQaSanityTest {
   }
 
   private static Map<String, KvAnalysisTables.TransitionRow> transitions(Path db) {
-    try (Store s = Store.open(db, "kv_transition")) {
+    try (Store s = Store.open(db, KvSchema.CHAIN)) {
       return new KvAnalysisTables(s).transitions().stream().collect(Collectors.toMap(t -> t.metric() + "/" + t.budget(), t -> t));
     }
   }
@@ -102,8 +101,8 @@ class DoorQaSanityTest {
     List<String> luckyGolds = new java.util.ArrayList<>();
     int kept = 0;
     int lost = 0;
-    try (Store s = Store.open(db, "kv_transition"); HfTokenizer tok = HfTokenizer.open(Path.of("data/fixtures/models/door-qa-llama"))) {
-      for (RunTables.UnitResult u : new RunTables(s).units()) {
+    try (Store s = Store.open(db, KvSchema.CHAIN); HfTokenizer tok = HfTokenizer.open(Path.of("data/fixtures/models/door-qa-llama"))) {
+      for (RequestTables.UnitResult u : new RequestTables(s).units()) {
         if (u.budget() != 0.1) continue;
         Example ex = items.get(u.itemId());
         int[] ids = tok.encodeIds(LongBenchPrompt.build(ex), true);
@@ -162,7 +161,7 @@ class DoorQaSanityTest {
   }
 
   private static Map<String, KvAnalysisTables.BinStatRow> cells(Path db) {
-    try (Store s = Store.open(db, "kv_transition")) {
+    try (Store s = Store.open(db, KvSchema.CHAIN)) {
       return new KvAnalysisTables(s).binStats().stream().collect(Collectors.toMap(r -> key(r.budget(), r.binIndex()), r -> r));
     }
   }

@@ -3,8 +3,8 @@ package dev.harness.study.kv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.harness.store.RunTables;
-import dev.harness.store.ScoreTables;
+import dev.harness.store.RequestTables;
+import dev.harness.store.ScoreFailureTables;
 import dev.harness.store.Store;
 import dev.harness.study.TestServer;
 import java.io.StringWriter;
@@ -49,15 +49,15 @@ class KvAllFailEvidenceTest {
     assertTrue(err.toString().contains("status=503"), "the first error names the cause: " + err);
 
     Path runDir = dir.resolve("runs/down");
-    try (Store store = Store.open(runDir.resolve("kv_transition.sqlite"), "kv_transition")) {
-      List<RunTables.UnitResult> units = new RunTables(store).units();
+    try (Store store = Store.open(runDir.resolve("kv_transition.sqlite"), KvSchema.CHAIN)) {
+      List<RequestTables.UnitResult> units = new RequestTables(store).units();
       assertEquals(8, units.size());
-      List<ScoreTables.FailureRow> failures = new ScoreTables(store).failures();
+      List<ScoreFailureTables.FailureRow> failures = new ScoreFailureTables(store).failures();
       assertEquals(8, failures.size(), "one row per failed unit");
-      assertEquals(units.stream().map(RunTables.UnitResult::unitKey).collect(Collectors.toSet()),
-          failures.stream().map(ScoreTables.FailureRow::unitKey).collect(Collectors.toSet()));
-      assertEquals(Set.of("ENGINE_ERROR"), failures.stream().map(ScoreTables.FailureRow::failureType).collect(Collectors.toSet()));
-      for (ScoreTables.FailureRow f : failures) {
+      assertEquals(units.stream().map(RequestTables.UnitResult::unitKey).collect(Collectors.toSet()),
+          failures.stream().map(ScoreFailureTables.FailureRow::unitKey).collect(Collectors.toSet()));
+      assertEquals(Set.of("ENGINE_ERROR"), failures.stream().map(ScoreFailureTables.FailureRow::failureType).collect(Collectors.toSet()));
+      for (ScoreFailureTables.FailureRow f : failures) {
         assertTrue(f.infrastructure());
         assertTrue(f.evidence().startsWith("status=503 attempts=2: "), f.evidence()); // 1 + max_retries
       }

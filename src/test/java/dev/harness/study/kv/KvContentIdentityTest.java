@@ -72,7 +72,7 @@ class KvContentIdentityTest {
   }
 
   static long responses(Path db) {
-    try (Store s = Store.open(db, "kv_transition")) {
+    try (Store s = Store.open(db, KvSchema.CHAIN)) {
       return s.query(c -> {
         try (var st = c.createStatement(); var rs = st.executeQuery("SELECT COUNT(*) FROM responses")) {
           return rs.next() ? rs.getLong(1) : 0L;

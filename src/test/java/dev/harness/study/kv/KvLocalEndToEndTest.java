@@ -3,9 +3,8 @@ package dev.harness.study.kv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.harness.store.KvAnalysisTables;
-import dev.harness.store.RunTables;
-import dev.harness.store.ScoreTables;
+import dev.harness.store.RequestTables;
+import dev.harness.store.ScoreFailureTables;
 import dev.harness.store.Store;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -50,13 +49,13 @@ class KvLocalEndToEndTest {
     assertTrue(report.contains("## Accuracy against memory saved"), report);
     assertTrue(report.contains("| protocol | kvpress: the context was compressed with the question taking part in the scoring"), report);
 
-    try (Store s = Store.open(runDir.resolve("kv_transition.sqlite"), "kv_transition")) {
-      List<RunTables.UnitResult> units = new RunTables(s).units();
+    try (Store s = Store.open(runDir.resolve("kv_transition.sqlite"), KvSchema.CHAIN)) {
+      List<RequestTables.UnitResult> units = new RequestTables(s).units();
       assertEquals(12, units.size());
       assertTrue(units.stream().allMatch(u -> u.response().ok()), "every unit answered");
       // kept bytes at budget b are within one position per head of b x full (or the context was kept whole, and
       // the request says why)
-      for (RunTables.UnitResult u : units) {
+      for (RequestTables.UnitResult u : units) {
         long full = u.telemetry().kvFullBytes();
         long kept = u.telemetry().kvKeptBytes();
         assertTrue(kept <= full, u.unitKey());
@@ -84,7 +83,7 @@ class KvLocalEndToEndTest {
         assertEquals(rows.get(0).kvFullBytesMean(), rows.get(0).kvKeptBytesMean(), 1e-9, "budget 1.0 keeps all");
         assertTrue(rows.stream().allMatch(r -> r.answerLoglik().mean() != null && r.answerLoglik().mean() < 0));
       }
-      long ll = new ScoreTables(s).scores().stream().filter(x -> x.metric().equals("answer_loglik")).count();
+      long ll = new ScoreFailureTables(s).scores().stream().filter(x -> x.metric().equals("answer_loglik")).count();
       assertEquals(12, ll);
       // transitions recorded for both metrics at both compressed budgets
       assertEquals(4, new KvAnalysisTables(s).transitions().size());

@@ -3,7 +3,7 @@ package dev.harness.study.kv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.harness.store.RunTables;
+import dev.harness.store.RequestTables;
 import dev.harness.store.Store;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -50,8 +50,8 @@ class KvResumeTest {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
       int stored = 0;
       while (System.nanoTime() < deadline && child.isAlive()) {
-        try (Store s = Store.open(db, "kv_transition")) {
-          stored = new RunTables(s).respondedUnitKeys().size();
+        try (Store s = Store.open(db, KvSchema.CHAIN)) {
+          stored = new RequestTables(s).respondedUnitKeys().size();
         }
         if (stored >= k) break;
         Thread.sleep(100);
@@ -59,8 +59,8 @@ class KvResumeTest {
       child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       assertEquals(k, stored, Files.readString(dir.resolve("child.log")));
       Set<String> before;
-      try (Store s = Store.open(db, "kv_transition")) {
-        before = new RunTables(s).completedUnitKeys();
+      try (Store s = Store.open(db, KvSchema.CHAIN)) {
+        before = new RequestTables(s).completedUnitKeys();
       }
       assertEquals(k, before.size());
 
@@ -70,10 +70,10 @@ class KvResumeTest {
       assertEquals(0, KvTransitionEndToEndTest.run(new StringWriter(), err, "run", "-c", cfg.toString()), err.toString());
       assertTrue(err.toString().contains(k + " skipped as already done"), err.toString());
       assertEquals(8 - k, script.total.get() - requestsBefore, "only the missing units were sent again");
-      try (Store s = Store.open(db, "kv_transition")) {
-        List<RunTables.UnitResult> units = new RunTables(s).units();
+      try (Store s = Store.open(db, KvSchema.CHAIN)) {
+        List<RequestTables.UnitResult> units = new RequestTables(s).units();
         assertEquals(8, units.size());
-        assertEquals(8, new HashSet<>(units.stream().map(RunTables.UnitResult::itemId).toList()).size());
+        assertEquals(8, new HashSet<>(units.stream().map(RequestTables.UnitResult::itemId).toList()).size());
         int rows = s.query(c -> {
           try (var st = c.createStatement(); var rs = st.executeQuery("SELECT COUNT(*) FROM requests")) {
             rs.next();

@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.harness.cli.Main;
-import dev.harness.store.KvAnalysisTables;
-import dev.harness.store.RunTables;
-import dev.harness.store.ScoreTables;
+import dev.harness.store.RequestTables;
+import dev.harness.store.ScoreFailureTables;
 import dev.harness.store.Store;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -155,18 +154,18 @@ class KvTransitionEndToEndTest {
     // the file holds the shared tables and this study's own, no other study's (issue 15 item 2; docs/schema.md)
     assertEquals(dev.harness.store.LegacyStores.expectedTables("kv_transition"),
         dev.harness.store.LegacyStores.tables(runDir.resolve("kv_transition.sqlite")));
-    try (Store store = Store.open(runDir.resolve("kv_transition.sqlite"), "kv_transition")) {
-      List<RunTables.UnitResult> units = new RunTables(store).units();
+    try (Store store = Store.open(runDir.resolve("kv_transition.sqlite"), KvSchema.CHAIN)) {
+      List<RequestTables.UnitResult> units = new RequestTables(store).units();
       assertEquals(16, units.size(), "8 items x 2 budgets");
-      assertEquals(2, new RunTables(store).runs().size());
-      for (RunTables.RunRow run : new RunTables(store).runs()) {
+      assertEquals(2, new RequestTables(store).runs().size());
+      for (RequestTables.RunRow run : new RequestTables(store).runs()) {
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.configJson());
         assertEquals(List.of("study", "output", "engine", "generation", "analysis", "dataset", "bins", "sampling", "kv",
             "scoring"), fieldNames(json), run.configJson());
         assertTrue(json.get("kv").has("query_aware") && json.get("generation").has("max_tokens"), run.configJson());
       }
-      Map<String, Set<String>> typesByTag = new ScoreTables(store).failures().stream().collect(Collectors.groupingBy(
-          f -> tagOf(units, f.unitKey()), Collectors.mapping(ScoreTables.FailureRow::failureType, Collectors.toSet())));
+      Map<String, Set<String>> typesByTag = new ScoreFailureTables(store).failures().stream().collect(Collectors.groupingBy(
+          f -> tagOf(units, f.unitKey()), Collectors.mapping(ScoreFailureTables.FailureRow::failureType, Collectors.toSet())));
       assertEquals(Set.of("RATE_LIMITED"), typesByTag.get("[429]"));
       assertEquals(Set.of("TIMEOUT"), typesByTag.get("[timeout]"));
       assertEquals(Set.of("EMPTY_OUTPUT"), typesByTag.get("[empty]"));
@@ -179,10 +178,10 @@ class KvTransitionEndToEndTest {
       assertEquals(3, script.hitsByTag.entrySet().stream().filter(e -> e.getKey().startsWith("[429]"))
           .mapToInt(e -> e.getValue().get()).max().orElse(0));
       // scores: 5 ok responses per budget ([ok], [500once], [empty], [length], [refuse]) x (em, f1)
-      List<ScoreTables.ScoreRow> scores = new ScoreTables(store).scores();
+      List<ScoreFailureTables.ScoreRow> scores = new ScoreFailureTables(store).scores();
       assertEquals(2 * 5 * 2, scores.size());
       double f1Ok = scores.stream().filter(s -> s.metric().equals("f1") && tagOf(units, s.unitKey()).equals("[ok]"))
-          .mapToDouble(ScoreTables.ScoreRow::value).min().orElse(-1);
+          .mapToDouble(ScoreFailureTables.ScoreRow::value).min().orElse(-1);
       assertEquals(1.0, f1Ok, 1e-12);
       List<KvAnalysisTables.BinStatRow> stats = new KvAnalysisTables(store).binStats();
       assertEquals(4, stats.size(), "2 budgets x 2 bins");
@@ -207,7 +206,7 @@ class KvTransitionEndToEndTest {
     assertEquals(5, err2.toString().lines().filter(l -> l.contains("skipped")).count(), err2.toString());
   }
 
-  static String tagOf(List<RunTables.UnitResult> units, String unitKey) {
+  static String tagOf(List<RequestTables.UnitResult> units, String unitKey) {
     String item = units.stream().filter(u -> u.unitKey().equals(unitKey)).findFirst().orElseThrow().itemId();
     return TAGS.get(Integer.parseInt(item.substring(1)));
   }

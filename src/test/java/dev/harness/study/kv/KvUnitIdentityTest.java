@@ -61,7 +61,7 @@ class KvUnitIdentityTest {
       assertEquals(12, with8, "the re-sent units carry the new value");
       assertEquals(6, nUnits(db, 0.5), "aggregates count only the current configuration's units");
       assertEquals(6, nUnits(db, 1.0));
-      try (Store s = Store.open(db, "kv_transition")) {
+      try (Store s = Store.open(db, KvSchema.CHAIN)) {
         int responses = s.query(c -> {
           try (var st = c.createStatement(); var rs = st.executeQuery("SELECT COUNT(*) FROM responses")) {
             rs.next();
@@ -93,7 +93,7 @@ class KvUnitIdentityTest {
   }
 
   private static int nUnits(Path db, double budget) throws Exception {
-    try (Store s = Store.open(db, "kv_transition")) {
+    try (Store s = Store.open(db, KvSchema.CHAIN)) {
       return s.query(c -> {
         try (var ps = c.prepareStatement("SELECT SUM(n_units) FROM bin_stats WHERE budget = ?")) {
           ps.setDouble(1, budget);

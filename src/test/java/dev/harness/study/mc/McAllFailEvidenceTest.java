@@ -3,7 +3,6 @@ package dev.harness.study.mc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.harness.store.McTables;
 import dev.harness.store.Store;
 import dev.harness.study.TestServer;
 import java.io.StringWriter;
@@ -35,7 +34,7 @@ class McAllFailEvidenceTest {
       assertEquals(1, McEvalEndToEndTest.run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
       int choices;
       Path db = dir.resolve("runs/fail/mc_eval.sqlite");
-      try (Store s = Store.open(db, "mc_eval")) {
+      try (Store s = Store.open(db, McSchema.CHAIN)) {
         McTables t = new McTables(s);
         choices = t.items("arc_easy").stream().mapToInt(i -> i.choices().size()).sum();
         assertTrue(choices >= 6, "2 ARC documents of 3-5 choices: " + choices);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.harness.config.AnalysisConfig;
-import dev.harness.store.McTables;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

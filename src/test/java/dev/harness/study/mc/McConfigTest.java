@@ -52,8 +52,8 @@ class McConfigTest {
     StringWriter err = new StringWriter();
     assertEquals(1, McEvalEndToEndTest.run(new StringWriter(), err, "prepare", "-c", cfg.toString()), err.toString());
     assertTrue(err.toString().contains(tqa + " document 0 mc2_targets.a: expected a label 0 or 1, got 2"), err.toString());
-    try (dev.harness.store.Store s = dev.harness.store.Store.open(dir.resolve("runs/data/mc_eval.sqlite"), "mc_eval")) {
-      assertEquals(0, new dev.harness.store.McTables(s).itemCount("arc_easy"), "arc_easy was read fine but not written");
+    try (dev.harness.store.Store s = dev.harness.store.Store.open(dir.resolve("runs/data/mc_eval.sqlite"), McSchema.CHAIN)) {
+      assertEquals(0, new dev.harness.study.mc.McTables(s).itemCount("arc_easy"), "arc_easy was read fine but not written");
     }
   }
 }

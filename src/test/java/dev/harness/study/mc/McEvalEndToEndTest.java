@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harness.cli.Main;
 import dev.harness.metrics.mc.McMetrics;
-import dev.harness.store.McTables;
 import dev.harness.store.Store;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -175,7 +174,7 @@ class McEvalEndToEndTest {
     // the file holds the shared tables and this study's own, no other study's (issue 15 item 2; docs/schema.md)
     assertEquals(dev.harness.store.LegacyStores.expectedTables("mc_eval"),
         dev.harness.store.LegacyStores.tables(runDir.resolve("mc_eval.sqlite")));
-    try (Store s = Store.open(runDir.resolve("mc_eval.sqlite"), "mc_eval")) {
+    try (Store s = Store.open(runDir.resolve("mc_eval.sqlite"), McSchema.CHAIN)) {
       McTables t = new McTables(s);
       // identical variants: Δ 0, CI [0, 0], McNemar b = c = 0, p = 1
       List<McTables.ComparisonRow> comps = t.comparisons();
@@ -226,7 +225,7 @@ class McEvalEndToEndTest {
         + "}", 1, false);
     err = new StringWriter();
     assertEquals(0, run(new StringWriter(), err, "all", "-c", one.toString()), err.toString());
-    try (Store a = Store.open(runDir.resolve("mc_eval.sqlite"), "mc_eval"); Store b = Store.open(dir.resolve("runs/batch1/mc_eval.sqlite"), "mc_eval")) {
+    try (Store a = Store.open(runDir.resolve("mc_eval.sqlite"), McSchema.CHAIN); Store b = Store.open(dir.resolve("runs/batch1/mc_eval.sqlite"), McSchema.CHAIN)) {
       int compared = 0;
       double worst = 0;
       for (String task : List.of("arc_easy", "truthfulqa_mc1", "truthfulqa_mc2")) {
@@ -264,8 +263,8 @@ class McEvalEndToEndTest {
       err = new StringWriter();
       assertEquals(0, run(new StringWriter(), err, "all", "-c", p.toString()), err.toString());
     }
-    try (Store a = Store.open(dir.resolve("runs/shared1/mc_eval.sqlite"), "mc_eval"); Store b = Store.open(dir.resolve("runs/shared4/mc_eval.sqlite"), "mc_eval");
-        Store u = Store.open(dir.resolve("runs/batch1/mc_eval.sqlite"), "mc_eval")) {
+    try (Store a = Store.open(dir.resolve("runs/shared1/mc_eval.sqlite"), McSchema.CHAIN); Store b = Store.open(dir.resolve("runs/shared4/mc_eval.sqlite"), McSchema.CHAIN);
+        Store u = Store.open(dir.resolve("runs/batch1/mc_eval.sqlite"), McSchema.CHAIN)) {
       double worst = 0;
       for (String task : List.of("arc_easy", "truthfulqa_mc2")) {
         List<McTables.ResultRow> x = new McTables(a).results("base", task);

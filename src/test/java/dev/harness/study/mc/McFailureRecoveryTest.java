@@ -7,7 +7,6 @@ import dev.harness.engine.local.LocalEngine;
 import dev.harness.engine.local.LocalOptions;
 import dev.harness.engine.serve.OpenAiServer;
 import dev.harness.engine.serve.ServerOptions;
-import dev.harness.store.McTables;
 import dev.harness.store.Store;
 import dev.harness.study.TestServer;
 import java.io.StringWriter;
@@ -57,7 +56,7 @@ class McFailureRecoveryTest {
       assertEquals(0, McEvalEndToEndTest.run(new StringWriter(), new StringWriter(), "prepare", "-c", cfg.toString()));
       Path db = dir.resolve("runs/rec/mc_eval.sqlite");
       int first, total;
-      try (Store s = Store.open(db, "mc_eval")) {
+      try (Store s = Store.open(db, McSchema.CHAIN)) {
         var items = new McTables(s).items("arc_easy");
         first = items.get(0).choices().size();
         total = first + items.get(1).choices().size();
@@ -68,7 +67,7 @@ class McFailureRecoveryTest {
       assertEquals(1, McEvalEndToEndTest.run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
       assertTrue(err.toString().contains(first + " of " + total + " requests failed; first error: api, task arc_easy, doc "),
           err.toString());
-      try (Store s = Store.open(db, "mc_eval")) {
+      try (Store s = Store.open(db, McSchema.CHAIN)) {
         McTables t = new McTables(s);
         assertEquals(2 * first, t.failures().size(), "the first document's choices x 2 seeds");
         assertTrue(t.failures().stream().allMatch(f -> f.httpStatus() == 500 && f.message().contains("shard down")));
@@ -90,7 +89,7 @@ class McFailureRecoveryTest {
         if (i >= before) resent += body.get("prompt").isArray() ? body.get("prompt").size() : 1;
       }
       assertEquals(first, resent, "only the failed requests are sent again");
-      try (Store s = Store.open(db, "mc_eval")) {
+      try (Store s = Store.open(db, McSchema.CHAIN)) {
         McTables t = new McTables(s);
         assertEquals(0, t.failures().size(), "answered units have no failure row");
         assertEquals(2 * total, t.results("api", "arc_easy").size());

@@ -7,7 +7,6 @@ import dev.harness.engine.local.LocalEngine;
 import dev.harness.engine.local.LocalOptions;
 import dev.harness.engine.serve.OpenAiServer;
 import dev.harness.engine.serve.ServerOptions;
-import dev.harness.store.McTables;
 import dev.harness.store.Store;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -47,7 +46,7 @@ class McServedEngineTest {
       StringWriter err = new StringWriter();
       assertEquals(0, McEvalEndToEndTest.run(new StringWriter(), err, "all", "-c", cfg.toString()), err.toString());
     }
-    try (Store s = Store.open(dir.resolve("runs/served/mc_eval.sqlite"), "mc_eval")) {
+    try (Store s = Store.open(dir.resolve("runs/served/mc_eval.sqlite"), McSchema.CHAIN)) {
       McTables t = new McTables(s);
       int n = 0;
       for (String task : List.of("arc_easy", "truthfulqa_mc2")) {

@@ -3,8 +3,8 @@ package dev.harness.study.mc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.harness.store.McTables;
 import dev.harness.store.Store;
+import dev.harness.study.StudyRegistry;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +52,7 @@ class McUnitIdentityTest {
     all(cfg);
     int n;
     List<Double> before;
-    try (Store s = Store.open(db, "mc_eval")) {
+    try (Store s = Store.open(db, McSchema.CHAIN)) {
       McTables t = new McTables(s);
       n = t.results("other", "arc_easy").size();
       before = t.results("other", "arc_easy").stream().map(McTables.ResultRow::loglik).toList();
@@ -63,11 +63,11 @@ class McUnitIdentityTest {
     String set = "engines[1].adapter=" + McEvalEndToEndTest.LORA;
     String log = all(cfg, "--set", set);
     assertTrue(log.contains(n + " requests scored (base: all done; other: " + n + " choices scored)"), log);
-    try (Store s = Store.open(db, "mc_eval")) {
+    try (Store s = Store.open(db, McSchema.CHAIN)) {
       McTables t = new McTables(s);
       assertEquals(n, t.results("base", "arc_easy").size(), "base untouched");
       assertEquals(2 * n, t.results("other", "arc_easy").size(), "old rows kept");
-      var c = dev.harness.config.ConfigLoader.load(cfg, List.of(set), dev.harness.config.Env.system());
+      var c = StudyRegistry.loadConfig(cfg, List.of(set), dev.harness.config.Env.system());
       List<McTables.ResultRow> current = McVariants.currentResults(c, t, c.variants().get(1), "arc_easy");
       assertEquals(n, current.size());
       double moved = 0; // results come in (doc, choice, seed) order, as before
@@ -83,7 +83,7 @@ class McUnitIdentityTest {
 
     log = all(cfg, "--set", set, "--force", "run");
     assertTrue(log.contains(2 * n + " requests scored"), "--force run re-scores every current unit: " + log);
-    try (Store s = Store.open(db, "mc_eval")) {
+    try (Store s = Store.open(db, McSchema.CHAIN)) {
       assertEquals(3 * n, new McTables(s).results("base", "arc_easy").size() + new McTables(s).results("other",
           "arc_easy").size(), "same identity: replaced, not added");
     }

@@ -1,4 +1,4 @@
-package dev.harness.config;
+package dev.harness.study.mc;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.harness.config;
+package dev.harness.study.kv;
 
 import java.util.List;
 

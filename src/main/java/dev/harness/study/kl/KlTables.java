@@ -1,9 +1,10 @@
-package dev.harness.store;
+package dev.harness.study.kl;
 
 import static dev.harness.store.Columns.doubleOrNull;
 import static dev.harness.store.Columns.real;
 import static dev.harness.store.Columns.setReal;
 
+import dev.harness.store.Store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,4 +1,4 @@
-package dev.harness.config;
+package dev.harness.study.kv;
 
 /** The dataset of a kv_transition study: a local file or {@code hf://THUDM/LongBench}. */
 public record DatasetConfig(String name, String task, String source, String split) {

@@ -1,8 +1,9 @@
-package dev.harness.store;
+package dev.harness.study.control;
 
 import static dev.harness.store.Columns.real;
 import static dev.harness.store.Columns.setReal;
 
+import dev.harness.store.Store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,4 +1,4 @@
-package dev.harness.config;
+package dev.harness.study.control;
 
 /**
  * The {@code words:} section — output_control study: where the candidate words come from ({@code source}: {@code

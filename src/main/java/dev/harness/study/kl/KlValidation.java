@@ -1,10 +1,14 @@
-package dev.harness.config;
+package dev.harness.study.kl;
 
+import dev.harness.config.ConfigException;
+import dev.harness.config.EngineConfig;
+import dev.harness.config.ExperimentConfig;
+import dev.harness.config.GenerationConfig;
 import java.util.List;
 import java.util.Locale;
 
 /** Checks the kl study's sections once the config's shape is right. */
-final class KlValidation {
+public final class KlValidation {
   static final List<String> ESTIMATORS = List.of("mc", "topk_rest", "topk_lookup", "text_mc");
   static final List<String> ALIGNMENTS = List.of("matched", "positional");
   /** OpenAI's and vLLM's default cap on top log-probs per position. */
@@ -12,8 +16,8 @@ final class KlValidation {
 
   private KlValidation() {}
 
-  static void validate(ExperimentConfig c, String file) {
-    PromptsConfig p = c.prompts();
+  public static void validate(ExperimentConfig c, String file) {
+    PromptsConfig p = c.section(KlStudyConfig.class).prompts();
     if (p.source() == null || p.source().isBlank()) {
       fail(file, "prompts.source", "required: a local .jsonl/.json/.csv/.parquet file or hf://org/name/path/file.parquet (or .jsonl/.json/.csv)");
     }
@@ -32,7 +36,7 @@ final class KlValidation {
       fail(file, "engines", "the kl study compares two or more named variants (engines: [{name: a, ...}, {name: b, ...}]),"
           + " got " + c.engines().size());
     }
-    KlConfig k = c.kl();
+    KlConfig k = c.section(KlStudyConfig.class).kl();
     if (k.samples() < 1) fail(file, "kl.samples", "expected an integer >= 1, got " + k.samples());
     if (!ESTIMATORS.contains(k.estimator())) {
       fail(file, "kl.estimator", "expected one of " + ESTIMATORS + ", got '" + k.estimator() + "'");

@@ -1,8 +1,9 @@
-package dev.harness.store;
+package dev.harness.study.mc;
 
 import static dev.harness.store.Columns.doubleOrNull;
 import static dev.harness.store.Columns.intOrNull;
 
+import dev.harness.store.Store;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

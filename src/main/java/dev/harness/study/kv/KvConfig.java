@@ -1,4 +1,4 @@
-package dev.harness.config;
+package dev.harness.study.kv;
 
 import java.util.List;
 import java.util.Map;
@@ -21,10 +21,22 @@ public record KvConfig(
   public KvConfig {
     policy = policy == null ? "snapkv" : policy;
     budgets = budgets == null ? List.of(1.0) : List.copyOf(budgets);
-    params = params == null ? Map.of() : Map.copyOf(params);
+    params = params == null ? Map.of() : ordered(params);
     queryAware = queryAware == null || queryAware;
-    serverFields = serverFields == null ? Map.of() : Map.copyOf(serverFields);
-    baseUrls = baseUrls == null ? Map.of() : Map.copyOf(baseUrls);
+    serverFields = serverFields == null ? Map.of() : ordered(serverFields);
+    baseUrls = baseUrls == null ? Map.of() : ordered(baseUrls);
     protocol = protocol == null ? DEFAULT_PROTOCOL : protocol;
   }
+
+  /**
+   * An unmodifiable copy in the config's own key order ({@code Map.copyOf} iterates in an order that changes from one
+   * JVM run to the next, which made the report's KV policy line, its configuration section, {@code runs.config_json}
+   * and the config hash differ between two runs of the same config).
+   */
+  private static <V> Map<String, V> ordered(Map<String, V> m) {
+    return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(m));
+  }
+
+  /** Every field at its default (a config with no {@code kv:} section). */
+  public static KvConfig defaults() { return new KvConfig(null, null, null, null, null, null, null); }
 }

@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Set;
 
 /** Shared run tables: {@code runs}, {@code requests}, {@code responses}, {@code telemetry}. */
-public final class RunTables {
+public final class RequestTables {
   private final Store store;
 
-  public RunTables(Store store) { this.store = store; }
+  public RequestTables(Store store) { this.store = store; }
 
   public record RunRow(String runId, String study, String variant, Double budget, Long seed, String engineKind,
       String model, String engineInfoJson, String configJson, String environmentJson) {}

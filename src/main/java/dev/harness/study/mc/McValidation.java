@@ -1,31 +1,34 @@
-package dev.harness.config;
+package dev.harness.study.mc;
 
+import dev.harness.config.ConfigException;
+import dev.harness.config.EngineConfig;
+import dev.harness.config.ExperimentConfig;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /** Checks the mc_eval study's sections once the config's shape is right. */
-final class McValidation {
+public final class McValidation {
   static final List<String> TASKS = List.of("arc_easy", "arc_challenge", "truthfulqa_mc1", "truthfulqa_mc2");
 
   private McValidation() {}
 
-  static void validate(ExperimentConfig c, String file) {
-    if (c.tasks().isEmpty()) fail(file, "tasks", "required: a non-empty list of " + TASKS);
+  public static void validate(ExperimentConfig c, String file) {
+    if (c.section(McStudyConfig.class).tasks().isEmpty()) fail(file, "tasks", "required: a non-empty list of " + TASKS);
     Set<String> seen = new HashSet<>();
-    for (int i = 0; i < c.tasks().size(); i++) {
-      String t = c.tasks().get(i);
+    for (int i = 0; i < c.section(McStudyConfig.class).tasks().size(); i++) {
+      String t = c.section(McStudyConfig.class).tasks().get(i);
       if (!TASKS.contains(t)) fail(file, "tasks[" + i + "]", "expected one of " + TASKS + ", got '" + t + "'");
       if (!seen.add(t)) fail(file, "tasks[" + i + "]", "duplicate task '" + t + "'");
     }
     Set<Integer> seeds = new HashSet<>();
-    for (int i = 0; i < c.seeds().size(); i++) {
-      Integer s = c.seeds().get(i);
+    for (int i = 0; i < c.section(McStudyConfig.class).seeds().size(); i++) {
+      Integer s = c.section(McStudyConfig.class).seeds().get(i);
       if (s == null || s < 0) fail(file, "seeds[" + i + "]", "expected an integer >= 0, got " + s);
       if (!seeds.add(s)) fail(file, "seeds[" + i + "]", "duplicate seed " + s);
     }
-    if (c.limit() != null && c.limit() < 1) fail(file, "limit", "expected an integer >= 1 (or leave it out for every document), got " + c.limit());
-    McConfig mc = c.mc();
+    if (c.section(McStudyConfig.class).limit() != null && c.section(McStudyConfig.class).limit() < 1) fail(file, "limit", "expected an integer >= 1 (or leave it out for every document), got " + c.section(McStudyConfig.class).limit());
+    McConfig mc = c.section(McStudyConfig.class).mc();
     for (String task : mc.sources().keySet()) {
       if (!TASKS.contains(task)) fail(file, "mc.sources." + task, "expected a task name among " + TASKS);
       String src = mc.sources().get(task);

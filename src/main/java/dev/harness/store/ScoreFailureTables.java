@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Per-unit metrics ({@code scores}) and classified failures with their evidence ({@code failures}). */
-public final class ScoreTables {
+public final class ScoreFailureTables {
   private final Store store;
 
-  public ScoreTables(Store store) { this.store = store; }
+  public ScoreFailureTables(Store store) { this.store = store; }
 
   public record ScoreRow(String unitKey, String metric, double value) {}
 

@@ -1,4 +1,4 @@
-package dev.harness.config;
+package dev.harness.study.kl;
 
 import java.util.List;
 

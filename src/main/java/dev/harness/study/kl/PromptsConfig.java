@@ -1,4 +1,4 @@
-package dev.harness.config;
+package dev.harness.study.kl;
 
 /**
  * The {@code prompts:} section — kl study: where the prompts come from.

@@ -1,5 +1,8 @@
-package dev.harness.config;
+package dev.harness.study.control;
 
+import dev.harness.config.ConfigException;
+import dev.harness.config.EngineConfig;
+import dev.harness.config.ExperimentConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -7,14 +10,14 @@ import java.util.List;
 import java.util.Set;
 
 /** Checks the output_control study's sections once the config's shape is right. */
-final class ControlValidation {
+public final class ControlValidation {
   static final List<String> FORMATS = List.of("chat", "plain");
   static final List<String> SCORERS = List.of("tvd", "tvd_renormalized", "sad_compat");
 
   private ControlValidation() {}
 
-  static void validate(ExperimentConfig c, String file) {
-    GridConfig g = c.grid();
+  public static void validate(ExperimentConfig c, String file) {
+    GridConfig g = c.section(ControlStudyConfig.class).grid();
     nonEmptyDistinct(g.cases(), "grid.cases", file);
     for (int i = 0; i < g.cases().size(); i++) {
       if (!GridConfig.CASES.contains(g.cases().get(i))) {
@@ -41,7 +44,7 @@ final class ControlValidation {
       }
     }
 
-    WordsConfig w = c.words();
+    WordsConfig w = c.section(ControlStudyConfig.class).words();
     if (w.source().isBlank()) fail(file, "words.source", "expected 'builtin' or a word-list file path");
     if (!"builtin".equals(w.source()) && !Files.isRegularFile(Path.of(w.source()))) {
       fail(file, "words.source", "file not found: " + Path.of(w.source()).toAbsolutePath()
@@ -53,7 +56,7 @@ final class ControlValidation {
       fail(file, "words.max_count", "expected >= words.min_count (" + w.minCount() + "), got " + w.maxCount());
     }
 
-    ControlConfig k = c.control();
+    ControlConfig k = c.section(ControlStudyConfig.class).control();
     if (!FORMATS.contains(k.promptFormat())) {
       fail(file, "control.prompt_format", "expected one of " + FORMATS + ", got '" + k.promptFormat() + "'");
     }

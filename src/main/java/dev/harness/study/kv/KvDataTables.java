@@ -1,5 +1,6 @@
-package dev.harness.store;
+package dev.harness.study.kv;
 
+import dev.harness.store.Store;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
