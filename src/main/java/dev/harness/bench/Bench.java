@@ -9,6 +9,7 @@ import dev.harness.engine.local.DeviceChoice;
 import dev.harness.engine.local.GpuMemory;
 import dev.harness.engine.local.LocalEngine;
 import dev.harness.engine.local.LocalOptions;
+import dev.harness.engine.local.NativeHeap;
 import dev.harness.engine.local.model.ModelConfig;
 import dev.harness.engine.local.weights.Checkpoint;
 import dev.harness.engine.local.weights.CheckpointException;
@@ -77,6 +78,7 @@ public final class Bench {
     Long afterLoad;
     Long peak;
     Long gpuInUse;
+    long fileBacked;
     List<Check> extraChecks = new ArrayList<>();
     List<Section> sections = new ArrayList<>();
     List<java.util.function.Function<MachineLimits, Check>> machineChecks = new ArrayList<>();
@@ -86,6 +88,7 @@ public final class Bench {
       loadSeconds = (System.nanoTime() - t0) / 1e9;
       afterLoad = ProcMemory.rssBytes();
       mc = engine.config();
+      fileBacked = engine.fileBackedBytes();
       cost = ModelCost.of(mc, params, type.getNumOfBytes());
       if (cfg.prefillTokens() + cfg.decodeTokens() > engine.maxLength()) {
         throw new HarnessException("--prefill-tokens + --decode-tokens = " + (cfg.prefillTokens() + cfg.decodeTokens())
@@ -104,12 +107,12 @@ public final class Bench {
         machineChecks.addAll(r.machineChecks());
       }
     }
-    return finish(dir, mc, cost, run, baseline, afterLoad, peak, gpuInUse, reset, genSeconds, loadSeconds, extraChecks,
+    return finish(dir, mc, cost, run, baseline, afterLoad, peak, gpuInUse, fileBacked, reset, genSeconds, loadSeconds, extraChecks,
         machineChecks, sections, type);
   }
 
   private BenchReport finish(Path dir, ModelConfig mc, ModelCost cost, EngineRun run, Long baseline, Long afterLoad,
-      Long peak, Long gpuInUse, boolean reset, double genSeconds, double loadSeconds, List<Check> extraChecks,
+      Long peak, Long gpuInUse, long fileBacked, boolean reset, double genSeconds, double loadSeconds, List<Check> extraChecks,
       List<java.util.function.Function<MachineLimits, Check>> machineChecks, List<Section> sections, DataType type) {
     log.accept("machine probes: matmul " + cfg.probeSizes().matmulN() + ", matrix-vector " + cfg.probeSizes().matvecN()
         + ", bandwidth over " + (cfg.probeSizes().streamBytes() >> 20) + " MiB");
@@ -120,7 +123,7 @@ public final class Bench {
         mc.intermediateSize(), cost.totalParams(), cost.weightBytes(), cost.streamedBytesPerToken(),
         cost.prefillFlops(run.prefillTokens(), 1), generated ? cfg.seed() : null, genSeconds, loadSeconds);
     BenchReport.MemoryUsage mem = new BenchReport.MemoryUsage(baseline, afterLoad, peak, reset, cost.weightBytes(),
-        gpuInUse, gpuInUse == null ? GpuMemory.unavailableBecause(device()) : null, null);
+        gpuInUse, gpuInUse == null ? GpuMemory.unavailableBecause(device()) : null, null, fileBacked, NativeHeap.state());
     List<Check> checks = new ArrayList<>(BenchReport.standardChecks(summary, machine, run, mem));
     checks.addAll(extraChecks);
     for (var f : machineChecks) checks.add(f.apply(machine));

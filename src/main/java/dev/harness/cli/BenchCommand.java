@@ -44,6 +44,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--repeats", defaultValue = "3", paramLabel = "N", description = "Measured runs after a warm-up; medians are reported.")
   int repeats;
   @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads (default: DJL's).") Integer threads;
+  @Option(names = "--host-heap", paramLabel = "P",
+      description = "CPU host heap policy: compact (default; low peak RSS) or glibc (glibc's defaults; faster prefill). "
+          + "Same as HARNESS_HOST_HEAP.") String hostHeap;
   @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of the generated weights and prompt ids.")
   long seed;
   @Option(names = "--dtype", defaultValue = "float32", description = "float32 or float16.") String dtype;
@@ -124,9 +127,12 @@ public final class BenchCommand implements Callable<Integer> {
       if (train) stages.add(new TrainBenchStage(trainTokens, trainSteps, log));
       if (nf4) stages.add(new dev.harness.bench.Nf4BenchStage(log));
       if (kl) stages.add(new dev.harness.bench.KlBenchStage(klPrompts, klSamples, klTokens, klTop, log));
+      if (hostHeap != null) dev.harness.engine.local.NativeHeap.choose(
+          dev.harness.engine.local.NativeHeap.Policy.parse(hostHeap, "--host-heap"));
+      else dev.harness.engine.local.NativeHeap.policy(); // a bad HARNESS_HOST_HEAP is a usage error here, not mid-load
       cfg = new BenchConfig(model, s, seed, prefillTokens, decodeTokens, repeats, threads, dtype, device, keep,
           s.name().equals("tiny") ? MachineProbe.Sizes.small() : MachineProbe.Sizes.full(), stages);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | IllegalStateException e) {
       throw HarnessException.usage(e.getMessage());
     }
     BenchReport report = new Bench(cfg, log).run();

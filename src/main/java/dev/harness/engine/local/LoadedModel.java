@@ -62,6 +62,7 @@ final class LoadedModel {
   static LoadedModel open(Path modelDir, LocalOptions options) {
     LocalOptions opts = options == null ? LocalOptions.defaults() : options;
     Device device = DeviceChoice.resolve(opts.device()); // before any file of the model is read
+    if (Device.Type.CPU.equals(device.getDeviceType())) NativeHeap.apply(); // before the weights' allocations
     ModelConfig cfg = ModelConfig.load(modelDir);
     HfTokenizer tok = HfTokenizer.open(modelDir);
     NDManager root = null;

@@ -153,6 +153,9 @@ public final class LocalEngine implements dev.harness.engine.Engine, TokenIds, B
 
   public int maxLength() { return m.maxLength; }
 
+  /** Weight bytes left in the checkpoint file and read per row (CPU: an untied input embedding); see CausalLM. */
+  public long fileBackedBytes() { return m.model.fileBackedBytes(); }
+
   /** Token ids of a prompt as complete/nextToken feed them to the model (chat template or plain text). */
   public int[] promptIds(Prompt p) { return m.promptIds(p); }
 

@@ -14,6 +14,12 @@ public interface CausalLM extends AutoCloseable {
 
   ModelConfig config();
 
+  /**
+   * Weight bytes (in the compute dtype) the model leaves in the checkpoint file and reads row by row instead of
+   * holding (on the CPU: an untied input embedding); 0 when every weight is resident.
+   */
+  default long fileBackedBytes() { return 0; }
+
   /** The manager that owns the weights (adapters that add weights put them here; never close it directly). */
   NDManager weights();
 

@@ -28,8 +28,11 @@ abstract class DecoderModel implements CausalLM {
   private final List<Projection> projections;
   private final ActiveAdapter active = new ActiveAdapter();
 
+  private final List<Embedding> tables;
+
   DecoderModel(ModelConfig cfg, DataType type, NDManager weights, NDArray lmHeadT, int layerCount,
-      List<Projection> projections) {
+      List<Projection> projections, List<Embedding> tables) {
+    this.tables = List.copyOf(tables);
     this.cfg = cfg;
     this.type = type;
     this.weights = weights;
@@ -148,5 +151,15 @@ abstract class DecoderModel implements CausalLM {
   }
 
   @Override
-  public void close() { weights.close(); } // owns every projection's arrays, adapters' included
+  public void close() {
+    weights.close(); // owns every projection's arrays, adapters' included
+    tables.forEach(Embedding::close);
+  }
+
+  @Override
+  public final long fileBackedBytes() {
+    long n = 0;
+    for (Embedding e : tables) n += e.fileBackedBytes();
+    return n;
+  }
 }

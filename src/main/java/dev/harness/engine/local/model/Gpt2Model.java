@@ -22,15 +22,15 @@ public final class Gpt2Model extends DecoderModel {
   record Layer(NDArray ln1W, NDArray ln1B, Projection attnW, NDArray attnB, Projection projW, NDArray projB,
       NDArray ln2W, NDArray ln2B, Projection fcW, NDArray fcB, Projection mlpProjW, NDArray mlpProjB) {}
 
-  private final NDArray wte;
+  private final Embedding wte;
   private final NDArray wpe;
   private final NDArray lnFW;
   private final NDArray lnFB;
   private final List<Layer> layers;
 
-  private Gpt2Model(ModelConfig cfg, DataType type, NDManager weights, NDArray wte, NDArray wpe, NDArray lmHeadT,
-      NDArray lnFW, NDArray lnFB, List<Layer> layers, List<Projection> projections) {
-    super(cfg, type, weights, lmHeadT, layers.size(), projections);
+  private Gpt2Model(ModelConfig cfg, DataType type, NDManager weights, Embedding wte, NDArray wpe, NDArray lmHeadT,
+      NDArray lnFW, NDArray lnFB, List<Layer> layers, List<Projection> projections, List<Embedding> tables) {
+    super(cfg, type, weights, lmHeadT, layers.size(), projections, tables);
     this.wte = wte;
     this.wpe = wpe;
     this.lnFW = lnFW;
@@ -40,13 +40,24 @@ public final class Gpt2Model extends DecoderModel {
 
   static Gpt2Model load(ModelConfig c, Checkpoint ckpt, NDManager weights, DataType type, Quantization quant) {
     WeightLoader w = new WeightLoader(ckpt, weights, type, quant);
+    try {
+      return build(c, ckpt, weights, type, w);
+    } catch (RuntimeException e) {
+      w.embeddings().forEach(Embedding::close); // file handles of tables opened before the failure
+      throw e;
+    }
+  }
+
+  private static Gpt2Model build(ModelConfig c, Checkpoint ckpt, NDManager weights, DataType type, WeightLoader w) {
     String pre = ckpt.has("transformer.wte.weight") ? "transformer." : "";
     long e = c.hiddenSize();
     long inner = c.intermediateSize();
-    NDArray wte = w.plain(pre + "wte.weight", c.vocabSize(), e);
+    boolean untied = w.has("lm_head.weight") && !c.tieWordEmbeddings();
+    // wte is resident when tied (lm_head multiplies it whole); untied, it is only gathered (on the CPU, from the file)
+    Embedding wte = untied ? w.gathered(pre + "wte.weight", c.vocabSize(), e)
+        : Embedding.resident(w.plain(pre + "wte.weight", c.vocabSize(), e));
     NDArray wpe = w.plain(pre + "wpe.weight", c.maxPositions(), e);
-    NDArray lmHeadT = w.has("lm_head.weight") && !c.tieWordEmbeddings()
-        ? w.linearT(e, "lm_head.weight", c.vocabSize()) : wte.transpose();
+    NDArray lmHeadT = untied ? w.linearT(e, "lm_head.weight", c.vocabSize()) : wte.table().transpose();
     List<Layer> layers = new ArrayList<>();
     for (int i = 0; i < c.numLayers(); i++) {
       String p = pre + "h." + i + ".";
@@ -60,7 +71,7 @@ public final class Gpt2Model extends DecoderModel {
           w.conv1d(p + "mlp.c_proj.weight", mod + "mlp.c_proj", inner, e), w.plain(p + "mlp.c_proj.bias", e)));
     }
     return new Gpt2Model(c, type, weights, wte, wpe, lmHeadT, w.plain(pre + "ln_f.weight", e), w.plain(pre + "ln_f.bias", e),
-        layers, w.projections());
+        layers, w.projections(), w.embeddings());
   }
 
   /** wte + wpe; GPT-2 has {@code n_positions} learned positions and no more. */
@@ -75,7 +86,7 @@ public final class Gpt2Model extends DecoderModel {
     if (last >= cfg.maxPositions()) {
       throw new IllegalArgumentException("GPT-2 has " + cfg.maxPositions() + " learned positions; sequence needs " + (last + 1));
     }
-    NDArray x = wte.get(step, new NDIndex("{}", step.create(ids)));
+    NDArray x = wte.gather(step, ids);
     try (NDScope scope = new NDScope()) {
       x.addi(wpe.get(step, new NDIndex("{}", step.create(pos))));
     }

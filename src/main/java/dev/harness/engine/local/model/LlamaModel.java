@@ -23,14 +23,14 @@ public final class LlamaModel extends DecoderModel {
   record Layer(NDArray inputNorm, Projection qkv, NDArray qkvBias, NDArray qNorm, NDArray kNorm, Projection o,
       NDArray oBias, NDArray postNorm, Projection gateUp, NDArray gateUpBias, Projection down, NDArray downBias) {}
 
-  private final NDArray embed;
+  private final Embedding embed;
   private final NDArray finalNorm;
   private final List<Layer> layers;
   private final Rope rope;
 
-  private LlamaModel(ModelConfig cfg, DataType type, NDManager weights, NDArray embed, NDArray lmHeadT,
-      NDArray finalNorm, List<Layer> layers, List<Projection> projections) {
-    super(cfg, type, weights, lmHeadT, layers.size(), projections);
+  private LlamaModel(ModelConfig cfg, DataType type, NDManager weights, Embedding embed, NDArray lmHeadT,
+      NDArray finalNorm, List<Layer> layers, List<Projection> projections, List<Embedding> tables) {
+    super(cfg, type, weights, lmHeadT, layers.size(), projections, tables);
     this.embed = embed;
     this.finalNorm = finalNorm;
     this.layers = layers;
@@ -39,12 +39,23 @@ public final class LlamaModel extends DecoderModel {
 
   static LlamaModel load(ModelConfig c, Checkpoint ckpt, NDManager weights, DataType type, Quantization quant) {
     WeightLoader w = new WeightLoader(ckpt, weights, type, quant);
+    try {
+      return build(c, ckpt, weights, type, w);
+    } catch (RuntimeException e) {
+      w.embeddings().forEach(Embedding::close); // file handles of tables opened before the failure
+      throw e;
+    }
+  }
+
+  private static LlamaModel build(ModelConfig c, Checkpoint ckpt, NDManager weights, DataType type, WeightLoader w) {
     long h = c.hiddenSize();
     long q = c.qDim();
     long kv = c.kvDim();
     long inter = c.intermediateSize();
-    NDArray embed = w.plain("model.embed_tokens.weight", c.vocabSize(), h);
-    NDArray lmHeadT = c.tieWordEmbeddings() ? embed.transpose() : w.linearT(h, "lm_head.weight", c.vocabSize());
+    // tied: lm_head multiplies the whole table, so it is resident; untied: only gathered (on the CPU, from the file)
+    Embedding embed = c.tieWordEmbeddings() ? Embedding.resident(w.plain("model.embed_tokens.weight", c.vocabSize(), h))
+        : w.gathered("model.embed_tokens.weight", c.vocabSize(), h);
+    NDArray lmHeadT = c.tieWordEmbeddings() ? embed.table().transpose() : w.linearT(h, "lm_head.weight", c.vocabSize());
     List<Layer> layers = new ArrayList<>();
     for (int i = 0; i < c.numLayers(); i++) {
       String p = "model.layers." + i + ".";
@@ -67,11 +78,11 @@ public final class LlamaModel extends DecoderModel {
       layers.add(new Layer(w.plain(p + "input_layernorm.weight", h), qkv, qkvBias, qNorm, kNorm, o, oBias,
           w.plain(p + "post_attention_layernorm.weight", h), gateUp, gateUpBias, down, downBias));
     }
-    return new LlamaModel(c, type, weights, embed, lmHeadT, w.plain("model.norm.weight", h), layers, w.projections());
+    return new LlamaModel(c, type, weights, embed, lmHeadT, w.plain("model.norm.weight", h), layers, w.projections(), w.embeddings());
   }
 
   @Override
-  NDArray embed(NDManager step, long[] ids, int[] positions) { return embed.get(step, new NDIndex("{}", step.create(ids))); }
+  NDArray embed(NDManager step, long[] ids, int[] positions) { return embed.gather(step, ids); }
 
   @Override
   NDArray[] rotary(NDManager step, int[] positions) { return rope.cosSin(step, positions, type); }

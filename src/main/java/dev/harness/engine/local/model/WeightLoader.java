@@ -1,5 +1,6 @@
 package dev.harness.engine.local.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -11,6 +12,7 @@ import dev.harness.engine.local.linear.Projection;
 import dev.harness.engine.local.quant.Nf4Weight;
 import dev.harness.engine.local.quant.Quantization;
 import dev.harness.engine.local.weights.Checkpoint;
+import dev.harness.engine.local.weights.TensorRows;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,6 +30,7 @@ final class WeightLoader {
   private final DataType type;
   private final Quantization quant;
   private final List<Projection> projections = new ArrayList<>();
+  private final List<Embedding> embeddings = new ArrayList<>();
 
   WeightLoader(Checkpoint ckpt, NDManager weights, DataType type, Quantization quant) {
     this.ckpt = ckpt;
@@ -37,6 +40,9 @@ final class WeightLoader {
   }
 
   boolean has(String name) { return ckpt.has(name); }
+
+  /** Every table made by {@link #gathered}, in load order; the model closes them. */
+  List<Embedding> embeddings() { return embeddings; }
 
   /** Every projection made so far, in load order. */
   List<Projection> projections() { return projections; }
@@ -109,6 +115,18 @@ final class WeightLoader {
     NDArray dst = weights.zeros(new Shape(shape), type);
     ckpt.read(weights, name, type, shape, w -> dst.set(new NDIndex(":"), w));
     return dst;
+  }
+
+  /**
+   * A [rows, width] table the model only gathers rows from (an untied input embedding): on the CPU left in the
+   * checkpoint and read per forward pass ({@link TensorRows}), on a GPU copied to the device like {@link #plain}.
+   */
+  Embedding gathered(String name, long rows, long width) {
+    Embedding e = Device.Type.CPU.equals(weights.getDevice().getDeviceType())
+        ? Embedding.inFile(TensorRows.open(ckpt, name, type, rows, width))
+        : Embedding.resident(plain(name, rows, width));
+    embeddings.add(e);
+    return e;
   }
 
   /** Vectors concatenated into one [Σ sizes]. */

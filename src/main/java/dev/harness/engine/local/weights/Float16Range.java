@@ -21,7 +21,11 @@ public final class Float16Range {
   /** Throws CheckpointException when {@code raw} (about to become float16) holds a value beyond ±{@link #MAX} or NaN. */
   static void check(Path file, String name, NDArray raw) {
     if (raw.getDataType() == DataType.FLOAT16) return; // already float16: nothing is narrowed
-    float peak = raw.abs().max().toType(DataType.FLOAT32, false).getFloat();
+    check(file, name, raw.abs().max().toType(DataType.FLOAT32, false).getFloat());
+  }
+
+  /** As {@link #check(Path, String, NDArray)}, given the tensor's largest |value| (NaN when it holds one). */
+  static void check(Path file, String name, float peak) {
     if (peak <= MAX) return;
     String what = Float.isNaN(peak) ? "holds NaN" : Float.isInfinite(peak) ? "holds ±inf"
         : "holds values up to |" + new BigDecimal(peak).round(new MathContext(6)).stripTrailingZeros().toPlainString()
