@@ -39,13 +39,7 @@ public final class Gpt2Model extends DecoderModel {
   }
 
   static Gpt2Model load(ModelConfig c, Checkpoint ckpt, NDManager weights, DataType type, Quantization quant) {
-    WeightLoader w = new WeightLoader(ckpt, weights, type, quant);
-    try {
-      return build(c, ckpt, weights, type, w);
-    } catch (RuntimeException e) {
-      w.embeddings().forEach(Embedding::close); // file handles of tables opened before the failure
-      throw e;
-    }
+    return new WeightLoader(ckpt, weights, type, quant).load(w -> build(c, ckpt, weights, type, w));
   }
 
   private static Gpt2Model build(ModelConfig c, Checkpoint ckpt, NDManager weights, DataType type, WeightLoader w) {

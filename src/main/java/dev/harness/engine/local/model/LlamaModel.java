@@ -38,13 +38,7 @@ public final class LlamaModel extends DecoderModel {
   }
 
   static LlamaModel load(ModelConfig c, Checkpoint ckpt, NDManager weights, DataType type, Quantization quant) {
-    WeightLoader w = new WeightLoader(ckpt, weights, type, quant);
-    try {
-      return build(c, ckpt, weights, type, w);
-    } catch (RuntimeException e) {
-      w.embeddings().forEach(Embedding::close); // file handles of tables opened before the failure
-      throw e;
-    }
+    return new WeightLoader(ckpt, weights, type, quant).load(w -> build(c, ckpt, weights, type, w));
   }
 
   private static LlamaModel build(ModelConfig c, Checkpoint ckpt, NDManager weights, DataType type, WeightLoader w) {

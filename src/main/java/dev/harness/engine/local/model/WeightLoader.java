@@ -41,6 +41,16 @@ final class WeightLoader {
 
   boolean has(String name) { return ckpt.has(name); }
 
+  /** Runs a model's build over this loader; if it fails, closes the file-backed tables it had opened. */
+  <M> M load(java.util.function.Function<WeightLoader, M> build) {
+    try {
+      return build.apply(this);
+    } catch (RuntimeException e) {
+      embeddings.forEach(Embedding::close);
+      throw e;
+    }
+  }
+
   /** Every table made by {@link #gathered}, in load order; the model closes them. */
   List<Embedding> embeddings() { return embeddings; }
 
