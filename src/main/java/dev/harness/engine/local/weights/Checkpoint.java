@@ -154,14 +154,20 @@ public final class Checkpoint implements AutoCloseable {
     return out[0];
   }
 
-  /** bf16 → f32 into a new direct buffer (native order): the 16 bits are the high half of the float's bits. */
+  /** bf16 → f32 into a new direct buffer (native order). */
   static ByteBuffer widenBf16(ByteBuffer bytes) {
+    return widenBf16(bytes, ByteBuffer.allocateDirect(Math.multiplyExact(bytes.remaining() / 2, Float.BYTES)));
+  }
+
+  /** bf16 (little-endian, from {@code bytes}' position) → f32 into {@code out}, which must hold them; returns it in native order. */
+  static ByteBuffer widenBf16(ByteBuffer bytes, ByteBuffer out) {
     ShortBuffer s = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+    out.order(ByteOrder.nativeOrder());
     int n = s.remaining();
-    ByteBuffer out = ByteBuffer.allocateDirect(Math.multiplyExact(n, Float.BYTES)).order(ByteOrder.nativeOrder());
-    for (int i = 0; i < n; i++) out.putFloat(i * Float.BYTES, Float.intBitsToFloat((s.get(i) & 0xffff) << 16));
+    for (int i = 0; i < n; i++) out.putFloat(i * Float.BYTES, SafetensorsFile.bf16ToFloat(s.get(i)));
     return out;
   }
+
 
   @Override
   public void close() {

@@ -2,6 +2,7 @@ package dev.harness.engine.local.weights;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -137,7 +138,7 @@ public final class SafetensorsFile implements AutoCloseable {
         out[i] = switch (e.dtype()) {
           case F32 -> b.getFloat(i * 4);
           case F16 -> halfToFloat(b.getShort(i * 2));
-          case BF16 -> Float.intBitsToFloat((b.getShort(i * 2) & 0xffff) << 16);
+          case BF16 -> bf16ToFloat(b.getShort(i * 2));
         };
       }
       return out;
@@ -160,10 +161,14 @@ public final class SafetensorsFile implements AutoCloseable {
     return Float.intBitsToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
   }
 
-  private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
+  /** bfloat16 → float (exact): the 16 bits are the high half of the float's bits. */
+  static float bf16ToFloat(short b) { return Float.intBitsToFloat((b & 0xffff) << 16); }
+
+  /** Fills {@code buf} from {@code pos} on; EOFException when the file ends first. */
+  static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
     while (buf.hasRemaining()) {
       int n = ch.read(buf, pos);
-      if (n < 0) throw new IOException("unexpected end of file");
+      if (n < 0) throw new EOFException("unexpected end of file");
       pos += n;
     }
   }

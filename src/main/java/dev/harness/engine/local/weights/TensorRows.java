@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -63,11 +64,6 @@ public final class TensorRows implements AutoCloseable {
     return t;
   }
 
-  public String name() { return entry.name(); }
-
-  /** Bytes of the table in the file (what a resident copy in the stored dtype would take). */
-  public long fileBytes() { return entry.byteSize(); }
-
   /** Bytes of the table in the compute dtype (what a resident copy would take). */
   public long computeBytes() { return rows * width * (long) target.getNumOfBytes(); }
 
@@ -89,7 +85,9 @@ public final class TensorRows implements AutoCloseable {
     NDArray a = switch (entry.dtype()) {
       case F32 -> manager.create(raw, shape, DataType.FLOAT32);
       case F16 -> manager.create(raw, shape, DataType.FLOAT16);
-      case BF16 -> manager.create(widenBf16(raw), shape, DataType.FLOAT32);
+      // into a heap buffer: DJL copies heap buffers into the tensor, so nothing native refers to it afterwards
+      case BF16 -> manager.create(Checkpoint.widenBf16(raw, ByteBuffer.allocate(Math.multiplyExact(ids.length * width, Float.BYTES))),
+          shape, DataType.FLOAT32);
     };
     if (a.getDataType() == target) return a;
     NDArray out = a.toType(target, false);
@@ -97,13 +95,6 @@ public final class TensorRows implements AutoCloseable {
     return out;
   }
 
-  /** bf16 → f32 into a heap buffer (DJL copies heap buffers into the tensor, so nothing native refers to it). */
-  private static ByteBuffer widenBf16(ByteBuffer raw) {
-    int n = raw.capacity() / 2;
-    ByteBuffer out = ByteBuffer.allocate(Math.multiplyExact(n, Float.BYTES)).order(ByteOrder.nativeOrder());
-    for (int i = 0; i < n; i++) out.putFloat(i * Float.BYTES, Float.intBitsToFloat((raw.getShort(i * 2) & 0xffff) << 16));
-    return out;
-  }
 
   private void checkFloat16Range() {
     ByteBuffer buf = ByteBuffer.allocate(SCAN_CHUNK).order(ByteOrder.LITTLE_ENDIAN);
@@ -113,7 +104,7 @@ public final class TensorRows implements AutoCloseable {
       buf.clear().limit(n);
       readFully(buf, at);
       for (int i = 0; i < n; i += entry.dtype().bytes()) {
-        float v = entry.dtype() == DType.F32 ? buf.getFloat(i) : Float.intBitsToFloat((buf.getShort(i) & 0xffff) << 16);
+        float v = entry.dtype() == DType.F32 ? buf.getFloat(i) : SafetensorsFile.bf16ToFloat(buf.getShort(i));
         float m = Math.abs(v);
         if (Float.isNaN(m)) peak = Float.NaN;
         else if (!Float.isNaN(peak) && m > peak) peak = m;
@@ -124,11 +115,9 @@ public final class TensorRows implements AutoCloseable {
 
   private void readFully(ByteBuffer dst, long position) {
     try {
-      while (dst.hasRemaining()) {
-        int n = channel.read(dst, position);
-        if (n < 0) throw CheckpointException.of(entry.file(), entry.name(), "file ends inside the tensor (truncated since load?)");
-        position += n;
-      }
+      SafetensorsFile.readFully(channel, dst, position);
+    } catch (EOFException ex) {
+      throw CheckpointException.of(entry.file(), entry.name(), "file ends inside the tensor (truncated since load?)");
     } catch (IOException ex) {
       throw CheckpointException.of(entry.file(), entry.name(), "cannot read (" + ex.getMessage() + ")");
     }
